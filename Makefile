@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The one entry point: all check demo bench fuzz kmod vmtest install uninstall clean.
+# CFLAGS/LDFLAGS are the user's; what the project needs is appended with
+# override, so a user's CFLAGS=-O0 never drops a warning or -MMD.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR     ?= $(PREFIX)/share/man
+# Compiled into the shim (its default config path), so it is a build-time
+# setting, unlike PREFIX and DESTDIR which only matter at install time.
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+
+BUILD  ?= build
+# Always the top-level build dir: the harness headers and fixtures are
+# shared by the normal and the sanitizer build.
+TOP    := build
+KSFT   := $(TOP)/ksft
+FIXDIR := $(TOP)/fixtures
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
+	-Wmissing-prototypes -Werror=implicit-function-declaration \
+	-Ilib -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
+
+ifeq ($(SAN),1)
+override CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifneq ($(V),1)
+Q  = @
+qp = @printf '  %-8s %s\n' $(1) $(2);
+else
+Q  =
+qp =
+endif
+
+# The shim must be static: musl where available (small), else glibc -static.
+SHIMCC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
+SHIM_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
+	-Wmissing-prototypes -Werror=implicit-function-declaration -Ilib \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' -ffunction-sections -fdata-sections
+SHIM_LDFLAGS := -static -Wl,--gc-sections
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A     := $(BUILD)/libbshim.a
+SHIM_SRC  := $(wildcard shim/*.c)
+LOADER_SRC := $(wildcard loader/*.c)
+LOADER_OBJ := $(LOADER_SRC:%.c=$(BUILD)/%.o)
+LOGD_SRC  := $(wildcard logd/*.c)
+LOGD_OBJ  := $(LOGD_SRC:%.c=$(BUILD)/%.o)
+
+PROGS :=
+ifneq ($(SHIM_SRC),)
+PROGS += $(BUILD)/shim
+endif
+ifneq ($(LOADER_SRC),)
+PROGS += $(BUILD)/binfmt-shim
+endif
+ifneq ($(LOGD_SRC),)
+PROGS += $(BUILD)/binfmt-shimd
+endif
+
+# Test programs: one executable per tests/{unit,integration}/*.c, each
+# linked with lib/ and the harness from linux-source.
+TEST_SRC  := $(wildcard tests/unit/*.c tests/integration/*.c)
+TEST_BIN  := $(TEST_SRC:%.c=$(BUILD)/%)
+TEST_CFLAGS = -isystem $(KSFT) -DBSHIM_TOP='"$(CURDIR)"'
+# Shared test helpers (namespaces, fixtures paths) live in tests/lib/.
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+# Fuzz targets and their gcc+sanitizer replay build (used by make check).
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(TOP)/fuzz/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay/%)
+
+.PHONY: all check tests deps fixtures fuzz kmod vmtest demo bench install \
+	uninstall clean ksft-headers
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+deps:
+	$(Q)scripts/deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	$(call qp,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
+	@mkdir -p $(@D)
+	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(SHIM_LDFLAGS) -o $@ \
+		$(SHIM_SRC) $(LIB_SRC)
+
+$(BUILD)/binfmt-shim: $(LOADER_OBJ) $(LIB_A)
+	$(call qp,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LOADER_LIBS)
+
+$(BUILD)/binfmt-shimd: $(LOGD_OBJ) $(LIB_A)
+	$(call qp,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -luring -lseccomp
+
+# The kselftest harness comes from Debian's linux-source-6.1 tarball,
+# extracted once; never committed.
+ksft-headers: $(KSFT)/kselftest_harness.h
+$(KSFT)/kselftest_harness.h: scripts/ksft-headers
+	$(Q)scripts/ksft-headers $(KSFT)
+
+$(TESTLIB_OBJ): $(BUILD)/%.o: %.c $(KSFT)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(TESTLIB_OBJ) $(KSFT)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
+
+$(BUILD)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) -DBSHIM_TOP='"$(CURDIR)"' $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_A)
+
+tests: $(TEST_BIN) $(REPLAY_BIN)
+
+# Real foreign binaries, built by Debian's cross compilers and go build.
+fixtures:
+	$(Q)scripts/fixtures $(FIXDIR)
+
+# make check: install what is missing, build warning-free, build the tests
+# under ASan+UBSan in a separate tree, run every test program and print one
+# summary line.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory BUILD=$(TOP)/asan SAN=1 tests
+	$(Q)$(MAKE) --no-print-directory fixtures
+	$(Q)BSHIM_BUILD=$(CURDIR)/$(TOP) BSHIM_FIXTURES=$(CURDIR)/$(FIXDIR) \
+		scripts/run-tests $(TOP)/asan
+
+FUZZCC ?= clang
+fuzz: $(FUZZ_BIN)
+$(TOP)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(call qp,FUZZ,$@)$(FUZZCC) -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC)
+
+kmod:
+	$(Q)scripts/kmod
+
+vmtest:
+	$(Q)scripts/vmtest
+
+demo: deps all
+	$(Q)scripts/demo
+
+bench: deps all
+	$(Q)scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/binfmt-shim \
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(if $(wildcard $(BUILD)/shim),install -m 755 $(BUILD)/shim $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim)
+	$(if $(wildcard $(BUILD)/binfmt-shim),install -m 755 $(BUILD)/binfmt-shim $(DESTDIR)$(BINDIR)/binfmt-shim)
+	$(if $(wildcard $(BUILD)/binfmt-shimd),install -m 755 $(BUILD)/binfmt-shimd $(DESTDIR)$(SBINDIR)/binfmt-shimd)
+	$(foreach m,$(wildcard docs/*.5),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man5/;)
+	$(foreach m,$(wildcard docs/*.8),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/binfmt-shim $(DESTDIR)$(SBINDIR)/binfmt-shimd \
+		$(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/binfmt-shim 2>/dev/null
+	$(foreach m,$(notdir $(wildcard docs/*.5)),rm -f $(DESTDIR)$(MANDIR)/man5/$(m);)
+	$(foreach m,$(notdir $(wildcard docs/*.8)),rm -f $(DESTDIR)$(MANDIR)/man8/$(m);)
+
+clean:
+	rm -rf $(TOP)/asan $(TOP)/lib $(TOP)/loader $(TOP)/logd $(TOP)/tests \
+		$(TOP)/shim $(TOP)/binfmt-shim $(TOP)/binfmt-shimd $(TOP)/libbshim.a \
+		$(TOP)/fuzz $(FIXDIR)
+	$(if $(wildcard kernel/Makefile),$(MAKE) -C kernel clean)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
