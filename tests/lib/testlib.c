@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	err = n < 0 ? -errno : (size_t)n == strlen(s) ? 0 : -EIO;
+	close(fd);
+	return err;
+}
+
+int tl_private_binfmt(char *why, size_t whylen)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+	int err;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+		err = -errno;
+		snprintf(why, whylen, "no user namespaces here (unshare: %s)",
+			 strerror(errno));
+		return err;
+	}
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	if ((err = write_file("/proc/self/setgroups", "deny")) && err != -ENOENT)
+		goto fail;
+	if ((err = write_file("/proc/self/uid_map", map)))
+		goto fail;
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	if ((err = write_file("/proc/self/gid_map", map)))
+		goto fail;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	if (mount("binfmt_misc", BINFMT_MNT, "binfmt_misc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		err = -errno;
+		snprintf(why, whylen,
+			 "cannot mount a private binfmt_misc (needs Linux >= 6.7): %s",
+			 strerror(errno));
+		return err;
+	}
+	return 0;
+fail:
+	snprintf(why, whylen, "setting up the user namespace: %s", strerror(-err));
+	return err;
+}
+
+int tl_register(const char *line)
+{
+	return write_file(BINFMT_MNT "/register", line);
+}
+
+static const char *top_build(void)
+{
+	const char *b = getenv("BSHIM_BUILD");
+
+	return b && *b ? b : BSHIM_TOP "/build";
+}
+
+const char *tl_fixture(const char *name, char *buf, size_t len)
+{
+	const char *f = getenv("BSHIM_FIXTURES");
+
+	if (f && *f)
+		snprintf(buf, len, "%s/%s", f, name);
+	else
+		snprintf(buf, len, "%s/fixtures/%s", top_build(), name);
+	return buf;
+}
+
+const char *tl_build(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", top_build(), name);
+	return buf;
+}
+
+int tl_have(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* Read what a pipe has into buf (keeping what fits); 0 at EOF. */
+static ssize_t drain(int fd, char *buf, size_t len, size_t *used)
+{
+	char tmp[4096];
+	ssize_t n = read(fd, tmp, sizeof(tmp));
+
+	if (n > 0 && buf && *used + 1 < len) {
+		size_t k = (size_t)n < len - 1 - *used ? (size_t)n : len - 1 - *used;
+
+		memcpy(buf + *used, tmp, k);
+		*used += k;
+		buf[*used] = '\0';
+	}
+	return n;
+}
+
+int tl_run(char *const argv[], const char *in, size_t inlen,
+	   char *out, size_t outlen, char *err, size_t errlen)
+{
+	int pin[2], pout[2], perr[2], status;
+	size_t oused = 0, eused = 0, sent = 0;
+	pid_t pid;
+
+	if (out && outlen)
+		out[0] = '\0';
+	if (err && errlen)
+		err[0] = '\0';
+	if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		dup2(perr[1], 2);
+		execv(argv[0], argv);
+		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	if (!in || !inlen) {
+		close(pin[1]);
+		pin[1] = -1;
+	} else {
+		fcntl(pin[1], F_SETFL, O_NONBLOCK);
+	}
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = pout[0], .events = POLLIN },
+			{ .fd = perr[0], .events = POLLIN },
+			{ .fd = pin[1], .events = POLLOUT },
+		};
+		if (p[0].fd < 0 && p[1].fd < 0)
+			break;
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents && drain(pout[0], out, outlen, &oused) <= 0) {
+			close(pout[0]);
+			pout[0] = -1;
+		}
+		if (p[1].revents && drain(perr[0], err, errlen, &eused) <= 0) {
+			close(perr[0]);
+			perr[0] = -1;
+		}
+		if (pin[1] >= 0 && p[2].revents) {
+			ssize_t n = write(pin[1], in + sent, inlen - sent);
+
+			if (n > 0)
+				sent += (size_t)n;
+			if (n < 0 && errno != EAGAIN) {
+				close(pin[1]);
+				pin[1] = -1;
+			} else if (sent == inlen) {
+				close(pin[1]);
+				pin[1] = -1;
+			}
+		}
+	}
+	if (pin[1] >= 0)
+		close(pin[1]);
+	if (pout[0] >= 0)
+		close(pout[0]);
+	if (perr[0] >= 0)
+		close(perr[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return status;
+}
+
+long tl_read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	close(fd);
+	return (long)used;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared helpers for the test programs: private binfmt_misc namespaces,
+ * fixture paths, running commands. */
+#ifndef BSHIM_TESTLIB_H
+#define BSHIM_TESTLIB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define BINFMT_MNT "/proc/sys/fs/binfmt_misc"
+
+/*
+ * Move the calling process into a new user + mount namespace (root inside,
+ * mapped to the caller's uid/gid), make mounts private and mount a private
+ * binfmt_misc instance at BINFMT_MNT (Linux >= 6.7). Call it from inside a
+ * TEST (the harness forks each test, so nothing leaks). Returns 0, or
+ * -errno with why[] saying what failed, for a SKIP with the reason.
+ */
+int tl_private_binfmt(char *why, size_t whylen);
+
+/* Write a registration string to BINFMT_MNT/register. 0 or -errno. */
+int tl_register(const char *line);
+
+/* $BSHIM_FIXTURES/name (default <top>/build/fixtures/name) into buf;
+ * returns buf. tl_have() tells whether it exists. */
+const char *tl_fixture(const char *name, char *buf, size_t len);
+int tl_have(const char *path);
+
+/* <top>/build/<name>: built programs (shim, binfmt-shim, binfmt-shimd). */
+const char *tl_build(const char *name, char *buf, size_t len);
+
+/*
+ * Run argv with stdin from in (may be NULL), capture stdout and stderr
+ * into out/err (NUL-terminated, truncated to their size; may be NULL).
+ * Returns the raw wait status, or -errno.
+ */
+int tl_run(char *const argv[], const char *in, size_t inlen,
+	   char *out, size_t outlen, char *err, size_t errlen);
+
+/* Read a whole (small) file into buf, NUL-terminated; length or -errno. */
+long tl_read_file(const char *path, char *buf, size_t len);
+
+#endif
