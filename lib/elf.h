@@ -49,6 +49,19 @@ enum elf_link {
 	ELF_LINK_STATIC,
 	ELF_LINK_DYNAMIC,	/* has PT_INTERP */
 	ELF_LINK_STATIC_PIE,	/* ET_DYN with PT_DYNAMIC and no PT_INTERP */
+	ELF_LINK_SHARED,	/* ET_DYN, no PT_INTERP, no DF_1_PIE: a library */
+	ELF_LINK_UNKNOWN,	/* program headers lie past head and rd is NULL */
+};
+
+/* MIPS ABI from e_flags (EF_MIPS_ABI2, EF_MIPS_ABI, ELF class). */
+enum elf_mips_abi {
+	ELF_MIPS_ABI_NONE = 0,	/* not MIPS */
+	ELF_MIPS_ABI_O32,
+	ELF_MIPS_ABI_N32,
+	ELF_MIPS_ABI_N64,
+	ELF_MIPS_ABI_O64,
+	ELF_MIPS_ABI_EABI32,
+	ELF_MIPS_ABI_EABI64,
 };
 
 enum elf_float {
@@ -72,6 +85,7 @@ struct elf_info {
 	uint64_t entry;
 	uint64_t phoff, shoff;
 	uint16_t phnum, shnum, shstrndx;
+	uint16_t ehsize, phentsize, shentsize;
 	enum elf_link link;
 	bool has_interp;
 	char interp[ELF_INTERP_MAX];	/* NUL-terminated PT_INTERP, "" if none */
@@ -83,6 +97,7 @@ struct elf_info {
 	bool riscv_rvc;		/* EF_RISCV_RVC */
 	bool mips_nan2008;	/* EF_MIPS_NAN2008 */
 	bool mips_r6;		/* MIPS32R6 / MIPS64R6 */
+	enum elf_mips_abi mips_abi;
 	uint8_t ppc64_abi;	/* 1 = ELFv1, 2 = ELFv2, 0 = unspecified */
 	bool x32;		/* ELFCLASS32 with EM_X86_64 */
 	char abi[48];		/* short summary, e.g. "eabi5 hard-float",
@@ -113,10 +128,13 @@ const char *elf_data_str(unsigned elf_data);	/* "LSB" / "MSB" */
 const char *elf_type_str(unsigned type);	/* "EXEC", "DYN", ... */
 const char *elf_machine_str(unsigned machine);	/* "AArch64", "ARM", ... */
 const char *elf_link_str(enum elf_link link);	/* "static", "dynamic", ... */
+const char *elf_osabi_str(unsigned osabi);	/* "SYSV", "GNU/Linux", ... */
+const char *elf_float_str(enum elf_float f);	/* "hard-float", ... */
+const char *elf_mips_abi_str(enum elf_mips_abi a);	/* "o32", "n32", ... */
 
 /*
  * Find a section by name through the section headers (used by the Go
- * probe). Returns 0 with *off/*size set, -ENOENT, or -EINVAL.
+ * probe). Returns 0 with *off and *size set, -ENOENT, or -EINVAL.
  */
 int elf_find_section(const struct elf_info *ei, bshim_read_fn rd, void *ctx,
 		     const char *name, uint64_t *off, uint64_t *size);
