@@ -9,13 +9,29 @@
 /*
  * A bounded JSON writer into a caller's buffer: no allocation. Once the
  * buffer would overflow, every further call is a no-op and json_finish()
- * reports -ENOSPC, so a caller never emits a partial record.
+ * reports -ENOSPC and leaves an empty string in the buffer, so a caller
+ * never emits a partial record. Two bytes of the buffer are kept for the
+ * '\n' and NUL that json_finish() appends.
  *
- * Strings: every byte < 0x20, '"' and '\\' is escaped (\n, \t, ... or
- * \u00XX); DEL is written as \u007f; valid UTF-8 is copied as is; each byte
- * that is not part of valid UTF-8 (overlong forms, surrogates, > U+10FFFF,
- * truncated sequences) is written as \u00XX with the byte's value, so the
- * original bytes can be recovered (docs/log-format.md).
+ * Misuse (a value where a key is due, a key outside an object, a second
+ * top-level value, unbalanced ends, nesting deeper than JSON_MAX_DEPTH - 1)
+ * makes the writer stop too; json_finish() then returns -EINVAL.
+ *
+ * Strings (the escape policy, also in docs/log-format.md):
+ *   - '"' and '\\' are written as \" and \\;
+ *   - the control bytes \b \f \n \r \t as those short escapes, every other
+ *     byte < 0x20 as \u00XX (lower-case hex), DEL (0x7f) as \u007f;
+ *   - valid UTF-8 (RFC 3629: shortest form, no surrogates D800-DFFF,
+ *     at most U+10FFFF) is copied as is;
+ *   - every byte that is not part of valid UTF-8 (overlong forms, encoded
+ *     surrogates, > U+10FFFF, stray continuation bytes, truncated
+ *     sequences, 0xC0, 0xC1, 0xF5-0xFF) is written as \u00XX with the
+ *     byte's value, one escape per byte, never U+FFFD.
+ * A decoder therefore sees U+0080..U+00FF for such bytes; the original
+ * bytes can be recovered from the record text, because a \u0080-\u00ff
+ * escape is only ever written for a byte of invalid UTF-8 (valid text in
+ * that range is copied as its two UTF-8 bytes). The output is always
+ * valid UTF-8 and valid JSON, and contains no raw control byte.
  */
 #define JSON_MAX_DEPTH 16
 
@@ -24,8 +40,10 @@ struct json_writer {
 	size_t cap;
 	size_t len;
 	bool overflow;
-	int depth;
+	bool error;			/* misuse: json_finish() -> -EINVAL */
+	int depth;			/* open objects and arrays */
 	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
+	bool is_array[JSON_MAX_DEPTH];	/* the container at this depth */
 	bool after_key;			/* a key was written, a value is due */
 };
 
@@ -55,12 +73,18 @@ void json_kv_null(struct json_writer *w, const char *k);
 /*
  * Close the document: append '\n' (JSON Lines) and NUL-terminate. Returns
  * the length without the NUL, or -ENOSPC on overflow, -EINVAL when objects
- * or arrays are left open.
+ * or arrays are left open, nothing was written, or the writer was misused;
+ * on error the buffer holds "" (when cap > 0).
  */
 int json_finish(struct json_writer *w);
 
-/* Escape s[0..n) as a JSON string body (no quotes) into out; returns the
- * escaped length or -ENOSPC. For callers building text by hand. */
+/* Escape s[0..n) as a JSON string body (no quotes) into out, by the policy
+ * above, NUL-terminated; returns the escaped length, or -ENOSPC (out then
+ * holds "" when cap > 0). For callers building text by hand. */
 int json_escape(const char *s, size_t n, char *out, size_t cap);
+
+/* The length of the valid UTF-8 sequence at s[0..n), 0 if s[0] does not
+ * start one (the rule the escaper uses). */
+size_t json_utf8_len(const uint8_t *s, size_t n);
 
 #endif
