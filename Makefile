@@ -26,7 +26,7 @@ CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	-Wmissing-prototypes -Werror=implicit-function-declaration \
-	-Ilib -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
+	-iquote lib -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
 
 ifeq ($(SAN),1)
 override CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -45,7 +45,7 @@ endif
 # The shim must be static: musl where available (small), else glibc -static.
 SHIMCC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
 SHIM_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
-	-Wmissing-prototypes -Werror=implicit-function-declaration -Ilib \
+	-Wmissing-prototypes -Werror=implicit-function-declaration -iquote lib \
 	-DSYSCONFDIR='"$(SYSCONFDIR)"' -ffunction-sections -fdata-sections
 SHIM_LDFLAGS := -static -Wl,--gc-sections
 
@@ -148,7 +148,7 @@ FUZZCC ?= clang
 fuzz: $(FUZZ_BIN)
 $(TOP)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(call qp,FUZZ,$@)$(FUZZCC) -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib \
+	$(call qp,FUZZ,$@)$(FUZZCC) -g -O1 -std=gnu11 -D_GNU_SOURCE -iquote lib \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC)
 
 kmod:

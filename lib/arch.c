@@ -142,6 +142,24 @@ const struct arch *arch_host(void)
 	return arch_by_name(host);
 }
 
+const char *arch_goarch(const struct arch *a)
+{
+	/* Go's names (go tool dist list); the rest have no linux port. */
+	static const char *const map[][2] = {
+		{ "x86_64", "amd64" }, { "i386", "386" }, { "aarch64", "arm64" },
+		{ "arm", "arm" }, { "riscv64", "riscv64" }, { "s390x", "s390x" },
+		{ "ppc64le", "ppc64le" }, { "ppc64", "ppc64" }, { "mips", "mips" },
+		{ "mipsel", "mipsle" }, { "mips64", "mips64" },
+		{ "mips64el", "mips64le" }, { "loongarch64", "loong64" },
+	};
+	size_t i;
+
+	for (i = 0; a && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(a->name, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 int arch_is_host_family(const struct arch *a)
 {
 	const struct arch *h = arch_host();

@@ -34,6 +34,9 @@ const struct arch *arch_by_elf(unsigned elf_class, unsigned elf_data,
  * on the hosts we build for). */
 const struct arch *arch_host(void);
 
+/* The GOARCH that builds for a, NULL when Go has none. */
+const char *arch_goarch(const struct arch *a);
+
 /* Same non-empty family as the host: the host may run it natively. */
 int arch_is_host_family(const struct arch *a);
 

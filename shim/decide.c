@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Read the config, probe the binary, choose emulator and sysroot. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+/* Environment overrides are the caller's word: ignored when AT_SECURE. */
+static const char *env(const struct shim *s, const char *name)
+{
+	const char *v = s->secure ? NULL : getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static long read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
+void shim_load_config(struct shim *s)
+{
+	static char text[SHIM_CONFIG_MAX + 1];
+	long n;
+	int fd;
+
+	config_init(&s->cfg);
+	s->config_path = env(s, "BINFMT_SHIM_CONFIG");
+	if (!s->config_path)
+		s->config_path = SHIM_CONFIG_DEFAULT;
+	fd = open(s->config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		s->config_rc = -errno;
+	} else {
+		n = read_all(fd, text, sizeof(text));
+		close(fd);
+		if (n < 0)
+			s->config_rc = (int)n;
+		else if (n > SHIM_CONFIG_MAX)
+			s->config_rc = -EFBIG;
+		else
+			s->config_rc = config_parse(&s->cfg, text, (size_t)n);
+		if (s->config_rc == -EFBIG || (s->config_rc < 0 && s->config_rc != -EINVAL))
+			config_init(&s->cfg);	/* unreadable: all defaults */
+	}
+	s->log_path = env(s, "BINFMT_SHIM_LOG");
+	if (!s->log_path)
+		s->log_path = s->cfg.log_path[0] ? s->cfg.log_path : SHIM_LOG_DEFAULT;
+}
+
+static long fd_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (off > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	do
+		n = pread(*(int *)ctx, buf, len, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (long)n;
+}
+
+static void fail(struct shim *s, enum shim_why why, int err)
+{
+	s->event = why == WHY_DENIED ? EV_DENY : EV_FAIL;
+	s->why = why;
+	s->err = err;
+}
+
+void shim_probe(struct shim *s)
+{
+	long n;
+
+	if (s->why)
+		return;
+	if (s->execfd >= 0) {
+		s->fd = s->execfd;
+	} else {
+		s->fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (s->fd < 0) {
+			fail(s, WHY_UNREADABLE, errno);
+			return;
+		}
+	}
+	n = fd_read(&s->fd, 0, s->head, sizeof(s->head));
+	if (n < 0) {
+		fail(s, WHY_UNREADABLE, (int)-n);
+		return;
+	}
+	s->head_len = (size_t)n;
+	format_probe(s->head, s->head_len, &s->fmt);
+	if (s->fmt.format != FMT_ELF) {
+		format_describe(&s->fmt, s->describe, sizeof(s->describe));
+		fail(s, WHY_NOT_ELF, 0);
+		return;
+	}
+	s->elf_rc = elf_probe(s->head, s->head_len, fd_read, &s->fd, &s->elf);
+	if (s->elf_rc < 0) {
+		snprintf(s->describe, sizeof(s->describe), "a corrupt ELF file");
+		fail(s, WHY_CORRUPT, EINVAL);
+		return;
+	}
+	elf_describe(&s->elf, s->describe, sizeof(s->describe));
+	/* Only the section lookup, no scan: the hot path stays a few preads. */
+	if (go_probe_elf(&s->elf, fd_read, &s->fd, &s->go) < 0)
+		memset(&s->go, 0, sizeof(s->go));
+	s->arch = s->elf.arch;
+}
+
+static enum route_stat fs_stat(void *ctx, const char *path)
+{
+	struct stat st;
+
+	(void)ctx;
+	if (stat(path, &st) < 0)
+		return ROUTE_MISSING;
+	if (!S_ISREG(st.st_mode))
+		return ROUTE_OTHER;
+	return access(path, X_OK) == 0 ? ROUTE_EXECUTABLE : ROUTE_FILE;
+}
+
+/*
+ * The F flag pins only the shim: inside a chroot or container the emulator
+ * path may not exist. When the root of our parent, or of PID 1, differs
+ * from ours and has the emulator, say which path to bind in.
+ */
+static void look_outside(struct shim *s)
+{
+	const char *name[2] = { "-static", "" };
+	char root[64], cand[ROUTE_PATH_MAX * 2];
+	struct stat ours, theirs;
+	size_t r, d, k;
+
+	if (stat("/", &ours) < 0)
+		return;
+	for (r = 0; r < 2; r++) {
+		snprintf(root, sizeof(root), "/proc/%d/root", r ? 1 : (int)getppid());
+		if (stat(root, &theirs) < 0 ||
+		    (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino))
+			continue;
+		for (k = 0; k < 2; k++)
+			for (d = 0; route_emulator_dirs[d]; d++) {
+				if (s->route.emulator_configured && (d || k))
+					break;
+				if (s->route.emulator_configured)
+					snprintf(cand, sizeof(cand), "%s%s", root,
+						 s->route.emulator);
+				else
+					snprintf(cand, sizeof(cand), "%s%s/qemu-%s%s",
+						 root, route_emulator_dirs[d],
+						 s->arch->name, name[k]);
+				if (access(cand, X_OK) == 0) {
+					snprintf(s->host_emulator, sizeof(s->host_emulator),
+						 "%s", cand + strlen(root));
+					return;
+				}
+			}
+	}
+}
+
+void shim_route(struct shim *s)
+{
+	int rc;
+
+	if (s->why)
+		return;
+	if (!s->arch) {
+		fail(s, WHY_NO_TARGET, 0);
+		return;
+	}
+	/* binfmt_elf runs the host's own binaries before binfmt_misc is asked:
+	 * one that reaches us was refused by the kernel, and an emulator of
+	 * the host would not fix that. */
+	if (s->arch == arch_host()) {
+		fail(s, WHY_HOST_ARCH, 0);
+		return;
+	}
+	rc = route_emulator(s->arch, &s->cfg, fs_stat, NULL, &s->route);
+	if (s->route.denied) {
+		fail(s, WHY_DENIED, 0);
+		return;
+	}
+	if (rc == -EACCES) {
+		fail(s, WHY_EMULATOR_NOEXEC, EACCES);
+		return;
+	}
+	if (rc < 0) {
+		if (arch_is_host_family(s->arch)) {
+			fail(s, WHY_COMPAT_OFF, 0);
+		} else {
+			look_outside(s);
+			fail(s, s->host_emulator[0] ? WHY_EMULATOR_OUTSIDE
+						    : WHY_NO_EMULATOR, ENOENT);
+		}
+		return;
+	}
+	if (route_sysroot(s->arch, &s->elf, &s->cfg, fs_stat, NULL, &s->route) < 0)
+		fail(s, WHY_NO_SYSROOT, ENOENT);
+}

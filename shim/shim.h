@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BSHIM_SHIM_H
+#define BSHIM_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "elf.h"
+#include "format.h"
+#include "goinfo.h"
+#include "route.h"
+
+/* Defaults, documented in docs/binfmt-shim.conf.5. */
+#define SHIM_CONFIG_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
+#define SHIM_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+#define SHIM_CONFIG_MAX (64 * 1024)	/* a config larger than this is an error */
+#define SHIM_HEAD_SIZE 4096		/* first read of the binary */
+
+enum shim_event { EV_EXEC, EV_DENY, EV_FAIL };
+
+/* Why the shim will not run a binary: selects the diagnostic. */
+enum shim_why {
+	WHY_NONE = 0,
+	WHY_USAGE,		/* run by hand without a binary */
+	WHY_UNREADABLE,		/* cannot open or read the binary */
+	WHY_NOT_ELF,		/* Mach-O, PE, script, ... */
+	WHY_CORRUPT,		/* truncated or hostile ELF */
+	WHY_NO_TARGET,		/* e_machine no QEMU target runs (x32, ...) */
+	WHY_HOST_ARCH,		/* the host's own arch: the kernel refused it */
+	WHY_COMPAT_OFF,		/* i386 on x86_64 with IA32 emulation off */
+	WHY_DENIED,		/* policy = deny */
+	WHY_NO_EMULATOR,
+	WHY_EMULATOR_OUTSIDE,	/* on the host, not in this chroot/container */
+	WHY_EMULATOR_NOEXEC,	/* exists, cannot be executed */
+	WHY_NO_SYSROOT,		/* dynamic, loader in no sysroot */
+	WHY_LOG_FAILED,		/* on_failure = deny and no record written */
+};
+
+struct shim {
+	/* What the kernel passed (argv, auxv). */
+	int argc;
+	char **argv;
+	const char *path;	/* argv[1]: the binary as exec'd */
+	const char *argv0;	/* P: the caller's argv[0]; else path */
+	char **guest_args;	/* the guest's argv[1..] */
+	int guest_argc;
+	bool preserve_argv0;	/* AT_FLAGS_PRESERVE_ARGV0 */
+	int execfd;		/* AT_EXECFD (O/C flag), -1 when absent */
+	bool secure;		/* AT_SECURE */
+
+	/* Configuration. */
+	const char *config_path;
+	struct shim_config cfg;
+	int config_rc;		/* 0, -ENOENT (defaults) or -errno */
+	const char *log_path;
+
+	/* The binary. */
+	int fd;
+	uint8_t head[SHIM_HEAD_SIZE];
+	size_t head_len;
+	struct format_info fmt;
+	struct elf_info elf;
+	int elf_rc;
+	struct go_info go;
+	const struct arch *arch;
+	char describe[256];	/* "ELF 64-bit LSB AArch64, ..." */
+
+	/* Routing. */
+	struct route route;
+	char host_emulator[ROUTE_PATH_MAX];	/* WHY_EMULATOR_OUTSIDE */
+
+	/* Outcome. */
+	enum shim_event event;
+	enum shim_why why;
+	int err;		/* errno of the failure, when one */
+	char reason[2048];	/* one sentence, also in the record */
+	char fix[2048];		/* the command or setting that fixes it */
+
+	/* Logging. */
+	char sink_error[160];	/* why the file sink failed, "" if it did not */
+	bool logged;		/* some sink took the record */
+};
+
+/* shim/kernel.c: argv and auxv as binfmt_misc lays them out. */
+void shim_parse_args(struct shim *s, int argc, char **argv);
+
+/* shim/decide.c: config, probe, route; sets event/why/reason/fix. */
+void shim_load_config(struct shim *s);
+void shim_probe(struct shim *s);
+void shim_route(struct shim *s);
+
+/* shim/record.c: one JSON line to the log (file, else syslog). */
+void shim_record(struct shim *s);
+
+/* shim/diag.c: the diagnostic on stderr. */
+void shim_explain(struct shim *s);
+void shim_diagnose(const struct shim *s);
+void shim_warn_config(const struct shim *s);
+
+#endif
