@@ -22,14 +22,22 @@ enum file_format {
 struct format_info {
 	enum file_format format;
 
+	/* FMT_ELF: raw header fields only; lib/elf.c has the details */
+	struct {
+		uint8_t elf_class, elf_data;	/* EI_CLASS, EI_DATA */
+		uint16_t type, machine;		/* 0 when past the buffer */
+	} elf;
+
 	/* FMT_MACHO */
 	struct {
 		bool is64;
 		bool big_endian;
 		uint32_t cputype, cpusubtype;	/* thin; first slice of fat */
 		uint32_t filetype;
-		uint32_t fat_count;		/* 0: thin */
+		uint32_t fat_count;		/* 0: thin; else slices listed
+						 * in fat_cputype[] (<= MAX) */
 		uint32_t fat_cputype[FORMAT_MACHO_MAX_ARCHS];
+		uint32_t fat_total;		/* nfat_arch from the header */
 	} macho;
 
 	/* FMT_PE */
@@ -37,6 +45,9 @@ struct format_info {
 		uint16_t machine;	/* IMAGE_FILE_MACHINE_* */
 		bool pe32plus;
 		uint16_t subsystem;	/* 0 if the optional header is absent */
+		uint16_t characteristics; /* IMAGE_FILE_* (DLL, ...) */
+		bool dos_only;		/* MZ, but no "PE\0\0" inside the buffer:
+					 * MS-DOS program or header too far */
 	} pe;
 
 	/* FMT_SCRIPT: the #! line */
@@ -49,6 +60,7 @@ struct format_info {
 
 	/* FMT_JAVA */
 	uint16_t java_major;
+	uint16_t java_minor;
 
 	/* FMT_WASM */
 	uint32_t wasm_version;
@@ -75,7 +87,8 @@ const char *format_name(enum file_format f);
  * "PE32+ x86-64 (a Windows program)", ... Returns strlen or -ENOSPC. */
 int format_describe(const struct format_info *fi, char *buf, size_t len);
 
-/* Lower-case hex of the first bytes: "7f454c46..." Returns strlen. */
+/* Lower-case hex of the first bytes: "7f454c46..." Returns strlen, or
+ * -ENOSPC when buf cannot hold it all (buf then holds what fits). */
 int format_hex_head(const struct format_info *fi, char *buf, size_t len);
 
 const char *macho_cpu_name(uint32_t cputype);	/* "arm64", "x86_64", ... */

@@ -15,7 +15,7 @@ struct go_info {
 	char version[32];	/* "go1.19.8", "" when unknown */
 	char goos[16];		/* from the build settings, "" when absent */
 	char goarch[16];
-	char goarm[8];		/* GOARM=, "" when absent */
+	char goarm[16];		/* GOARM=, "" when absent ("7", "6,softfloat") */
 	char goamd64[8];	/* GOAMD64=, "" when absent */
 	char cgo[4];		/* CGO_ENABLED= "0"/"1", "" when absent */
 	char path[128];		/* main package path, "" when absent */
@@ -28,7 +28,9 @@ struct go_info {
 /*
  * Parse a .go.buildinfo blob that starts with the magic. Returns 0,
  * -ENOENT when buf does not start with the magic, -EINVAL when it is
- * malformed. Pure.
+ * malformed (out->found false). Pure. Strings are NUL-terminated with
+ * control bytes shown as '?'; a version or path longer than its field is
+ * cut to fit, a setting that does not fit is left "".
  */
 int go_parse_buildinfo(const void *buf, size_t len, struct go_info *out);
 
