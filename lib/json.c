@@ -154,11 +154,13 @@ static void put(struct json_writer *w, const char *p, size_t n)
 
 static void put_string(struct json_writer *w, const char *s, size_t n)
 {
-	struct sink o = { w->buf, w->cap - JSON_TAIL, w->len, false };
+	struct sink o;
 
 	put(w, "\"", 1);
 	if (stopped(w))
 		return;
+	/* After the opening quote: the sink starts where put() left off. */
+	o = (struct sink){ w->buf, w->cap - JSON_TAIL, w->len, false };
 	escape_into(&o, s, n);
 	w->len = o.len;
 	w->overflow = o.full;
