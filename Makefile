@@ -73,7 +73,9 @@ endif
 # linked with lib/ and the harness from linux-source.
 TEST_SRC  := $(wildcard tests/unit/*.c tests/integration/*.c)
 TEST_BIN  := $(TEST_SRC:%.c=$(BUILD)/%)
-TEST_CFLAGS = -isystem $(KSFT) -Itests/lib -DBSHIM_TOP='"$(CURDIR)"'
+TEST_LIBS  += -ljansson
+# The harness defines FIXTURE_SETUP/TEARDOWN functions without prototypes.
+TEST_CFLAGS = -Wno-missing-prototypes -isystem $(KSFT) -Itests/lib -DBSHIM_TOP='"$(CURDIR)"'
 # Shared test helpers (namespaces, fixtures paths) live in tests/lib/.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)

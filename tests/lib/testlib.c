@@ -119,6 +119,12 @@ static ssize_t drain(int fd, char *buf, size_t len, size_t *used)
 int tl_run(char *const argv[], const char *in, size_t inlen,
 	   char *out, size_t outlen, char *err, size_t errlen)
 {
+	return tl_runv(argv[0], argv, in, inlen, out, outlen, err, errlen);
+}
+
+int tl_runv(const char *path, char *const argv[], const char *in, size_t inlen,
+	    char *out, size_t outlen, char *err, size_t errlen)
+{
 	int pin[2], pout[2], perr[2], status;
 	size_t oused = 0, eused = 0, sent = 0;
 	pid_t pid;
@@ -136,8 +142,8 @@ int tl_run(char *const argv[], const char *in, size_t inlen,
 		dup2(pin[0], 0);
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);
-		execv(argv[0], argv);
-		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+		execv(path, argv);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(pin[0]);

@@ -37,6 +37,10 @@ const char *tl_build(const char *name, char *buf, size_t len);
 int tl_run(char *const argv[], const char *in, size_t inlen,
 	   char *out, size_t outlen, char *err, size_t errlen);
 
+/* Same, but execs path with argv as given (argv[0] may differ). */
+int tl_runv(const char *path, char *const argv[], const char *in, size_t inlen,
+	    char *out, size_t outlen, char *err, size_t errlen);
+
 /* Read a whole (small) file into buf, NUL-terminated; length or -errno. */
 long tl_read_file(const char *path, char *buf, size_t len);
 
