@@ -63,8 +63,13 @@ for t in "${triplets[@]}"; do
 			built=$((built + 1))
 		elif [ "$k" = static-pie ]; then
 			rm -f "$tmp"
-			printf '%s\n' "$t-gcc -static-pie failed: $(head -n 3 <<<"$err" | tr '\n' ' ')" >"$nosup"
-			echo "fixtures: $t: no static-pie ($(head -n 1 <<<"$err"))"
+			# One line: the linker's complaint without the long path.
+			why=$(grep -m1 -E 'ld: |error' <<<"$err" | sed 's|^.*/bin/ld: |ld: |')
+			case $why in
+			*rcrt1.o*) why="$why (this arch's glibc is built without static-pie)" ;;
+			esac
+			printf '%s\n' "no -static-pie for $t: $why" >"$nosup"
+			echo "fixtures: $(cat "$nosup")"
 		else
 			rm -f "$tmp"
 			echo "fixtures: building $bin failed:" >&2
