@@ -572,13 +572,15 @@ int binfmt_parse_status(const char *name, const char *text, size_t len,
 	const char *l, *v;
 	size_t ll, vl, i;
 	unsigned off = 0;
+	char nm[BINFMT_NAME_MAX + 1];
 	int n;
 
 	if (!name || !name_ok(name) || strlen(name) > BINFMT_NAME_MAX ||
 	    memchr(text, '\0', len))
 		return -EINVAL;
+	strcpy(nm, name);		/* name may be out->name */
 	memset(out, 0, sizeof(*out));
-	strcpy(out->name, name);
+	strcpy(out->name, nm);
 
 	if (!next_line(&c, &l, &ll))
 		return -EINVAL;
