@@ -391,6 +391,10 @@ int go_probe_elf(const struct elf_info *ei, bshim_read_fn rd, void *ctx,
 		err = parse_at(rd, ctx, off, size, out);
 		return err == -ENOENT ? -EINVAL : err;
 	}
+	/* Section headers without the section: not Go (no scan, which
+	 * could trip over the magic in some C program's rodata). */
+	if (err == -ENOENT && ei->shoff != 0)
+		return -ENOENT;
 	/* No section headers (sstrip), or ones we cannot read: scan. */
 	return scan(rd, ctx, ELF_SCAN_MAX, out);
 }
