@@ -173,6 +173,13 @@ FIXTURE_SETUP(gobin)
 	self->size = (uint64_t)st.st_size;
 }
 
+/* The 6.1 harness runs the test body after a SKIP in the setup: every
+ * body starts with this. */
+#define NEED_FIXTURE() do {						\
+	if (self->fd < 0)						\
+		SKIP(return, "fixture %s not available", variant->file); \
+} while (0)
+
 FIXTURE_TEARDOWN(gobin)
 {
 	if (self->fd >= 0)
@@ -221,6 +228,7 @@ TEST_F(gobin, probe)
 {
 	struct go_info gi;
 
+	NEED_FIXTURE();
 	if (variant->format == FMT_ELF) {
 		uint8_t head[256];
 		struct elf_info ei;
@@ -246,6 +254,7 @@ TEST_F(gobin, scan)
 {
 	struct go_info gi;
 
+	NEED_FIXTURE();
 	ASSERT_EQ(0, go_probe_scan(fd_read, &self->fd, self->size, self->size, &gi));
 	expect_fields(_metadata, variant, self, &gi);
 	EXPECT_EQ(-ENOENT, go_probe_scan(fd_read, &self->fd, self->size, 4096, &gi));
@@ -259,6 +268,7 @@ TEST_F(gobin, format)
 	struct format_info fi;
 	char line[160];
 
+	NEED_FIXTURE();
 	ASSERT_EQ(sizeof(head), fd_read(&self->fd, 0, head, sizeof(head)));
 	ASSERT_EQ(0, format_probe(head, sizeof(head), &fi));
 	EXPECT_EQ(variant->format, fi.format);
