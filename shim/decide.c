@@ -114,7 +114,13 @@ void shim_probe(struct shim *s)
 	}
 	s->elf_rc = elf_probe(s->head, s->head_len, fd_read, &s->fd, &s->elf);
 	if (s->elf_rc < 0) {
-		snprintf(s->describe, sizeof(s->describe), "a corrupt ELF file");
+		/* The ident and header fields that did parse still say what
+		 * the file meant to be. */
+		snprintf(s->describe, sizeof(s->describe),
+			 "ELF %s-bit %s %s, %zu bytes read (%s)",
+			 s->elf.elf_class == 2 ? "64" : "32",
+			 elf_data_str(s->elf.elf_data), elf_machine_str(s->elf.machine),
+			 s->head_len, elf_reason_str(s->elf.reason));
 		fail(s, WHY_CORRUPT, EINVAL);
 		return;
 	}
