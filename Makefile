@@ -105,6 +105,8 @@ $(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(SHIM_LDFLAGS) -o $@ \
 		$(SHIM_SRC) $(LIB_SRC)
 
+# jansson parses fingerprint baselines and shim records in the loader.
+LOADER_LIBS ?= -ljansson
 $(BUILD)/binfmt-shim: $(LOADER_OBJ) $(LIB_A)
 	$(call qp,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LOADER_LIBS)
 

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explain FILE...: what a file is (every lib/ probe), which live entry the
+ * kernel would pick for it (binfmt_match: the kernel's own order and
+ * rules), whether the host runs it natively, the emulator and sysroot the
+ * shim would choose (lib/route.c, the shim's own routing), and a verdict
+ * with its reason and the fix.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "jout.h"
+#include "loader.h"
+
+enum verdict { V_NATIVE, V_EMULATED, V_NO_HANDLER, V_BROKEN };
+static const char *const verdict_names[] = {
+	"native", "emulated", "no-handler", "broken",
+};
+
+struct expl {
+	struct probe p;
+	const struct arch *arch;	/* ELF arch, NULL otherwise */
+	const struct binfmt_entry *handler;
+	bool runs_natively;
+	char emulator[1024], sysroot[1024];
+	enum verdict v;
+	char reason[2048], fix[2048];
+};
+
+/* The GOARCH of the host, for "GOARCH=<host> go test" fixes. */
+static const char *host_goarch(void)
+{
+	static const struct { const char *qemu, *go; } map[] = {
+		{ "x86_64", "amd64" }, { "i386", "386" }, { "aarch64", "arm64" },
+		{ "arm", "arm" }, { "riscv64", "riscv64" }, { "s390x", "s390x" },
+		{ "ppc64le", "ppc64le" }, { "ppc64", "ppc64" },
+		{ "loongarch64", "loong64" }, { "mips64el", "mips64le" },
+		{ "mipsel", "mipsle" }, { "mips", "mips" }, { "mips64", "mips64" },
+	};
+	const struct arch *h = arch_host();
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].qemu, h->name))
+			return map[i].go;
+	return h->name;
+}
+
+/* snprintf that may truncate on purpose: reasons are bounded. */
+static void __attribute__((format(printf, 3, 4)))
+setf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+#define SET(field, ...) setf(x->field, sizeof(x->field), __VA_ARGS__)
+
+/* A foreign ELF the shim (one of our entries) would run. */
+static void explain_ours(struct expl *x, const struct shim_config *cfg,
+			 const char *cfgpath)
+{
+	struct route r;
+	char pkg[64];
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	err = route_emulator(x->arch, cfg, route_stat_host, NULL, &r);
+	if (r.denied) {
+		x->v = V_BROKEN;
+		SET(reason, "the shim's policy denies %s binaries (%s line %u)",
+		    x->arch->name, cfgpath, r.policy_line);
+		SET(fix, "set policy = allow in [arch.%s] of %s", x->arch->name, cfgpath);
+		return;
+	}
+	if (err) {
+		x->v = V_BROKEN;
+		SET(reason, "no emulator for %s: tried %s", x->arch->name, r.searched);
+		SET(fix, "apt-get install qemu-user-static, or set emulator = PATH "
+		    "in [arch.%s] of %s", x->arch->name, cfgpath);
+		return;
+	}
+	SET(emulator, "%s", r.emulator);
+	if (x->p.ei.has_interp) {
+		err = route_sysroot(x->arch, &x->p.ei, cfg, route_stat_host, NULL, &r);
+		if (err) {
+			route_libc_package(x->arch, &x->p.ei, pkg, sizeof(pkg));
+			x->v = V_BROKEN;
+			SET(reason, "it is dynamically linked and its loader %s is in "
+			    "no sysroot (tried %s)", x->p.ei.interp, r.sysroot_searched);
+			if (pkg[0])
+				SET(fix, "apt-get install %s, or set sysroot = DIR in "
+				    "[arch.%s] of %s", pkg, x->arch->name, cfgpath);
+			else
+				SET(fix, "set sysroot = DIR (a %s root file system) in "
+				    "[arch.%s] of %s, or link the program statically",
+				    x->arch->name, x->arch->name, cfgpath);
+			return;
+		}
+		SET(sysroot, "%s", r.sysroot);
+	}
+	x->v = V_EMULATED;
+	SET(reason, "the kernel runs it through %s, which hands it to %s%s%s",
+	    x->handler->name, x->emulator, x->sysroot[0] ? " -L " : "", x->sysroot);
+	SET(fix, "%s", "");
+}
+
+static void explain_elf(struct expl *x, const struct bm_table *t,
+			const struct shim_config *cfg, const char *cfgpath)
+{
+	const struct arch *h = arch_host();
+	const char *gohint = x->p.is_go ? "; for Go: GOARCH=" : "";
+
+	if (x->p.elf_err) {
+		x->v = V_BROKEN;
+		SET(reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
+		SET(fix, "rebuild or download it again (was it truncated? "
+		    "'readelf -lh %s' shows the header)", x->p.path);
+		return;
+	}
+	x->arch = x->p.ei.arch;
+	if (!x->arch) {
+		x->v = V_NO_HANDLER;
+		SET(reason, "no QEMU target runs %s (e_machine %u)",
+		    elf_machine_str(x->p.ei.machine), x->p.ei.machine);
+		SET(fix, "build it for this host (%s)%s%s", h->name, gohint,
+		    x->p.is_go ? host_goarch() : "");
+		return;
+	}
+	if (x->arch == h || (arch_is_host_family(x->arch) && native_test(x->arch) == 1))
+		x->runs_natively = true;
+	if (x->runs_natively && !x->handler) {
+		if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
+			x->v = V_BROKEN;
+			SET(reason, "the host runs %s natively, but the loader %s "
+			    "is missing", x->arch->name, x->p.ei.interp);
+			SET(fix, "install the %s C library (Debian: libc6:%s), or "
+			    "link it statically", x->arch->name, x->arch->debian);
+			return;
+		}
+		x->v = V_NATIVE;
+		SET(reason, "the host (%s) runs %s binaries itself", h->name,
+		    x->arch->name);
+		return;
+	}
+	if (!x->handler) {
+		x->v = V_NO_HANDLER;
+		SET(reason, "a %s binary on a %s host, and no %sbinfmt_misc entry "
+		    "matches it: exec fails with 'exec format error'",
+		    x->arch->name, h->name, t->n ? "enabled " : "");
+		if (x->p.is_go)
+			SET(fix, "%s register %s (or build for this host: "
+			    "GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
+		else
+			SET(fix, "%s register %s", prog_name, x->arch->name);
+		if (arch_is_host_family(x->arch) && x->arch != h)
+			SET(reason, "a %s binary: the host's %s family, but it does not "
+			    "run natively (IA32/compat emulation off?) and no entry "
+			    "matches it", x->arch->name, h->name);
+		return;
+	}
+	if (access(x->handler->interpreter, F_OK) < 0 &&
+	    !strchr(x->handler->flags, 'F')) {
+		x->v = V_BROKEN;
+		SET(reason, "the entry %s picks it, but its interpreter %s is "
+		    "missing", x->handler->name, x->handler->interpreter);
+		SET(fix, "%s register --replace %s", prog_name, x->arch->name);
+		return;
+	}
+	if (binfmt_is_ours(x->handler->name)) {
+		explain_ours(x, cfg, cfgpath);
+		return;
+	}
+	/* Someone else's entry, e.g. Debian's qemu-aarch64. */
+	SET(emulator, "%s", x->handler->interpreter);
+	x->v = V_EMULATED;
+	SET(reason, "the kernel runs it with %s (entry %s)",
+	    x->handler->interpreter, x->handler->name);
+	if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
+		char pfx[512], path[1024];
+
+		snprintf(pfx, sizeof(pfx), "/etc/qemu-binfmt/%s", x->arch->name);
+		snprintf(path, sizeof(path), "%s%s", pfx, x->p.ei.interp);
+		if (access(path, F_OK) < 0) {
+			x->v = V_BROKEN;
+			SET(reason, "the entry %s runs it with %s, but its loader %s "
+			    "is neither on the host nor in %s", x->handler->name,
+			    x->handler->interpreter, x->p.ei.interp, pfx);
+			SET(fix, "%s register --replace %s (the shim finds the "
+			    "Debian cross sysroots), or link it statically",
+			    prog_name, x->arch->name);
+		} else {
+			SET(sysroot, "%s", pfx);
+		}
+	}
+}
+
+static void explain_other(struct expl *x)
+{
+	const struct format_info *fi = &x->p.fi;
+	const char *go = x->p.is_go ? x->p.gi.goos : "";
+
+	if (x->handler) {
+		x->v = V_EMULATED;
+		SET(emulator, "%s", x->handler->interpreter);
+		SET(reason, "the kernel runs it with %s (entry %s)",
+		    x->handler->interpreter, x->handler->name);
+		return;
+	}
+	x->v = V_NO_HANDLER;
+	switch (fi->format) {
+	case FMT_MACHO:
+		SET(reason, "%s: built for macOS%s%s%s, Linux cannot run it",
+		    x->p.desc, x->p.is_go ? " (GOOS=" : "", go,
+		    x->p.is_go ? ")" : "");
+		SET(fix, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+		    x->p.is_go ? host_goarch() : "");
+		break;
+	case FMT_PE:
+		SET(reason, "%s: a Windows program%s%s%s", x->p.desc,
+		    x->p.is_go ? " (GOOS=" : "", go, x->p.is_go ? ")" : "");
+		SET(fix, "build it for Linux%s%s, or run it with wine",
+		    x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+		    x->p.is_go ? host_goarch() : "");
+		break;
+	case FMT_SCRIPT:
+		if (fi->script.crlf) {
+			x->v = V_BROKEN;
+			SET(reason, "its #! line ends in CRLF (Windows line endings): "
+			    "the kernel looks for the interpreter '%s\\r', which "
+			    "does not exist", fi->script.interp);
+			SET(fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", x->p.path,
+			    x->p.path);
+		} else if (access(fi->script.interp, X_OK) < 0) {
+			x->v = V_BROKEN;
+			SET(reason, "a script whose interpreter %s is %s",
+			    fi->script.interp, access(fi->script.interp, F_OK) < 0 ?
+			    "missing" : "not executable");
+			SET(fix, "install %s, or change the #! line of %s",
+			    fi->script.interp, x->p.path);
+		} else {
+			x->v = V_NATIVE;
+			SET(reason, "a script: the kernel runs %s%s%s with it",
+			    fi->script.interp, fi->script.arg[0] ? " " : "",
+			    fi->script.arg);
+		}
+		break;
+	case FMT_JAVA:
+		SET(reason, "%s: a Java class file, not a program the kernel runs",
+		    x->p.desc);
+		SET(fix, "run it with java, or register a Java handler");
+		break;
+	case FMT_WASM:
+		SET(reason, "%s: a WebAssembly module", x->p.desc);
+		SET(fix, "run it with a WebAssembly runtime (wasmtime, ...)");
+		break;
+	default:
+		SET(reason, "not a format the kernel runs (starts with %02x %02x "
+		    "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
+		    x->p.head[3]);
+		SET(fix, "check what produced it: 'file %s'", x->p.path);
+		break;
+	}
+}
+
+static void explain_one(const char *path, const struct bm_table *t,
+			const struct shim_config *cfg, const char *cfgpath,
+			struct expl *x)
+{
+	struct stat st;
+	int w;
+
+	memset(x, 0, sizeof(*x));
+	if (probe_file(path, &x->p) < 0) {
+		x->v = V_BROKEN;
+		SET(reason, "cannot read it: %s", strerror(-x->p.err));
+		SET(fix, "check the path and its permissions");
+		return;
+	}
+	w = t->enabled ? binfmt_match(t->e, t->n, path, x->p.head, x->p.head_len) : -1;
+	x->handler = w >= 0 ? &t->e[w] : NULL;
+	if (x->p.is_elf)
+		explain_elf(x, t, cfg, cfgpath);
+	else
+		explain_other(x);
+	if (x->v <= V_EMULATED && stat(path, &st) == 0 &&
+	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
+		x->v = V_BROKEN;
+		SET(reason, "it is not executable (mode %03o)", st.st_mode & 0777);
+		SET(fix, "chmod +x %s", path);
+	}
+}
+
+static void print_text(const struct expl *x)
+{
+	printf("%s\n  what:     %s\n", x->p.path, x->p.desc[0] ? x->p.desc : "unreadable");
+	if (x->p.is_go)
+		printf("  go:       %s GOOS=%s GOARCH=%s\n", x->p.gi.version,
+		       x->p.gi.goos, x->p.gi.goarch);
+	printf("  host:     %s%s\n", arch_host()->name,
+	       x->arch ? (x->runs_natively ? " (runs it natively)" : " (foreign)") : "");
+	if (x->handler)
+		printf("  handler:  %s (%s, flags %s)\n", x->handler->name,
+		       x->handler->interpreter,
+		       x->handler->flags[0] ? x->handler->flags : "-");
+	else
+		printf("  handler:  none\n");
+	if (x->emulator[0])
+		printf("  emulator: %s%s%s\n", x->emulator,
+		       x->sysroot[0] ? "  sysroot: " : "", x->sysroot);
+	printf("  verdict:  %s: %s\n", verdict_names[x->v], x->reason);
+	if (x->fix[0])
+		printf("  fix:      %s\n", x->fix);
+}
+
+static void print_json(struct json_writer *w, const struct expl *x)
+{
+	const struct elf_info *ei = &x->p.ei;
+	char flags[16];
+
+	json_object_begin(w);
+	json_kv_string(w, "path", x->p.path);
+	json_kv_string(w, "format", x->p.err ? "unknown" : format_name(x->p.fi.format));
+	json_kv_string(w, "description", x->p.desc);
+	json_kv_string(w, "arch", x->arch ? x->arch->name : NULL);
+	json_kv_string(w, "host_arch", arch_host()->name);
+	json_kv_bool(w, "native", x->runs_natively);
+	if (x->p.is_elf && !x->p.elf_err) {
+		snprintf(flags, sizeof(flags), "0x%x", ei->flags);
+		json_key(w, "elf");
+		json_object_begin(w);
+		json_kv_string(w, "class", elf_class_str(ei->elf_class));
+		json_kv_string(w, "data", elf_data_str(ei->elf_data));
+		json_kv_string(w, "machine", elf_machine_str(ei->machine));
+		json_kv_string(w, "type", elf_type_str(ei->type));
+		json_kv_string(w, "flags", flags);
+		json_kv_string(w, "interp", ei->has_interp ? ei->interp : NULL);
+		json_kv_string(w, "abi", ei->abi);
+		json_kv_string(w, "link", elf_link_str(ei->link));
+		json_object_end(w);
+	} else {
+		json_kv_null(w, "elf");
+	}
+	if (x->p.is_go) {
+		json_key(w, "go");
+		json_object_begin(w);
+		json_kv_string(w, "version", x->p.gi.version);
+		json_kv_string(w, "goos", x->p.gi.goos);
+		json_kv_string(w, "goarch", x->p.gi.goarch);
+		json_object_end(w);
+	} else {
+		json_kv_null(w, "go");
+	}
+	if (x->handler) {
+		json_key(w, "handler");
+		json_object_begin(w);
+		json_kv_string(w, "name", x->handler->name);
+		json_kv_string(w, "interpreter", x->handler->interpreter);
+		json_kv_string(w, "flags", x->handler->flags);
+		json_object_end(w);
+	} else {
+		json_kv_null(w, "handler");
+	}
+	json_kv_string(w, "emulator", x->emulator[0] ? x->emulator : NULL);
+	json_kv_string(w, "sysroot", x->sysroot[0] ? x->sysroot : NULL);
+	json_kv_string(w, "verdict", verdict_names[x->v]);
+	json_kv_string(w, "reason", x->reason);
+	json_kv_string(w, "fix", x->fix[0] ? x->fix : NULL);
+	json_object_end(w);
+}
+
+int cmd_explain(const struct cli *c)
+{
+	bool json = c->opts & OPT_JSON;
+	struct shim_config *cfg = malloc(sizeof(*cfg));
+	struct expl *x = malloc(sizeof(*x));
+	char cfgpath[1024];
+	struct bm_table t;
+	struct jdoc d;
+	int i, err, bad = 0;
+
+	if (!cfg || !x) {
+		free(cfg);
+		free(x);
+		return EXIT_USAGE;
+	}
+	err = bm_read_table(&t);
+	if (err) {
+		err_msg("explain: reading " BM_DIR ": %s", strerror(-err));
+		free(cfg);
+		free(x);
+		return EXIT_USAGE;
+	}
+	load_shim_config(cfg, cfgpath, sizeof(cfgpath));
+	if (json) {
+		jdoc_init(&d);
+		if (c->nargs > 1)
+			json_array_begin(&d.w);
+	}
+	for (i = 0; i < c->nargs; i++) {
+		explain_one(c->args[i], &t, cfg, cfgpath, x);
+		bad += x->v >= V_NO_HANDLER;
+		if (json) {
+			print_json(&d.w, x);
+		} else {
+			if (i)
+				putchar('\n');
+			print_text(x);
+		}
+	}
+	if (json) {
+		if (c->nargs > 1)
+			json_array_end(&d.w);
+		if (jdoc_print(&d, stdout) < 0)
+			err_msg("explain: the JSON output did not fit");
+		jdoc_free(&d);
+	}
+	if (!json && !t.mounted)
+		note_msg("note: binfmt_misc is not mounted here: only native "
+			 "binaries and scripts run");
+	bm_table_free(&t);
+	free(cfg);
+	free(x);
+	return bad ? EXIT_CHECK : EXIT_OK;
+}

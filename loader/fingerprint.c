@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fingerprint: the host's environment as one JSON object (the baseline a
+ * pipeline keeps), and --compare against a baseline: a side-by-side table,
+ * exit 1 when arch, OS, bits or emulator coverage differ. Built and parsed
+ * with jansson (the baseline is untrusted input from elsewhere).
+ */
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "loader.h"
+
+#define FINGERPRINT_V 1
+
+/* One key of /etc/os-release (os-release(5)), unquoted, "" if absent. */
+static void os_release(const char *key, char *buf, size_t len)
+{
+	static char text[8192];
+	static bool loaded;
+	size_t klen = strlen(key);
+	char *line;
+
+	buf[0] = '\0';
+	if (!loaded) {
+		if (read_small("/etc/os-release", text, sizeof(text)) < 0 &&
+		    read_small("/usr/lib/os-release", text, sizeof(text)) < 0)
+			text[0] = '\0';
+		loaded = true;
+	}
+	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t n;
+		const char *v;
+
+		if (strncmp(line, key, klen) || line[klen] != '=')
+			continue;
+		v = line + klen + 1;
+		n = strcspn(v, "\n");
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
+		}
+		snprintf(buf, len, "%.*s", (int)n, v);
+		return;
+	}
+}
+
+/* Which container runtime, if any: the markers the runtimes leave. */
+static const char *container_kind(void)
+{
+	static char env[64];
+	char map[256];
+	const char *e = getenv("container");
+
+	if (access("/.dockerenv", F_OK) == 0)
+		return "docker";
+	if (access("/run/.containerenv", F_OK) == 0)
+		return "podman";
+	if (e && *e) {
+		snprintf(env, sizeof(env), "%s", e);
+		return env;
+	}
+	/* The initial user namespace maps the whole uid range to itself. */
+	if (read_small("/proc/self/uid_map", map, sizeof(map)) > 0 &&
+	    !strstr(map, "4294967295"))
+		return "user-namespace";
+	return "none";
+}
+
+/* "7.2.11" from "qemu-aarch64 version 7.2.11 (Debian ...)". */
+static void qemu_version(const char *emu, char *buf, size_t len)
+{
+	char out[512], *v;
+	char *argv[] = { (char *)emu, "--version", NULL };
+
+	buf[0] = '\0';
+	if (run_capture(argv, out, sizeof(out)) != 0)
+		return;
+	v = strstr(out, "version ");
+	if (!v)
+		return;
+	v += 8;
+	snprintf(buf, len, "%.*s", (int)strcspn(v, " \n"), v);
+}
+
+static json_t *go_env(void)
+{
+	char out[512], ver[256], *nl;
+	char *argv[] = { "go", "env", "GOHOSTARCH", "GOARCH", "GOHOSTOS", NULL };
+	char *vargv[] = { "go", "version", NULL };
+	json_t *g;
+
+	if (run_capture(argv, out, sizeof(out)) != 0)
+		return json_null();
+	g = json_object();
+	nl = strtok(out, "\n");
+	json_object_set_new(g, "GOHOSTARCH", json_string(nl ? nl : ""));
+	nl = strtok(NULL, "\n");
+	json_object_set_new(g, "GOARCH", json_string(nl ? nl : ""));
+	nl = strtok(NULL, "\n");
+	json_object_set_new(g, "GOHOSTOS", json_string(nl ? nl : ""));
+	if (run_capture(vargv, ver, sizeof(ver)) == 0) {
+		ver[strcspn(ver, "\n")] = '\0';
+		json_object_set_new(g, "version", json_string(ver));
+	}
+	return g;
+}
+
+static json_t *fingerprint(void)
+{
+	struct utsname u;
+	struct bm_table t;
+	json_t *fp = json_object(), *bm, *ents, *emus, *compat;
+	char id[128], ver[128], buf[512], emu[1024], v[64];
+	size_t i;
+
+	uname(&u);
+	json_object_set_new(fp, "v", json_integer(FINGERPRINT_V));
+	json_object_set_new(fp, "arch", json_string(arch_host()->name));
+	json_object_set_new(fp, "machine", json_string(u.machine));
+	os_release("ID", id, sizeof(id));
+	os_release("VERSION_ID", ver, sizeof(ver));
+	snprintf(buf, sizeof(buf), "%s%s%s", id[0] ? id : "unknown",
+		 ver[0] ? " " : "", ver);
+	json_object_set_new(fp, "os", json_string(buf));
+	os_release("PRETTY_NAME", buf, sizeof(buf));
+	json_object_set_new(fp, "os_pretty", json_string(buf));
+	json_object_set_new(fp, "bits", json_integer((json_int_t)sizeof(long) * 8));
+	json_object_set_new(fp, "kernel", json_string(u.release));
+	json_object_set_new(fp, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
+	snprintf(buf, sizeof(buf), "glibc %s", gnu_get_libc_version());
+	json_object_set_new(fp, "libc", json_string(buf));
+	json_object_set_new(fp, "container", json_string(container_kind()));
+
+	bm = json_object();
+	ents = json_array();
+	if (bm_read_table(&t) == 0) {
+		for (i = t.n; i-- > 0;)
+			json_array_append_new(ents, json_pack("{s:s, s:b, s:s}",
+				"name", t.e[i].name, "enabled", t.e[i].enabled,
+				"interpreter", t.e[i].interpreter));
+		bm_table_free(&t);
+	}
+	json_object_set_new(bm, "mounted", json_boolean(t.mounted));
+	json_object_set_new(bm, "enabled", json_boolean(t.enabled));
+	json_object_set_new(bm, "entries", ents);
+	json_object_set_new(fp, "binfmt_misc", bm);
+
+	emus = json_object();
+	compat = json_array();
+	for (i = 0; i < arch_count; i++) {
+		const struct arch *a = &arch_table[i];
+
+		if (find_emulator(a, emu, sizeof(emu)) == 0) {
+			qemu_version(emu, v, sizeof(v));
+			json_object_set_new(emus, a->name, json_pack("{s:s, s:s}",
+				"path", emu, "version", v));
+		}
+		if (a != arch_host() && arch_is_host_family(a) && native_test(a) == 1)
+			json_array_append_new(compat, json_string(a->name));
+	}
+	json_object_set_new(fp, "emulators", emus);
+	json_object_set_new(fp, "native_compat", compat);
+	json_object_set_new(fp, "go", go_env());
+	return fp;
+}
+
+/* A field of fp in words, for the table ("" when absent). */
+static void field_text(json_t *fp, const char *field, char *buf, size_t len)
+{
+	json_t *v;
+	size_t n = 0, i;
+	const char *k;
+
+	buf[0] = '\0';
+	if (!strcmp(field, "emulators")) {
+		json_object_foreach(json_object_get(fp, field), k, v)
+			if (n + strlen(k) + 2 < len)
+				n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", k);
+		return;
+	}
+	if (!strcmp(field, "binfmt_misc")) {
+		json_t *e = json_object_get(json_object_get(fp, field), "entries");
+
+		json_array_foreach(e, i, v) {
+			const char *nm = json_string_value(json_object_get(v, "name"));
+
+			if (nm && n + strlen(nm) + 2 < len)
+				n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", nm);
+		}
+		return;
+	}
+	if (!strcmp(field, "native_compat")) {
+		json_array_foreach(json_object_get(fp, field), i, v)
+			if (json_is_string(v) && n + 20 < len)
+				n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      json_string_value(v));
+		return;
+	}
+	if (!strcmp(field, "go")) {
+		json_t *g = json_object_get(fp, field);
+
+		if (json_is_object(g))
+			snprintf(buf, len, "%s GOARCH=%s",
+				 json_string_value(json_object_get(g, "version")) ?: "go",
+				 json_string_value(json_object_get(g, "GOARCH")) ?: "");
+		return;
+	}
+	v = json_object_get(fp, field);
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+}
+
+/* Emulator arches of the baseline missing here, comma separated. */
+static void missing_emulators(json_t *base, json_t *here, char *buf, size_t len)
+{
+	json_t *v, *h = json_object_get(here, "emulators");
+	const char *k;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	json_object_foreach(json_object_get(base, "emulators"), k, v)
+		if (!json_object_get(h, k) && n + strlen(k) + 2 < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", k);
+}
+
+static const struct { const char *field; bool gate; } compare_fields[] = {
+	{ "arch", true }, { "os", true }, { "bits", true },
+	{ "emulators", true }, { "kernel", false }, { "page_size", false },
+	{ "libc", false }, { "container", false }, { "binfmt_misc", false },
+	{ "native_compat", false }, { "go", false },
+};
+
+/* The table on out (NULL: none); the exit status of the gate. */
+static int compare(json_t *base, json_t *here, const char *path, FILE *out)
+{
+	char b[1024], h[1024], miss[512];
+	int mismatch = 0;
+	size_t i;
+
+	if (out)
+		fprintf(out, "%-14s %-30s %-30s %s\n", "FIELD", "BASELINE", "THIS HOST", "SAME?");
+	for (i = 0; i < sizeof(compare_fields) / sizeof(compare_fields[0]); i++) {
+		const char *f = compare_fields[i].field, *same;
+
+		field_text(base, f, b, sizeof(b));
+		field_text(here, f, h, sizeof(h));
+		if (!strcmp(f, "emulators")) {
+			missing_emulators(base, here, miss, sizeof(miss));
+			same = miss[0] ? "NO (missing here)" :
+			       strcmp(b, h) ? "yes (more here)" : "yes";
+		} else {
+			same = !strcmp(b, h) ? "yes" : compare_fields[i].gate ? "NO" :
+			       "differs";
+		}
+		if (!strncmp(same, "NO", 2))
+			mismatch++;
+		if (out)
+			fprintf(out, "%-14s %-30s %-30s %s\n", f, b[0] ? b : "-", h[0] ? h : "-", same);
+	}
+	if (mismatch) {
+		missing_emulators(base, here, miss, sizeof(miss));
+		if (out)
+			fprintf(out, "\nMISMATCH: this host differs from %s in %d gating field(s)"
+		       "%s%s%s\n", path, mismatch, miss[0] ? "; install emulators "
+		       "for " : "", miss, miss[0] ? " (apt-get install "
+		       "qemu-user-static)" : "");
+		return EXIT_CHECK;
+	}
+	if (out)
+		fprintf(out, "\nOK: arch, OS, bits and emulator coverage match %s\n", path);
+	return EXIT_OK;
+}
+
+int cmd_fingerprint(const struct cli *c)
+{
+	json_t *fp = fingerprint(), *base;
+	json_error_t je;
+	int rc = EXIT_OK;
+	char *text;
+
+	if (c->compare) {
+		base = json_load_file(c->compare, JSON_REJECT_DUPLICATES, &je);
+		if (!base || !json_is_object(base)) {
+			err_msg("fingerprint: %s:%d: not a fingerprint baseline: %s; "
+				"write one with '%s fingerprint --json > FILE'",
+				c->compare, je.line, base ? "not an object" : je.text,
+				prog_name);
+			json_decref(base);
+			json_decref(fp);
+			return EXIT_USAGE;
+		}
+		if (c->opts & OPT_JSON) {
+			json_t *doc = json_pack("{s:O, s:O}", "baseline", base, "host", fp);
+
+			text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+			if (text)
+				printf("%s\n", text);
+			free(text);
+			json_decref(doc);
+			/* The gate still decides the exit status. */
+			rc = compare(base, fp, c->compare, NULL);
+		} else {
+			rc = compare(base, fp, c->compare, stdout);
+		}
+		json_decref(base);
+		json_decref(fp);
+		return rc;
+	}
+	if (c->opts & OPT_JSON) {
+		text = json_dumps(fp, JSON_INDENT(2));
+		if (text)
+			printf("%s\n", text);
+		free(text);
+	} else {
+		const char *k;
+		json_t *v;
+		char buf[4096];
+
+		json_object_foreach(fp, k, v) {
+			field_text(fp, k, buf, sizeof(buf));
+			if (json_is_boolean(v))
+				snprintf(buf, sizeof(buf), "%s", json_is_true(v) ? "yes" : "no");
+			printf("%-14s %s\n", k, buf[0] ? buf : "-");
+		}
+	}
+	json_decref(fp);
+	return rc;
+}

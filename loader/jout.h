@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * JSON output with lib/json.h's writer. Kept out of loader.h: jansson
+ * (used to parse baselines and records) has its own json_string() and the
+ * two headers cannot meet in one file.
+ */
+#ifndef BSHIM_LOADER_JOUT_H
+#define BSHIM_LOADER_JOUT_H
+
+#include <stdio.h>
+
+#include "json.h"
+
+/* A JSON document in one heap buffer, printed with json_print. */
+struct jdoc {
+	struct json_writer w;
+	char *buf;
+	size_t cap;
+};
+void jdoc_init(struct jdoc *d);
+/* Print it (retrying with a bigger buffer is the caller's loop:
+ * returns -ENOSPC when it did not fit). */
+int jdoc_print(struct jdoc *d, FILE *f);
+void jdoc_free(struct jdoc *d);
+
+#endif

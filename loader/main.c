@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binfmt-shim: the admin CLI. main() is parse_args() -> run() -> exit
+ * status (the shape of systemd's src/binfmt/binfmt.c). Every subcommand is
+ * one row of the table below: its options, argument counts and help.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+const char *prog_name = "binfmt-shim";
+
+static const struct subcmd subcmds[] = {
+	{ "arches", cmd_arches, OPT_JSON, 0, 0, "arches [--json]",
+	  "The arch table: name, aliases, QEMU target, magic, mask and\n"
+	  "whether this host runs the arch natively (capability test).\n" },
+	{ "register", cmd_register,
+	  OPT_JSON | OPT_ALL | OPT_FLAGS | OPT_SHIM | OPT_DRY_RUN | OPT_REPLACE,
+	  0, -1,
+	  "register [ARCH... | --all] [--flags FLAGS] [--shim PATH] [--dry-run] [--replace]",
+	  "Register binfmt-shim-<arch> entries in the binfmt_misc instance this\n"
+	  "process sees (mounting it, or this user namespace's own, if needed).\n"
+	  "  --all         every arch the host does not run natively\n"
+	  "  --flags F     any of F, P, O, C (default FP; C implies O)\n"
+	  "  --shim PATH   the interpreter (default: installed beside this program)\n"
+	  "  --dry-run     print the plan (add/replace/keep/skip/conflict), change nothing\n"
+	  "  --replace     disable other entries that match the same files\n"
+	  "                (unregister re-enables them)\n" },
+	{ "unregister", cmd_unregister, OPT_JSON | OPT_ALL | OPT_DRY_RUN, 0, -1,
+	  "unregister [ARCH... | --all] [--dry-run]",
+	  "Remove binfmt-shim-* entries (all of them with --all or no ARCH) and\n"
+	  "re-enable the entries `register --replace` disabled.\n" },
+	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
+	  "Every live binfmt_misc entry, ours and others: enabled, interpreter\n"
+	  "(present, static), flags, the arches it matches, overlaps and the\n"
+	  "entry the kernel picks; the log sink. Exit 1 when one of ours is broken.\n" },
+	{ "explain", cmd_explain, OPT_JSON, 1, -1, "explain [--json] FILE...",
+	  "What each file is, which entry the kernel would pick, whether the host\n"
+	  "runs it natively, the emulator and sysroot the shim would use, and the\n"
+	  "verdict native | emulated | no-handler | broken, with a reason and a fix.\n"
+	  "Exit 1 when a file cannot run here.\n" },
+	{ "fingerprint", cmd_fingerprint, OPT_JSON | OPT_COMPARE, 0, 0,
+	  "fingerprint [--json] [--compare BASELINE.json]",
+	  "The host's environment: arch, OS, bits, kernel, page size, libc,\n"
+	  "container, binfmt_misc, emulators, compat arches, Go.\n"
+	  "  --json          write it as JSON (the baseline)\n"
+	  "  --compare FILE  compare with a baseline; exit 1 when arch, OS, bits\n"
+	  "                  or emulator coverage differ\n" },
+	{ "verify", cmd_verify, OPT_JSON, 0, -1, "verify [--json] [ARCH...]",
+	  "Prove the chain for each registered arch (or the ones named): run a\n"
+	  "tiny program for it made in memory, check its exit status, the argv[0]\n"
+	  "round trip (P flag) and that the shim wrote a record.\n"
+	  "Exit 1 when any arch fails.\n" },
+	{ "persist", cmd_persist, OPT_PRINT | OPT_OUTPUT, 0, 0,
+	  "persist [--print] [--output FILE]",
+	  "Write a binfmt.d file (systemd-binfmt format) for the live\n"
+	  "binfmt-shim-* entries, default /etc/binfmt.d/binfmt-shim.conf.\n"
+	  "  --print        write it to stdout instead\n" },
+};
+#define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "flags", required_argument, NULL, 'f' },
+	{ "shim", required_argument, NULL, 's' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "replace", no_argument, NULL, 'r' },
+	{ "compare", required_argument, NULL, 'c' },
+	{ "print", no_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* getopt character -> OPT_* bit. */
+static const struct { int ch; unsigned bit; } opt_bits[] = {
+	{ 'j', OPT_JSON }, { 'a', OPT_ALL }, { 'f', OPT_FLAGS },
+	{ 's', OPT_SHIM }, { 'n', OPT_DRY_RUN }, { 'r', OPT_REPLACE },
+	{ 'c', OPT_COMPARE }, { 'p', OPT_PRINT }, { 'o', OPT_OUTPUT },
+};
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog_name, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void warn_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void note_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", prog_name);
+	for (i = 0; i < NSUBCMDS; i++)
+		fprintf(f, "  %s\n", subcmds[i].synopsis);
+	fprintf(f, "\n'%s COMMAND --help' for details; man binfmt-shim(8).\n"
+		"Exit status: 0 ok, 1 a check failed, 2 usage or system error.\n",
+		prog_name);
+}
+
+static void cmd_usage(const struct subcmd *s, FILE *f)
+{
+	fprintf(f, "usage: %s %s\n\n%s", prog_name, s->synopsis, s->help);
+	if (s->allowed & OPT_JSON)
+		fprintf(f, "  --json        machine-readable output\n");
+}
+
+static const struct subcmd *find_subcmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSUBCMDS; i++)
+		if (strcmp(subcmds[i].name, name) == 0)
+			return &subcmds[i];
+	return NULL;
+}
+
+static const char *opt_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(opt_bits) / sizeof(opt_bits[0]); i++)
+		if (opt_bits[i].bit == bit)
+			return long_opts[i].name;
+	return "?";
+}
+
+/* Returns -1 to go on, else the exit status (help or a usage error). */
+static int parse_args(int argc, char **argv, struct cli *c)
+{
+	int ch;
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	c->flags = "FP";
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	c->cmd = find_subcmd(argv[1]);
+	if (!c->cmd) {
+		err_msg("unknown command '%s'; run '%s --help' for the list",
+			argv[1], prog_name);
+		return EXIT_USAGE;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_usage(c->cmd, stdout);
+			return EXIT_OK;
+		}
+		if (ch == '?' || ch == ':') {
+			err_msg("%s: unknown option or missing value '%s'; see '%s %s --help'",
+				c->cmd->name, argv[optind - 1], prog_name, c->cmd->name);
+			return EXIT_USAGE;
+		}
+		for (k = 0; k < sizeof(opt_bits) / sizeof(opt_bits[0]); k++)
+			if (opt_bits[k].ch == ch)
+				break;
+		if (!(c->cmd->allowed & opt_bits[k].bit)) {
+			err_msg("%s does not take --%s; see '%s %s --help'",
+				c->cmd->name, opt_name(opt_bits[k].bit),
+				prog_name, c->cmd->name);
+			return EXIT_USAGE;
+		}
+		c->opts |= opt_bits[k].bit;
+		if (ch == 'f')
+			c->flags = optarg;
+		else if (ch == 's')
+			c->shim = optarg;
+		else if (ch == 'c')
+			c->compare = optarg;
+		else if (ch == 'o')
+			c->output = optarg;
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	if (c->nargs < c->cmd->min_args ||
+	    (c->cmd->max_args >= 0 && c->nargs > c->cmd->max_args)) {
+		err_msg("%s: wrong number of arguments; usage: %s %s",
+			c->cmd->name, prog_name, c->cmd->synopsis);
+		return EXIT_USAGE;
+	}
+	if ((c->opts & OPT_ALL) && c->nargs) {
+		err_msg("%s: give either ARCH names or --all, not both",
+			c->cmd->name);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int run(const struct cli *c)
+{
+	int rc;
+
+	rc = c->cmd->run(c);
+	if (fflush(stdout) == EOF && rc == EXIT_OK) {
+		err_msg("writing the output: %s", strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int rc;
+
+	rc = parse_args(argc, argv, &c);
+	if (rc >= 0)
+		return rc;
+	return run(&c);
+}

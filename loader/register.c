@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * register / unregister: a plan against the live table (add, replace,
+ * keep, skip, conflict), printed by --dry-run and carried out otherwise.
+ * Running it twice changes nothing the second time: an entry that is
+ * already there, identical and not shadowed, is kept.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jout.h"
+#include "loader.h"
+
+enum act { ACT_ADD, ACT_REPLACE, ACT_KEEP, ACT_SKIP, ACT_CONFLICT,
+	   ACT_DISABLE, ACT_REMOVE, ACT_ENABLE };
+
+static const char *const act_names[] = {
+	[ACT_ADD] = "add", [ACT_REPLACE] = "replace", [ACT_KEEP] = "keep",
+	[ACT_SKIP] = "skip", [ACT_CONFLICT] = "conflict",
+	[ACT_DISABLE] = "disable", [ACT_REMOVE] = "remove",
+	[ACT_ENABLE] = "enable",
+};
+
+struct item {
+	enum act act;
+	const struct arch *a;
+	char name[BINFMT_NAME_MAX + 1];		/* the entry acted on */
+	char detail[4096];
+	struct binfmt_entry ent;		/* ACT_ADD / ACT_REPLACE */
+	int err;				/* result when carried out */
+};
+
+struct plan {
+	struct item *it;
+	size_t n, cap;
+};
+
+static struct item *plan_add(struct plan *p, enum act act, const struct arch *a,
+			     const char *name)
+{
+	struct item *it;
+
+	if (p->n == p->cap) {
+		struct item *ni = realloc(p->it, (p->cap = p->cap ? p->cap * 2 : 64) *
+					  sizeof(*ni));
+		if (!ni) {
+			err_msg("out of memory");
+			exit(EXIT_USAGE);
+		}
+		p->it = ni;
+	}
+	it = &p->it[p->n++];
+	memset(it, 0, sizeof(*it));
+	it->act = act;
+	it->a = a;
+	snprintf(it->name, sizeof(it->name), "%s", name);
+	return it;
+}
+
+int our_entries(const struct arch *a, const char *shim, const char *flags,
+		struct binfmt_entry *out, size_t max)
+{
+	return binfmt_entries_for_arch(a, shim, flags, out, max);
+}
+
+static bool same_entry(const struct binfmt_entry *x, const struct binfmt_entry *y)
+{
+	return x->is_extension == y->is_extension && x->offset == y->offset &&
+	       x->magic_len == y->magic_len &&
+	       !memcmp(x->magic, y->magic, x->magic_len) &&
+	       !memcmp(x->mask, y->mask, x->magic_len) &&
+	       !strcmp(x->interpreter, y->interpreter) &&
+	       !strcmp(x->flags, y->flags);
+}
+
+static int live_index(const struct bm_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->e[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Why the host counts as native for a, "" when it does not. */
+static void native_reason(const struct arch *a, char *buf, size_t len)
+{
+	int r;
+
+	buf[0] = '\0';
+	if (a == arch_host()) {
+		snprintf(buf, len, "the host's own architecture");
+		return;
+	}
+	if (!arch_is_host_family(a))
+		return;
+	r = native_test(a);
+	if (r == 1)
+		snprintf(buf, len, "native: the host ran a tiny %s program itself",
+			 a->name);
+	else if (r < 0)
+		warn_msg("could not test whether the host runs %s natively (%s); "
+			 "registering it", a->name, strerror(-r));
+}
+
+/* Add the items for one arch; returns -errno on a table error. */
+static int plan_arch(struct plan *p, const struct bm_table *t, const struct arch *a,
+		     const char *shim, const char *flags)
+{
+	struct binfmt_entry ents[BINFMT_ENTRIES_MAX];
+	char why[256];
+	int n, k;
+	size_t i;
+
+	native_reason(a, why, sizeof(why));
+	if (why[0]) {
+		snprintf(plan_add(p, ACT_SKIP, a, "")->detail,
+			 sizeof(p->it[0].detail), "%s", why);
+		return 0;
+	}
+	n = our_entries(a, shim, flags, ents, BINFMT_ENTRIES_MAX);
+	if (n < 0)
+		return n;
+	for (k = 0; k < n; k++) {
+		const struct binfmt_entry *e = &ents[k];
+		int li = live_index(t, e->name);
+		int newest_other = -1;
+		struct item *it;
+
+		/* Others' enabled entries that match the same files. */
+		for (i = 0; i < t->n; i++)
+			if (!binfmt_is_ours(t->e[i].name) && t->e[i].enabled &&
+			    entries_overlap(&t->e[i], e))
+				newest_other = (int)i;
+		if (li < 0) {
+			it = plan_add(p, ACT_ADD, a, e->name);
+			snprintf(it->detail, sizeof(it->detail),
+				 "interpreter %s flags %s", e->interpreter,
+				 e->flags[0] ? e->flags : "-");
+		} else if (!same_entry(&t->e[li], e)) {
+			it = plan_add(p, ACT_REPLACE, a, e->name);
+			snprintf(it->detail, sizeof(it->detail),
+				 "interpreter %s -> %s, flags %s -> %s",
+				 t->e[li].interpreter, e->interpreter,
+				 t->e[li].flags[0] ? t->e[li].flags : "-",
+				 e->flags[0] ? e->flags : "-");
+		} else if (!t->e[li].enabled) {
+			it = plan_add(p, ACT_REPLACE, a, e->name);
+			snprintf(it->detail, sizeof(it->detail),
+				 "it is disabled");
+		} else if (newest_other > li) {
+			it = plan_add(p, ACT_REPLACE, a, e->name);
+			snprintf(it->detail, sizeof(it->detail),
+				 "shadowed by %s, registered later: registering "
+				 "again makes ours the one the kernel picks",
+				 t->e[newest_other].name);
+		} else {
+			it = plan_add(p, ACT_KEEP, a, e->name);
+			snprintf(it->detail, sizeof(it->detail), "up to date");
+		}
+		it->ent = *e;
+		for (i = 0; i < t->n; i++) {
+			if (binfmt_is_ours(t->e[i].name) || !t->e[i].enabled ||
+			    !entries_overlap(&t->e[i], e))
+				continue;
+			it = plan_add(p, ACT_CONFLICT, a, t->e[i].name);
+			snprintf(it->detail, sizeof(it->detail),
+				 "%s (interpreter %s) matches the same files; the "
+				 "kernel picks %s (the most recently registered)",
+				 t->e[i].name, t->e[i].interpreter, e->name);
+		}
+	}
+	return 0;
+}
+
+static void print_plan(const struct plan *p, bool json, bool dry_run,
+		       bool replace, const char *note)
+{
+	struct jdoc d;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < p->n; i++) {
+			const struct item *it = &p->it[i];
+			const char *extra = "";
+
+			if (it->act == ACT_CONFLICT)
+				extra = replace ? (dry_run ? "; --replace will disable it" :
+						   "; disabled it (unregister re-enables it)") :
+					"; --replace disables it";
+			printf("%-9s %-12s %-28s %s%s%s%s\n", act_names[it->act],
+			       it->a ? it->a->name : "-",
+			       it->name[0] ? it->name : "-", it->detail, extra,
+			       it->err ? ": FAILED: " : "",
+			       it->err ? strerror(-it->err) : "");
+		}
+		if (dry_run)
+			printf("(dry run: nothing was changed)\n");
+		return;
+	}
+	jdoc_init(&d);
+	json_object_begin(&d.w);
+	json_kv_bool(&d.w, "dry_run", dry_run);
+	json_kv_string(&d.w, "note", note && note[0] ? note : NULL);
+	json_key(&d.w, "actions");
+	json_array_begin(&d.w);
+	for (i = 0; i < p->n; i++) {
+		const struct item *it = &p->it[i];
+
+		json_object_begin(&d.w);
+		json_kv_string(&d.w, "action", act_names[it->act]);
+		json_kv_string(&d.w, "arch", it->a ? it->a->name : NULL);
+		json_kv_string(&d.w, "name", it->name[0] ? it->name : NULL);
+		json_kv_string(&d.w, "detail", it->detail);
+		if (it->err)
+			json_kv_string(&d.w, "error", strerror(-it->err));
+		else
+			json_kv_null(&d.w, "error");
+		json_object_end(&d.w);
+	}
+	json_array_end(&d.w);
+	json_object_end(&d.w);
+	if (jdoc_print(&d, stdout) < 0)
+		err_msg("the JSON output did not fit");
+	jdoc_free(&d);
+}
+
+static int explain_errno(const char *what, int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		err_msg("%s: %s; run as root, or inside a user namespace of "
+			"your own: unshare -Urm %s ...", what, strerror(-err),
+			prog_name);
+	else
+		err_msg("%s: %s", what, strerror(-err));
+	return EXIT_USAGE;
+}
+
+/* Carry out the plan; returns the number of failures. */
+static int execute(struct plan *p, bool replace)
+{
+	int fails = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct item *it = &p->it[i];
+
+		switch (it->act) {
+		case ACT_REPLACE:
+			it->err = bm_entry_ctl(it->name, "-1");
+			if (it->err == -ENOENT)
+				it->err = 0;
+			if (!it->err)
+				it->err = bm_write_register(&it->ent);
+			break;
+		case ACT_ADD:
+			it->err = bm_write_register(&it->ent);
+			break;
+		case ACT_CONFLICT:
+			if (!replace)
+				break;
+			it->err = state_add(it->name);
+			if (!it->err)
+				it->err = bm_entry_ctl(it->name, "0");
+			break;
+		default:
+			break;
+		}
+		fails += it->err != 0;
+	}
+	return fails;
+}
+
+/* Validate --flags: any of F, P, O, C. */
+static int check_flags(const char *flags)
+{
+	const char *f;
+
+	for (f = flags; *f; f++)
+		if (!strchr("FPOC", *f)) {
+			err_msg("register: unknown flag '%c' in --flags %s; use any "
+				"of F (fix binary), P (preserve argv[0]), O (open "
+				"binary), C (credentials)", *f, flags);
+			return -EINVAL;
+		}
+	if (strchr(flags, 'C'))
+		warn_msg("flag C makes the kernel run the shim with the binary's "
+			 "setuid/setgid credentials (and implies O): every setuid "
+			 "foreign binary then runs the shim and the emulator as "
+			 "its owner");
+	return 0;
+}
+
+int cmd_register(const struct cli *c)
+{
+	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
+	bool replace = c->opts & OPT_REPLACE;
+	bool *sel = calloc(arch_count, sizeof(*sel));
+	struct bm_table t = { 0 };
+	struct plan p = { 0 };
+	char shim[4096], why[512], note[512] = "";
+	int rc = EXIT_USAGE, err, fails;
+	size_t i;
+
+	if (!sel)
+		return EXIT_USAGE;
+	if (!c->nargs && !(c->opts & OPT_ALL)) {
+		err_msg("register: name the arches (e.g. 'register aarch64 riscv64') "
+			"or use --all; '%s arches' lists them", prog_name);
+		goto out;
+	}
+	if (check_flags(c->flags) || select_arches(c, sel))
+		goto out;
+	if (c->shim) {
+		snprintf(shim, sizeof(shim), "%s", c->shim);
+	} else if (default_shim(shim, sizeof(shim)) < 0) {
+		err_msg("register: no shim at %s; build it (make build/shim), "
+			"install it (make install) or pass --shim PATH", shim);
+		goto out;
+	}
+	if (strchr(c->flags, 'F')) {
+		if (check_static_exec(shim, why, sizeof(why)) < 0) {
+			err_msg("register: refusing the interpreter: %s", why);
+			goto out;
+		}
+	} else if (access(shim, X_OK) < 0) {
+		warn_msg("%s is not executable here: the kernel will fail every "
+			 "exec through it", shim);
+	}
+	if (!dry) {
+		err = bm_ensure_own(note, sizeof(note));
+		if (err) {
+			rc = explain_errno("register: cannot mount binfmt_misc at "
+					   BM_DIR, err);
+			goto out;
+		}
+		if (note[0])
+			note_msg("%s", note);
+	} else if (!bm_mounted()) {
+		snprintf(note, sizeof(note), "binfmt_misc is not mounted at "
+			 BM_DIR ": register mounts it");
+		note_msg("%s", note);
+	}
+	err = bm_read_table(&t);
+	if (err) {
+		rc = explain_errno("register: reading " BM_DIR, err);
+		goto out;
+	}
+	for (i = 0; i < arch_count; i++) {
+		if (!sel[i])
+			continue;
+		err = plan_arch(&p, &t, &arch_table[i], shim, c->flags);
+		if (err) {
+			err_msg("register: cannot build the entry for %s: %s",
+				arch_table[i].name, strerror(-err));
+			goto out;
+		}
+	}
+	fails = dry ? 0 : execute(&p, replace);
+	print_plan(&p, json, dry, replace, note);
+	if (fails) {
+		err_msg("register: %d change(s) failed (see above); '%s status' "
+			"shows the live table", fails, prog_name);
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	bm_table_free(&t);
+	free(p.it);
+	free(sel);
+	return rc;
+}
+
+/* Whether a removed entry of ours overlaps the other entry e. */
+static bool overlaps_any(const struct bm_table *t, const bool *removed,
+			 const struct binfmt_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (removed[i] && entries_overlap(&t->e[i], e))
+			return true;
+	return false;
+}
+
+int cmd_unregister(const struct cli *c)
+{
+	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
+	bool everything = (c->opts & OPT_ALL) || !c->nargs;
+	bool *sel = calloc(arch_count, sizeof(*sel)), *removed = NULL;
+	struct bm_table t = { 0 };
+	struct plan p = { 0 };
+	char **state = NULL, **keep = NULL;
+	size_t nstate = 0, nkeep = 0, i;
+	int rc = EXIT_USAGE, err, fails = 0;
+
+	if (!sel || select_arches(c, sel))
+		goto out;
+	if (!bm_mounted()) {
+		note_msg("binfmt_misc is not mounted at " BM_DIR ": nothing to remove");
+		rc = EXIT_OK;
+		goto out;
+	}
+	err = bm_read_table(&t);
+	if (err) {
+		rc = explain_errno("unregister: reading " BM_DIR, err);
+		goto out;
+	}
+	removed = calloc(t.n + 1, sizeof(*removed));
+	if (!removed)
+		goto out;
+	for (i = 0; i < t.n; i++) {
+		const struct arch *a = binfmt_arch_of(t.e[i].name);
+
+		if (!binfmt_is_ours(t.e[i].name))
+			continue;
+		if (!everything && !(a && sel[a - arch_table]))
+			continue;
+		removed[i] = true;
+		plan_add(&p, ACT_REMOVE, a, t.e[i].name)->detail[0] = '\0';
+	}
+	err = state_list(&state, &nstate);
+	if (err && err != -ENOENT) {
+		rc = explain_errno("unregister: reading the --replace state", err);
+		goto out;
+	}
+	keep = calloc(nstate + 1, sizeof(*keep));
+	if (!keep)
+		goto out;
+	for (i = 0; i < nstate; i++) {
+		const struct binfmt_entry *e = bm_find(&t, state[i]);
+
+		if (!e)
+			continue;	/* gone meanwhile: forget it */
+		if (!everything && !overlaps_any(&t, removed, e)) {
+			keep[nkeep++] = state[i];
+			continue;
+		}
+		if (e->enabled)
+			continue;
+		snprintf(plan_add(&p, ACT_ENABLE, NULL, e->name)->detail,
+			 sizeof(p.it[0].detail), "disabled by register --replace");
+	}
+	if (!dry) {
+		for (i = 0; i < p.n; i++) {
+			struct item *it = &p.it[i];
+
+			it->err = bm_entry_ctl(it->name, it->act == ACT_REMOVE ? "-1" : "1");
+			if (it->err == -ENOENT && it->act == ACT_REMOVE)
+				it->err = 0;
+			fails += it->err != 0;
+		}
+		err = state_clear();
+		for (i = 0; i < nkeep && !err; i++)
+			err = state_add(keep[i]);
+		if (err && err != -ENOENT)
+			warn_msg("updating the --replace state: %s", strerror(-err));
+	}
+	print_plan(&p, json, dry, false, NULL);
+	if (!p.n && !json)
+		printf("nothing to do: no binfmt-shim-* entries %s\n",
+		       everything ? "are registered" : "for those arches");
+	rc = fails ? EXIT_USAGE : EXIT_OK;
+	if (fails)
+		err_msg("unregister: %d change(s) failed (see above)", fails);
+out:
+	free(keep);
+	free_list(state, nstate);
+	free(removed);
+	bm_table_free(&t);
+	free(p.it);
+	free(sel);
+	return rc;
+}

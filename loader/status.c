@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * status: every live binfmt_misc entry, ours and others, with what the
+ * kernel would do with it; arches: the arch table as this host sees it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "jout.h"
+#include "loader.h"
+
+struct estat {
+	bool present;			/* the interpreter exists */
+	bool is_static;
+	char interp_why[1024];		/* why it is not usable, "" if it is */
+	bool matches[64];		/* by arch index: matches its ELF files */
+	bool wins[64];			/* and is the one the kernel picks */
+	char broken[1200];		/* ours only: why it is broken */
+};
+
+/* Which arches each entry matches, which entry wins for each arch. */
+static void analyse(const struct bm_table *t, struct estat *st)
+{
+	static const unsigned types[] = { 2, 3 };	/* ET_EXEC, ET_DYN */
+	uint8_t hdr[64];
+	size_t i, a, k;
+
+	for (i = 0; i < t->n; i++) {
+		const struct binfmt_entry *e = &t->e[i];
+
+		st[i].present = access(e->interpreter, F_OK) == 0;
+		st[i].is_static = check_static_exec(e->interpreter, st[i].interp_why,
+						    sizeof(st[i].interp_why)) == 0;
+	}
+	for (a = 0; a < arch_count && a < 64; a++) {
+		for (k = 0; k < 2; k++) {
+			int w;
+
+			arch_sample(&arch_table[a], types[k], hdr, sizeof(hdr));
+			for (i = 0; i < t->n; i++)
+				if (binfmt_entry_matches(&t->e[i], NULL, hdr, sizeof(hdr)))
+					st[i].matches[a] = true;
+			w = binfmt_match(t->e, t->n, NULL, hdr, sizeof(hdr));
+			if (w >= 0)
+				st[w].wins[a] = true;
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct binfmt_entry *e = &t->e[i];
+		size_t n = 0;
+
+		if (!binfmt_is_ours(e->name))
+			continue;
+		if (!st[i].present)
+			n += snprintf(st[i].broken + n, sizeof(st[i].broken) - n,
+				      "interpreter %s is missing; ", e->interpreter);
+		else if (strchr(e->flags, 'F') && !st[i].is_static)
+			n += snprintf(st[i].broken + n, sizeof(st[i].broken) - n,
+				      "%s; ", st[i].interp_why);
+		for (a = 0; a < arch_count && a < 64 && n < 600; a++) {
+			int w;
+			uint8_t h[64];
+
+			if (!st[i].matches[a] || st[i].wins[a] || !e->enabled)
+				continue;
+			arch_sample(&arch_table[a], 2, h, sizeof(h));
+			w = binfmt_match(t->e, t->n, NULL, h, sizeof(h));
+			n += snprintf(st[i].broken + n, sizeof(st[i].broken) - n,
+				      "shadowed by %s for %s; ",
+				      w >= 0 ? t->e[w].name : "?", arch_table[a].name);
+		}
+		if (n >= 2 && n < sizeof(st[i].broken))
+			st[i].broken[n - 2] = '\0';
+	}
+}
+
+static void arch_list(const bool *m, char *buf, size_t len)
+{
+	size_t a, n = 0;
+
+	buf[0] = '\0';
+	for (a = 0; a < arch_count && a < 64; a++)
+		if (m[a] && n + 20 < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      arch_table[a].name);
+}
+
+static void json_arches(struct json_writer *w, const char *key, const bool *m)
+{
+	size_t a;
+
+	json_key(w, key);
+	json_array_begin(w);
+	for (a = 0; a < arch_count && a < 64; a++)
+		if (m[a])
+			json_string(w, arch_table[a].name);
+	json_array_end(w);
+}
+
+int cmd_status(const struct cli *c)
+{
+	struct shim_config cfg;
+	struct bm_table t;
+	struct estat *st;
+	char cfgpath[1024], sink[1200], list[1024];
+	size_t i, j, broken = 0;
+	int err, cfgrc;
+	struct jdoc d;
+
+	err = bm_read_table(&t);
+	if (err) {
+		err_msg("status: reading " BM_DIR ": %s", strerror(-err));
+		return EXIT_USAGE;
+	}
+	st = calloc(t.n + 1, sizeof(*st));
+	if (!st) {
+		bm_table_free(&t);
+		return EXIT_USAGE;
+	}
+	analyse(&t, st);
+	cfgrc = load_shim_config(&cfg, cfgpath, sizeof(cfgpath));
+	log_sink(&cfg, sink, sizeof(sink));
+	for (i = 0; i < t.n; i++)
+		broken += st[i].broken[0] != '\0';
+
+	if (c->opts & OPT_JSON) {
+		jdoc_init(&d);
+		json_object_begin(&d.w);
+		json_kv_bool(&d.w, "mounted", t.mounted);
+		json_kv_bool(&d.w, "enabled", t.enabled);
+		json_kv_string(&d.w, "config", cfgpath);
+		json_kv_string(&d.w, "config_status", cfgrc == 0 ? "ok" :
+			       cfgrc == -ENOENT ? "absent (defaults)" : "has errors");
+		json_kv_string(&d.w, "log", sink);
+		json_kv_uint(&d.w, "broken", broken);
+		json_key(&d.w, "entries");
+		json_array_begin(&d.w);
+		for (i = t.n; i-- > 0;) {
+			const struct binfmt_entry *e = &t.e[i];
+
+			json_object_begin(&d.w);
+			json_kv_string(&d.w, "name", e->name);
+			json_kv_bool(&d.w, "ours", binfmt_is_ours(e->name));
+			json_kv_bool(&d.w, "enabled", e->enabled);
+			json_kv_uint(&d.w, "order", t.n - i);
+			json_kv_string(&d.w, "interpreter", e->interpreter);
+			json_kv_bool(&d.w, "interpreter_present", st[i].present);
+			json_kv_bool(&d.w, "interpreter_static", st[i].is_static);
+			json_kv_string(&d.w, "flags", e->flags);
+			json_arches(&d.w, "matches", st[i].matches);
+			json_arches(&d.w, "wins", st[i].wins);
+			json_key(&d.w, "overlaps");
+			json_array_begin(&d.w);
+			for (j = 0; j < t.n; j++)
+				if (j != i && entries_overlap(&t.e[j], e))
+					json_string(&d.w, t.e[j].name);
+			json_array_end(&d.w);
+			json_kv_string(&d.w, "broken", st[i].broken[0] ? st[i].broken : NULL);
+			json_object_end(&d.w);
+		}
+		json_array_end(&d.w);
+		json_object_end(&d.w);
+		jdoc_print(&d, stdout);
+		jdoc_free(&d);
+	} else if (!t.mounted) {
+		printf("binfmt_misc: not mounted at " BM_DIR
+		       " ('%s register' mounts it)\n", prog_name);
+	} else {
+		printf("binfmt_misc: %s, %zu entr%s (the kernel tries them top "
+		       "down)\n", t.enabled ? "enabled" : "DISABLED", t.n,
+		       t.n == 1 ? "y" : "ies");
+		for (i = t.n; i-- > 0;) {
+			const struct binfmt_entry *e = &t.e[i];
+			size_t n = 0;
+
+			printf("\n%s%s: %s, flags %s\n", e->name,
+			       binfmt_is_ours(e->name) ? " (ours)" : "",
+			       e->enabled ? "enabled" : "disabled",
+			       e->flags[0] ? e->flags : "-");
+			printf("  interpreter %s (%s%s)\n", e->interpreter,
+			       st[i].present ? "present" : "MISSING",
+			       !st[i].present ? "" : st[i].is_static ? ", static" :
+			       ", not static");
+			arch_list(st[i].matches, list, sizeof(list));
+			printf("  matches     %s\n", list[0] ? list : "no ELF arch");
+			arch_list(st[i].wins, list, sizeof(list));
+			printf("  picked for  %s\n", list[0] ? list : "nothing");
+			list[0] = '\0';
+			for (j = 0; j < t.n; j++)
+				if (j != i && entries_overlap(&t.e[j], e) &&
+				    n + strlen(t.e[j].name) + 3 < sizeof(list))
+					n += snprintf(list + n, sizeof(list) - n, "%s%s",
+						      n ? ", " : "", t.e[j].name);
+			if (list[0])
+				printf("  overlaps    %s\n", list);
+			if (st[i].broken[0])
+				printf("  BROKEN      %s\n", st[i].broken);
+		}
+	}
+	if (!(c->opts & OPT_JSON)) {
+		printf("\nshim config: %s (%s)\nshim log:    %s\n", cfgpath,
+		       cfgrc == 0 ? "ok" : cfgrc == -ENOENT ? "absent: defaults" :
+		       "has errors: the shim reports them", sink);
+		if (broken)
+			printf("\n%zu of our entries are broken: '%s register "
+			       "--replace ARCH...' re-registers them and disables "
+			       "the entries that shadow them\n", broken, prog_name);
+	}
+	free(st);
+	bm_table_free(&t);
+	return broken ? EXIT_CHECK : EXIT_OK;
+}
+
+/* "host", "native", "foreign", or "compat-off" (family member that did
+ * not run), "untested" (family member, no private namespace). */
+static const char *native_word(const struct arch *a)
+{
+	int r;
+
+	if (a == arch_host())
+		return "host";
+	if (!arch_is_host_family(a))
+		return "foreign";
+	r = native_test(a);
+	return r == 1 ? "native" : r == 0 ? "foreign" : "untested";
+}
+
+int cmd_arches(const struct cli *c)
+{
+	struct binfmt_entry ents[BINFMT_ENTRIES_MAX];
+	char magic[2 * BINFMT_BUF_SIZE + 1], mask[2 * BINFMT_BUF_SIZE + 1];
+	char emu[1024];
+	bool json = c->opts & OPT_JSON;
+	struct jdoc d;
+	size_t i;
+	int n, k;
+
+	if (json) {
+		jdoc_init(&d);
+		json_array_begin(&d.w);
+	} else {
+		printf("%-13s %-8s %-34s %s\n", "NAME", "HERE", "EMULATOR", "ALIASES");
+	}
+	for (i = 0; i < arch_count; i++) {
+		const struct arch *a = &arch_table[i];
+		const char *here = native_word(a);
+
+		find_emulator(a, emu, sizeof(emu));
+		n = binfmt_entries_for_arch(a, "/shim", "", ents, BINFMT_ENTRIES_MAX);
+		if (!json) {
+			printf("%-13s %-8s %-34s %s\n", a->name, here,
+			       emu[0] ? emu : "(none)", a->aliases);
+			for (k = 0; k < n; k++) {
+				hex_bytes(ents[k].magic, ents[k].magic_len, magic, sizeof(magic));
+				hex_bytes(ents[k].mask, ents[k].magic_len, mask, sizeof(mask));
+				printf("  %s magic %s\n  %*s mask  %s\n", ents[k].name,
+				       magic, (int)strlen(ents[k].name), "", mask);
+			}
+			continue;
+		}
+		json_object_begin(&d.w);
+		json_kv_string(&d.w, "name", a->name);
+		json_kv_string(&d.w, "qemu", a->name);
+		json_key(&d.w, "aliases");
+		json_array_begin(&d.w);
+		{
+			char item[64];
+			unsigned j;
+
+			for (j = 0; arch_list_item(a->aliases, j, item, sizeof(item)) >= 0; j++)
+				json_string(&d.w, item);
+		}
+		json_array_end(&d.w);
+		json_kv_string(&d.w, "here", here);
+		json_kv_string(&d.w, "emulator", emu[0] ? emu : NULL);
+		json_key(&d.w, "entries");
+		json_array_begin(&d.w);
+		for (k = 0; k < n; k++) {
+			hex_bytes(ents[k].magic, ents[k].magic_len, magic, sizeof(magic));
+			hex_bytes(ents[k].mask, ents[k].magic_len, mask, sizeof(mask));
+			json_object_begin(&d.w);
+			json_kv_string(&d.w, "name", ents[k].name);
+			json_kv_uint(&d.w, "offset", ents[k].offset);
+			json_kv_string(&d.w, "magic", magic);
+			json_kv_string(&d.w, "mask", mask);
+			json_object_end(&d.w);
+		}
+		json_array_end(&d.w);
+		json_object_end(&d.w);
+	}
+	if (json) {
+		json_array_end(&d.w);
+		jdoc_print(&d, stdout);
+		jdoc_free(&d);
+	}
+	return EXIT_OK;
+}
