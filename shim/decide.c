@@ -129,6 +129,14 @@ void shim_probe(struct shim *s)
 	if (go_probe_elf(&s->elf, fd_read, &s->fd, &s->go) < 0)
 		memset(&s->go, 0, sizeof(s->go));
 	s->arch = s->elf.arch;
+	/* `go test` binaries carry the Go version but no build settings: the
+	 * ELF header says the rest (OS ABI SYSV/GNU is Linux for Go). */
+	if (s->go.found && !s->go.goarch[0] && s->arch && arch_goarch(s->arch) &&
+	    (s->elf.osabi == 0 || s->elf.osabi == 3)) {
+		snprintf(s->go.goos, sizeof(s->go.goos), "linux");
+		snprintf(s->go.goarch, sizeof(s->go.goarch), "%s", arch_goarch(s->arch));
+		s->go_inferred = true;
+	}
 }
 
 static enum route_stat fs_stat(void *ctx, const char *path)

@@ -114,6 +114,8 @@ static void go_object(struct json_writer *w, const struct shim *s)
 		json_kv_string(w, "goarm", s->go.goarm);
 	if (s->go.cgo[0])
 		json_kv_string(w, "cgo", s->go.cgo);
+	if (s->go_inferred)
+		json_kv_bool(w, "inferred", true);
 	json_object_end(w);
 }
 

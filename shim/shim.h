@@ -63,6 +63,7 @@ struct shim {
 	struct elf_info elf;
 	int elf_rc;
 	struct go_info go;
+	bool go_inferred;	/* goos/goarch from the ELF header, not the build info */
 	const struct arch *arch;
 	char describe[256];	/* "ELF 64-bit LSB AArch64, ..." */
 
