@@ -21,7 +21,7 @@ struct sink {
 
 static void sink_put(struct sink *s, const char *p, size_t n)
 {
-	if (s->full)
+	if (s->full || !n)		/* !n: buf may be NULL when cap is 0 */
 		return;
 	if (n > s->lim - s->len) {
 		s->full = true;

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lib/json.c: the escape policy byte by byte, the writer's structure and
+ * misuse checks, overflow at every buffer size (never a partial line), and
+ * a round trip through jansson, an independent strict parser.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * jansson and lib/json.h both have json_string() and json_null(); rename
+ * jansson's in its header (this file never calls them). jansson calls its
+ * own functions directly, never through the PLT, so ours cannot interpose.
+ */
+#define json_string jansson_string
+#define json_null jansson_null
+#include <jansson.h>
+#undef json_string
+#undef json_null
+
+#include "kselftest_harness.h"
+
+#include "json.h"
+
+struct esc_case {
+	const char *in;
+	size_t len;		/* 0: strlen(in) */
+	const char *out;
+};
+
+static void check_escapes(struct __test_metadata *_metadata,
+			  const struct esc_case *c, size_t n)
+{
+	char out[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = c[i].len ? c[i].len : strlen(c[i].in);
+		int r = json_escape(c[i].in, len, out, sizeof(out));
+
+		ASSERT_EQ((int)strlen(c[i].out), r) TH_LOG("case %zu", i);
+		EXPECT_STREQ(c[i].out, out) TH_LOG("case %zu", i);
+	}
+}
+
+TEST(every_control_byte_and_del)
+{
+	static const char *const shortform[32] = {
+		[8] = "\\b", [9] = "\\t", [10] = "\\n", [12] = "\\f", [13] = "\\r",
+	};
+	char in[1], want[8], out[16];
+	int c;
+
+	for (c = 0; c < 0x20; c++) {
+		in[0] = (char)c;
+		if (shortform[c])
+			strcpy(want, shortform[c]);
+		else
+			snprintf(want, sizeof(want), "\\u%04x", c);
+		EXPECT_EQ((int)strlen(want), json_escape(in, 1, out, sizeof(out)));
+		EXPECT_STREQ(want, out) TH_LOG("byte %#x", c);
+	}
+	in[0] = 0x7f;
+	EXPECT_EQ(6, json_escape(in, 1, out, sizeof(out)));
+	EXPECT_STREQ("\\u007f", out);
+	/* Every other ASCII byte is itself, but '"' and '\\'. */
+	for (c = 0x20; c < 0x7f; c++) {
+		in[0] = (char)c;
+		json_escape(in, 1, out, sizeof(out));
+		if (c == '"') {
+			EXPECT_STREQ("\\\"", out);
+		} else if (c == '\\') {
+			EXPECT_STREQ("\\\\", out);
+		} else {
+			EXPECT_TRUE(out[0] == c && !out[1]) TH_LOG("byte %#x", c);
+		}
+	}
+}
+
+TEST(valid_utf8_is_kept)
+{
+	static const struct esc_case cases[] = {
+		{ "\xc2\x80", 0, "\xc2\x80" },			/* U+0080 */
+		{ "\xc3\xa9t\xc3\xa9", 0, "\xc3\xa9t\xc3\xa9" },	/* été */
+		{ "\xdf\xbf", 0, "\xdf\xbf" },			/* U+07FF */
+		{ "\xe0\xa0\x80", 0, "\xe0\xa0\x80" },		/* U+0800 */
+		{ "\xe2\x82\xac", 0, "\xe2\x82\xac" },		/* € */
+		{ "\xed\x9f\xbf", 0, "\xed\x9f\xbf" },		/* U+D7FF */
+		{ "\xee\x80\x80", 0, "\xee\x80\x80" },		/* U+E000 */
+		{ "\xef\xbf\xbf", 0, "\xef\xbf\xbf" },		/* U+FFFF */
+		{ "\xf0\x90\x80\x80", 0, "\xf0\x90\x80\x80" },	/* U+10000 */
+		{ "\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80" },	/* 😀 */
+		{ "\xf4\x8f\xbf\xbf", 0, "\xf4\x8f\xbf\xbf" },	/* U+10FFFF */
+		{ "a\xe2\x82\xac\"\n", 0, "a\xe2\x82\xac\\\"\\n" },
+	};
+
+	check_escapes(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+TEST(invalid_utf8_bytes_are_escaped_one_by_one)
+{
+	static const struct esc_case cases[] = {
+		/* overlong */
+		{ "\xc0\x80", 0, "\\u00c0\\u0080" },
+		{ "\xc1\xbf", 0, "\\u00c1\\u00bf" },
+		{ "\xe0\x80\x80", 0, "\\u00e0\\u0080\\u0080" },
+		{ "\xe0\x9f\xbf", 0, "\\u00e0\\u009f\\u00bf" },
+		{ "\xf0\x8f\xbf\xbf", 0, "\\u00f0\\u008f\\u00bf\\u00bf" },
+		/* UTF-16 surrogates */
+		{ "\xed\xa0\x80", 0, "\\u00ed\\u00a0\\u0080" },
+		{ "\xed\xbf\xbf", 0, "\\u00ed\\u00bf\\u00bf" },
+		/* > U+10FFFF, and bytes that never occur */
+		{ "\xf4\x90\x80\x80", 0, "\\u00f4\\u0090\\u0080\\u0080" },
+		{ "\xf5\x80\x80\x80", 0, "\\u00f5\\u0080\\u0080\\u0080" },
+		{ "\xfe\xff", 0, "\\u00fe\\u00ff" },
+		/* stray continuation bytes */
+		{ "\x80", 0, "\\u0080" },
+		{ "a\xbf" "b", 0, "a\\u00bfb" },
+		/* truncated sequences, at the end and before other bytes */
+		{ "\xc3", 0, "\\u00c3" },
+		{ "\xe2\x82", 0, "\\u00e2\\u0082" },
+		{ "\xf0\x9f\x98", 0, "\\u00f0\\u009f\\u0098" },
+		{ "\xc3(", 0, "\\u00c3(" },
+		{ "\xe2\x82" "A", 0, "\\u00e2\\u0082A" },
+		{ "\xf0\x9f\x98\xc3\xa9", 0, "\\u00f0\\u009f\\u0098\xc3\xa9" },
+		/* NUL inside a counted string */
+		{ "a\0b", 3, "a\\u0000b" },
+	};
+
+	check_escapes(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Undo the escapes of a JSON string body back into bytes: \u00XX is
+ * the byte XX; literal bytes are themselves. -1 on anything else. */
+static long unescape(const char *s, size_t n, uint8_t *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+	long o = 0;
+
+	while (i < n) {
+		if (s[i] != '\\') {
+			out[o++] = (uint8_t)s[i++];
+			continue;
+		}
+		if (i + 1 >= n)
+			return -1;
+		switch (s[i + 1]) {
+		case '"': out[o++] = '"'; i += 2; continue;
+		case '\\': out[o++] = '\\'; i += 2; continue;
+		case 'b': out[o++] = '\b'; i += 2; continue;
+		case 'f': out[o++] = '\f'; i += 2; continue;
+		case 'n': out[o++] = '\n'; i += 2; continue;
+		case 'r': out[o++] = '\r'; i += 2; continue;
+		case 't': out[o++] = '\t'; i += 2; continue;
+		case 'u':
+			if (i + 6 > n || s[i + 2] != '0' || s[i + 3] != '0' ||
+			    !strchr(hex, s[i + 4]) || !strchr(hex, s[i + 5]))
+				return -1;
+			out[o++] = (uint8_t)((strchr(hex, s[i + 4]) - hex) << 4 |
+					     (strchr(hex, s[i + 5]) - hex));
+			i += 6;
+			continue;
+		}
+		return -1;
+	}
+	return o;
+}
+
+/* Every 1-, 2- and 3-byte input (3-byte ones sampled): the output is
+ * valid UTF-8 with no raw control byte, jansson accepts it, and the
+ * bytes come back from the text. */
+TEST(all_short_inputs_escape_to_valid_json_and_back)
+{
+	char in[3], out[64], doc[80];
+	uint8_t back[8];
+	uint32_t x = 12345, k;
+	size_t count = 0;
+	unsigned len;
+
+	for (len = 1; len <= 3; len++)
+	for (k = 0; k < (len == 1 ? 256u : len == 2 ? 65536u : 200000u); k++) {
+		json_error_t jerr;
+		json_t *j;
+		int r, i;
+
+		if (len == 3) {
+			x = x * 1103515245u + 12345u;
+			in[0] = (char)(0xc0 + (x >> 24) % 0x40);	/* leads */
+			in[1] = (char)(x >> 8);
+			in[2] = (char)(x >> 16);
+		} else {
+			in[0] = (char)(k >> 8);
+			in[len - 1] = (char)k;
+		}
+		r = json_escape(in, len, out, sizeof(out));
+		ASSERT_LT(0, r);
+		for (i = 0; i < r; i++)
+			ASSERT_FALSE((uint8_t)out[i] < 0x20 || out[i] == 0x7f);
+		for (i = 0; i < r;) {
+			size_t u = json_utf8_len((const uint8_t *)out + i, (size_t)(r - i));
+
+			ASSERT_NE(0u, u) TH_LOG("invalid UTF-8 out for %02x %02x %02x",
+					       (uint8_t)in[0], (uint8_t)in[1], (uint8_t)in[2]);
+			i += (int)u;
+		}
+		ASSERT_EQ((long)len, unescape(out, (size_t)r, back));
+		ASSERT_EQ(0, memcmp(in, back, len));
+		snprintf(doc, sizeof(doc), "[\"%s\"]", out);
+		j = json_loads(doc, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		ASSERT_NE(NULL, j) TH_LOG("jansson: %s: %s", jerr.text, doc);
+		json_decref(j);
+		count++;
+	}
+	TH_LOG("%zu inputs checked", count);
+}
+
+/* The decoded string jansson must see: valid UTF-8 as is, every other
+ * byte b as U+00bb (the \u00XX escape). */
+static size_t expect_decoded(const uint8_t *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0, u;
+
+	while (i < n) {
+		u = json_utf8_len(s + i, n - i);
+		if (u && s[i] != 0x7f && s[i] >= 0x20) {
+			memcpy(out + o, s + i, u);
+			o += u;
+			i += u;
+		} else if (s[i] < 0x80) {
+			out[o++] = (char)s[i++];
+		} else {
+			out[o++] = (char)(0xc0 | s[i] >> 6);
+			out[o++] = (char)(0x80 | (s[i++] & 0x3f));
+		}
+	}
+	return o;
+}
+
+static int sample_record(char *buf, size_t cap)
+{
+	static const char path[] = "/tmp/t\xe9st/\xe2\x82\xac\"q\"\\\x01\x7f\xff.bin";
+	struct json_writer w;
+
+	json_init(&w, buf, cap);
+	json_object_begin(&w);
+	json_kv_int(&w, "v", 1);
+	json_kv_string(&w, "event", "exec");
+	json_kv_string(&w, "path", path);
+	json_key(&w, "argv");
+	json_array_begin(&w);
+	json_string(&w, "./pkg.test");
+	json_string_n(&w, "-test.v\0x", 9);
+	json_array_end(&w);
+	json_key(&w, "elf");
+	json_object_begin(&w);
+	json_kv_uint(&w, "machine", 183);
+	json_kv_int(&w, "neg", INT64_MIN);
+	json_kv_uint(&w, "max", UINT64_MAX);
+	json_kv_bool(&w, "pie", true);
+	json_kv_bool(&w, "static", false);
+	json_kv_null(&w, "interp");
+	json_kv_string(&w, "goarch", NULL);
+	json_object_end(&w);
+	json_key(&w, "empty");
+	json_array_begin(&w);
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_finish(&w);
+}
+
+static const char sample_text[] =
+	"{\"v\":1,\"event\":\"exec\","
+	"\"path\":\"/tmp/t\\u00e9st/\xe2\x82\xac\\\"q\\\"\\\\\\u0001\\u007f\\u00ff.bin\","
+	"\"argv\":[\"./pkg.test\",\"-test.v\\u0000x\"],"
+	"\"elf\":{\"machine\":183,\"neg\":-9223372036854775808,"
+	"\"max\":18446744073709551615,\"pie\":true,\"static\":false,"
+	"\"interp\":null,\"goarch\":null},\"empty\":[]}\n";
+
+TEST(writer_exact_text)
+{
+	char buf[1024];
+
+	ASSERT_EQ((int)strlen(sample_text), sample_record(buf, sizeof(buf)));
+	EXPECT_STREQ(sample_text, buf);
+}
+
+TEST(round_trip_through_jansson)
+{
+	static const char path[] = "/tmp/t\xe9st/\xe2\x82\xac\"q\"\\\x01\x7f\xff.bin";
+	char buf[1024], want[256];
+	json_error_t jerr;
+	json_t *j, *v;
+	size_t n;
+
+	ASSERT_LT(0, sample_record(buf, sizeof(buf)));
+	/* Integers as doubles: jansson's json_int_t cannot hold UINT64_MAX,
+	 * and every integer here is exact as a double. */
+	j = json_loads(buf, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &jerr);
+	ASSERT_NE(NULL, j) TH_LOG("%s", jerr.text);
+	EXPECT_TRUE(json_number_value(json_object_get(j, "v")) == 1.0);
+	v = json_object_get(j, "path");
+	n = expect_decoded((const uint8_t *)path, strlen(path), want);
+	ASSERT_EQ(n, json_string_length(v));
+	EXPECT_EQ(0, memcmp(want, json_string_value(v), n));
+	v = json_array_get(json_object_get(j, "argv"), 1);
+	ASSERT_EQ(9u, json_string_length(v));
+	EXPECT_EQ(0, memcmp("-test.v\0x", json_string_value(v), 9));
+	v = json_object_get(j, "elf");
+	EXPECT_TRUE(json_number_value(json_object_get(v, "machine")) == 183.0);
+	EXPECT_TRUE(json_number_value(json_object_get(v, "neg")) == -9223372036854775808.0);
+	EXPECT_TRUE(json_number_value(json_object_get(v, "max")) == 18446744073709551616.0);
+	EXPECT_TRUE(json_is_true(json_object_get(v, "pie")));
+	EXPECT_TRUE(json_is_false(json_object_get(v, "static")));
+	EXPECT_TRUE(json_is_null(json_object_get(v, "interp")));
+	EXPECT_TRUE(json_is_null(json_object_get(v, "goarch")));
+	EXPECT_EQ(0u, json_array_size(json_object_get(j, "empty")));
+	json_decref(j);
+}
+
+/* At every buffer size: the whole record or nothing, never a byte past
+ * cap, never a partial line. */
+TEST(overflow_at_every_cap_is_all_or_nothing)
+{
+	char full[1024], buf[1100];
+	int len = sample_record(full, sizeof(full));
+	size_t cap, ok = 0;
+
+	ASSERT_LT(0, len);
+	for (cap = 0; cap <= (size_t)len + 4; cap++) {
+		int r;
+
+		memset(buf, 'Z', sizeof(buf));
+		r = sample_record(cap ? buf : NULL, cap);
+		if (cap >= (size_t)len + 1) {
+			ASSERT_EQ(len, r) TH_LOG("cap %zu", cap);
+			EXPECT_STREQ(full, buf);
+			ok++;
+		} else {
+			ASSERT_EQ(-ENOSPC, r) TH_LOG("cap %zu", cap);
+			if (cap)
+				EXPECT_EQ('\0', buf[0]) TH_LOG("cap %zu", cap);
+		}
+		EXPECT_EQ('Z', buf[cap]) TH_LOG("wrote past cap %zu", cap);
+	}
+	EXPECT_EQ(4u, ok);
+
+	/* json_escape too. */
+	for (cap = 0; cap < 40; cap++) {
+		int r;
+
+		memset(buf, 'Z', sizeof(buf));
+		r = json_escape("\x01\xe2\x82\xac\xff\"ab", 8, cap ? buf : NULL, cap);
+		if (cap > 19) {
+			EXPECT_EQ(19, r);
+			EXPECT_STREQ("\\u0001\xe2\x82\xac\\u00ff\\\"ab", buf);
+		} else {
+			EXPECT_EQ(-ENOSPC, r) TH_LOG("cap %zu", cap);
+			if (cap)
+				EXPECT_EQ('\0', buf[0]);
+		}
+		EXPECT_EQ('Z', buf[cap]);
+	}
+}
+
+typedef void (*misuse_fn)(struct json_writer *w);
+
+static void m_value_without_key(struct json_writer *w)
+{ json_object_begin(w); json_int(w, 1); json_object_end(w); }
+static void m_key_in_array(struct json_writer *w)
+{ json_array_begin(w); json_key(w, "k"); json_int(w, 1); json_array_end(w); }
+static void m_key_at_top(struct json_writer *w)
+{ json_key(w, "k"); json_int(w, 1); }
+static void m_key_after_key(struct json_writer *w)
+{ json_object_begin(w); json_key(w, "a"); json_key(w, "b"); json_int(w, 1); json_object_end(w); }
+static void m_dangling_key(struct json_writer *w)
+{ json_object_begin(w); json_key(w, "a"); json_object_end(w); }
+static void m_wrong_end(struct json_writer *w)
+{ json_object_begin(w); json_array_end(w); }
+static void m_extra_end(struct json_writer *w)
+{ json_array_begin(w); json_array_end(w); json_array_end(w); }
+static void m_unclosed(struct json_writer *w)
+{ json_object_begin(w); json_kv_int(w, "a", 1); }
+static void m_two_values(struct json_writer *w)
+{ json_int(w, 1); json_int(w, 2); }
+static void m_nothing(struct json_writer *w)
+{ (void)w; }
+static void m_null_key(struct json_writer *w)
+{ json_object_begin(w); json_key(w, NULL); json_int(w, 1); json_object_end(w); }
+static void m_too_deep(struct json_writer *w)
+{
+	int i;
+
+	for (i = 0; i < JSON_MAX_DEPTH; i++)
+		json_array_begin(w);
+	for (i = 0; i < JSON_MAX_DEPTH; i++)
+		json_array_end(w);
+}
+
+TEST(misuse_is_einval_and_empty)
+{
+	static const misuse_fn fns[] = {
+		m_value_without_key, m_key_in_array, m_key_at_top,
+		m_key_after_key, m_dangling_key, m_wrong_end, m_extra_end,
+		m_unclosed, m_two_values, m_nothing, m_null_key, m_too_deep,
+	};
+	struct json_writer w;
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+		memset(buf, 'Z', sizeof(buf));
+		json_init(&w, buf, sizeof(buf));
+		fns[i](&w);
+		EXPECT_EQ(-EINVAL, json_finish(&w)) TH_LOG("case %zu", i);
+		EXPECT_EQ('\0', buf[0]) TH_LOG("case %zu", i);
+	}
+}
+
+TEST(nesting_and_scalars)
+{
+	struct json_writer w;
+	char buf[256], want[256] = "";
+	int i;
+
+	/* JSON_MAX_DEPTH - 1 levels are allowed. */
+	json_init(&w, buf, sizeof(buf));
+	for (i = 0; i < JSON_MAX_DEPTH - 1; i++) {
+		json_array_begin(&w);
+		strcat(want, "[");
+	}
+	json_int(&w, -1);
+	json_uint(&w, 0);
+	strcat(want, "-1,0");
+	for (i = 0; i < JSON_MAX_DEPTH - 1; i++) {
+		json_array_end(&w);
+		strcat(want, "]");
+	}
+	strcat(want, "\n");
+	EXPECT_EQ((int)strlen(want), json_finish(&w));
+	EXPECT_STREQ(want, buf);
+
+	/* A bare scalar document, and arrays of objects. */
+	json_init(&w, buf, sizeof(buf));
+	json_string(&w, "x");
+	EXPECT_EQ(4, json_finish(&w));
+	EXPECT_STREQ("\"x\"\n", buf);
+	json_init(&w, buf, sizeof(buf));
+	json_array_begin(&w);
+	for (i = 0; i < 2; i++) {
+		json_object_begin(&w);
+		json_kv_int(&w, "i", i);
+		json_kv_string(&w, "k\n", "v");
+		json_object_end(&w);
+	}
+	json_null(&w);
+	json_array_end(&w);
+	strcpy(want, "[{\"i\":0,\"k\\n\":\"v\"},{\"i\":1,\"k\\n\":\"v\"},null]\n");
+	EXPECT_EQ((int)strlen(want), json_finish(&w));
+	EXPECT_STREQ(want, buf);
+}
+
+TEST_HARNESS_MAIN
