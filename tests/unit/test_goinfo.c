@@ -231,6 +231,9 @@ static const struct raw_case raw_cases[] = {
 	    "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", -EINVAL, NULL),
 	RAW("version varint overflowing 64 bits",
 	    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", -EINVAL, NULL),
+	/* 4 + 2 * 2^63: wraps to 4 unless the 10th byte is checked */
+	RAW("version varint wrapping to a small length",
+	    "\x84\x80\x80\x80\x80\x80\x80\x80\x80\x02go1x\x00", -EINVAL, NULL),
 	RAW("version length past the end", "\x09go1.19.8", -EINVAL, NULL),
 	RAW("version length 2^63", "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01",
 	    -EINVAL, NULL),
