@@ -17,6 +17,21 @@
 
 #define FINGERPRINT_V 1
 
+/*
+ * lib/json.h (linked in through libbshim.a) defines its own jstr()
+ * and json_null(): calls to those names here would bind to the writer, not
+ * to jansson. So strings and nulls are made through these two instead.
+ */
+static json_t *jstr(const char *s)
+{
+	return json_stringn(s, strlen(s));
+}
+
+static json_t *jnull(void)
+{
+	return json_pack("n");
+}
+
 /* One key of /etc/os-release (os-release(5)), unquoted, "" if absent. */
 static void os_release(const char *key, char *buf, size_t len)
 {
@@ -95,17 +110,20 @@ static json_t *go_env(void)
 	json_t *g;
 
 	if (run_capture(argv, out, sizeof(out)) != 0)
-		return json_null();
+		return jnull();
 	g = json_object();
 	nl = strtok(out, "\n");
-	json_object_set_new(g, "GOHOSTARCH", json_string(nl ? nl : ""));
+	json_object_set_new(g, "GOHOSTARCH", jstr(nl ? nl : ""));
 	nl = strtok(NULL, "\n");
-	json_object_set_new(g, "GOARCH", json_string(nl ? nl : ""));
+	json_object_set_new(g, "GOARCH", jstr(nl ? nl : ""));
 	nl = strtok(NULL, "\n");
-	json_object_set_new(g, "GOHOSTOS", json_string(nl ? nl : ""));
-	if (run_capture(vargv, ver, sizeof(ver)) == 0) {
-		ver[strcspn(ver, "\n")] = '\0';
-		json_object_set_new(g, "version", json_string(ver));
+	json_object_set_new(g, "GOHOSTOS", jstr(nl ? nl : ""));
+	/* "go version go1.19.8 linux/amd64" */
+	if (run_capture(vargv, ver, sizeof(ver)) == 0 && !strncmp(ver, "go version ", 11)) {
+		char *v = ver + 11;
+
+		v[strcspn(v, " \n")] = '\0';
+		json_object_set_new(g, "version", jstr(v));
 	}
 	return g;
 }
@@ -120,21 +138,21 @@ static json_t *fingerprint(void)
 
 	uname(&u);
 	json_object_set_new(fp, "v", json_integer(FINGERPRINT_V));
-	json_object_set_new(fp, "arch", json_string(arch_host()->name));
-	json_object_set_new(fp, "machine", json_string(u.machine));
+	json_object_set_new(fp, "arch", jstr(arch_host()->name));
+	json_object_set_new(fp, "machine", jstr(u.machine));
 	os_release("ID", id, sizeof(id));
 	os_release("VERSION_ID", ver, sizeof(ver));
 	snprintf(buf, sizeof(buf), "%s%s%s", id[0] ? id : "unknown",
 		 ver[0] ? " " : "", ver);
-	json_object_set_new(fp, "os", json_string(buf));
+	json_object_set_new(fp, "os", jstr(buf));
 	os_release("PRETTY_NAME", buf, sizeof(buf));
-	json_object_set_new(fp, "os_pretty", json_string(buf));
+	json_object_set_new(fp, "os_pretty", jstr(buf));
 	json_object_set_new(fp, "bits", json_integer((json_int_t)sizeof(long) * 8));
-	json_object_set_new(fp, "kernel", json_string(u.release));
+	json_object_set_new(fp, "kernel", jstr(u.release));
 	json_object_set_new(fp, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
 	snprintf(buf, sizeof(buf), "glibc %s", gnu_get_libc_version());
-	json_object_set_new(fp, "libc", json_string(buf));
-	json_object_set_new(fp, "container", json_string(container_kind()));
+	json_object_set_new(fp, "libc", jstr(buf));
+	json_object_set_new(fp, "container", jstr(container_kind()));
 
 	bm = json_object();
 	ents = json_array();
@@ -161,7 +179,7 @@ static json_t *fingerprint(void)
 				"path", emu, "version", v));
 		}
 		if (a != arch_host() && arch_is_host_family(a) && native_test(a) == 1)
-			json_array_append_new(compat, json_string(a->name));
+			json_array_append_new(compat, jstr(a->name));
 	}
 	json_object_set_new(fp, "emulators", emus);
 	json_object_set_new(fp, "native_compat", compat);
@@ -255,6 +273,10 @@ static int compare(json_t *base, json_t *here, const char *path, FILE *out)
 			missing_emulators(base, here, miss, sizeof(miss));
 			same = miss[0] ? "NO (missing here)" :
 			       strcmp(b, h) ? "yes (more here)" : "yes";
+			snprintf(b, sizeof(b), "%zu arches",
+				 json_object_size(json_object_get(base, f)));
+			snprintf(h, sizeof(h), "%zu arches",
+				 json_object_size(json_object_get(here, f)));
 		} else {
 			same = !strcmp(b, h) ? "yes" : compare_fields[i].gate ? "NO" :
 			       "differs";
