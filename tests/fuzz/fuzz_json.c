@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: lib/json.c. The input is a little program for the
+ * writer (begin/end, keys, strings of arbitrary bytes, numbers) run into a
+ * buffer whose size the input picks. Invariants (a trap on violation):
+ *   - success: the output is one line of strictly valid JSON (checked by
+ *     the independent validator below: RFC 8259 grammar, UTF-8 per RFC
+ *     3629, no raw control byte), and a bigger buffer gives the same text;
+ *   - failure: the buffer holds "", nothing past cap was written, and
+ *     -ENOSPC only when the record really does not fit;
+ *   - json_escape: a valid string body from which the bytes come back.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define BIG 65536
+
+/* ---- an independent strict validator (no whitespace: we emit none) ---- */
+
+struct val {
+	const uint8_t *p, *end;
+	int depth;
+};
+
+/* One UTF-8 scalar value, RFC 3629; its length or 0. */
+static size_t utf8(const uint8_t *p, const uint8_t *end)
+{
+	uint32_t cp, min;
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2; cp = p[0] & 0x1f; min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3; cp = p[0] & 0x0f; min = 0x800;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4; cp = p[0] & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int hexd(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A string body up to (not including) the closing quote; the decoded
+ * bytes, under our policy (\u00XX -> byte XX), go to out if not NULL. */
+static bool v_body(struct val *v, uint8_t *out, size_t *olen)
+{
+	size_t o = 0, n;
+
+	while (v->p < v->end && *v->p != '"') {
+		uint8_t c = *v->p;
+
+		if (c < 0x20 || c == 0x7f)
+			return false;	/* we never emit a raw DEL either */
+		if (c == '\\') {
+			static const char simple[] = "\"\\/bfnrt";
+			static const char value[] = "\"\\/\b\f\n\r\t";
+			const char *s;
+
+			if (v->end - v->p < 2)
+				return false;
+			if (v->p[1] == 'u') {
+				int i, x = 0;
+
+				if (v->end - v->p < 6)
+					return false;
+				for (i = 2; i < 6; i++) {
+					if (hexd(v->p[i]) < 0)
+						return false;
+					x = x << 4 | hexd(v->p[i]);
+				}
+				if (x > 0xff)
+					return false;	/* not in our policy */
+				if (out)
+					out[o++] = (uint8_t)x;
+				v->p += 6;
+				continue;
+			}
+			s = strchr(simple, v->p[1]);
+			if (!s || !v->p[1])
+				return false;
+			if (out)
+				out[o++] = (uint8_t)value[s - simple];
+			v->p += 2;
+			continue;
+		}
+		n = utf8(v->p, v->end);
+		if (!n)
+			return false;
+		if (out)
+			memcpy(out + o, v->p, n);
+		o += n;
+		v->p += n;
+	}
+	if (olen)
+		*olen = o;
+	return true;
+}
+
+static bool v_value(struct val *v);
+
+static bool v_string(struct val *v)
+{
+	if (v->p >= v->end || *v->p++ != '"')
+		return false;
+	if (!v_body(v, NULL, NULL) || v->p >= v->end)
+		return false;
+	v->p++;
+	return true;
+}
+
+static bool v_lit(struct val *v, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(v->end - v->p) < n || memcmp(v->p, s, n))
+		return false;
+	v->p += n;
+	return true;
+}
+
+static bool v_number(struct val *v)
+{
+	if (v->p < v->end && *v->p == '-')
+		v->p++;
+	if (v->p >= v->end || *v->p < '0' || *v->p > '9')
+		return false;
+	if (*v->p == '0') {
+		v->p++;
+	} else {
+		while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
+			v->p++;
+	}
+	return true;
+}
+
+static bool v_container(struct val *v, uint8_t close, bool object)
+{
+	bool first = true;
+
+	if (++v->depth > 64)
+		return false;
+	v->p++;
+	for (;;) {
+		if (v->p >= v->end)
+			return false;
+		if (*v->p == close) {
+			v->p++;
+			v->depth--;
+			return true;
+		}
+		if (!first && *v->p++ != ',')
+			return false;
+		first = false;
+		if (object && (!v_string(v) || v->p >= v->end || *v->p++ != ':'))
+			return false;
+		if (!v_value(v))
+			return false;
+	}
+}
+
+static bool v_value(struct val *v)
+{
+	if (v->p >= v->end)
+		return false;
+	switch (*v->p) {
+	case '{': return v_container(v, '}', true);
+	case '[': return v_container(v, ']', false);
+	case '"': return v_string(v);
+	case 't': return v_lit(v, "true");
+	case 'f': return v_lit(v, "false");
+	case 'n': return v_lit(v, "null");
+	default:  return v_number(v);
+	}
+}
+
+/* ---- the writer program ---- */
+
+struct prog {
+	const uint8_t *p, *end;
+};
+
+static size_t take(struct prog *g, const uint8_t **out, size_t max)
+{
+	size_t n;
+
+	if (g->p >= g->end)
+		return 0;
+	n = *g->p++ % (max + 1);
+	if (n > (size_t)(g->end - g->p))
+		n = (size_t)(g->end - g->p);
+	*out = g->p;
+	g->p += n;
+	return n;
+}
+
+static uint64_t take64(struct prog *g)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8 && g->p < g->end; i++)
+		v = v << 8 | *g->p++;
+	return v;
+}
+
+static int run(const uint8_t *data, size_t size, char *buf, size_t cap)
+{
+	struct prog g = { data, data + size };
+	struct json_writer w;
+	char key[64];
+	const uint8_t *s;
+	size_t n;
+
+	json_init(&w, buf, cap);
+	while (g.p < g.end) {
+		switch (*g.p++ % 12) {
+		case 0: json_object_begin(&w); break;
+		case 1: json_object_end(&w); break;
+		case 2: json_array_begin(&w); break;
+		case 3: json_array_end(&w); break;
+		case 4:
+			n = take(&g, &s, sizeof(key) - 1);
+			memcpy(key, s, n);
+			key[n] = '\0';
+			json_key(&w, key);
+			break;
+		case 5:
+			n = take(&g, &s, 255);
+			json_string_n(&w, (const char *)s, n);
+			break;
+		case 6: json_int(&w, (int64_t)take64(&g)); break;
+		case 7: json_uint(&w, take64(&g)); break;
+		case 8: json_bool(&w, g.p < g.end && (*g.p++ & 1)); break;
+		case 9: json_null(&w); break;
+		case 10: json_string(&w, NULL); break;
+		case 11:
+			n = take(&g, &s, sizeof(key) - 1);
+			memcpy(key, s, n);
+			key[n] = '\0';
+			json_kv_string(&w, key, key);
+			break;
+		}
+	}
+	return json_finish(&w);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char small[BIG + 16], big[BIG], esc[BIG];
+	static uint8_t back[BIG];
+	struct val v;
+	size_t cap, olen;
+	int r, rb;
+
+	if (size < 2 || size > 4096)
+		return 0;
+	cap = ((size_t)data[0] << 8 | data[1]) % 2048;
+	memset(small, 'Z', cap + 16);
+	r = run(data + 2, size - 2, cap ? small : NULL, cap);
+	rb = run(data + 2, size - 2, big, sizeof(big));
+	if (memchr(small + cap, 'Z', 16) != small + cap)
+		__builtin_trap();	/* wrote past cap */
+	if (rb >= 0) {
+		/* One line of valid JSON, no NUL inside. */
+		if ((size_t)rb != strlen(big) || big[rb - 1] != '\n' ||
+		    memchr(big, '\n', (size_t)rb - 1))
+			__builtin_trap();
+		v = (struct val){ (const uint8_t *)big, (const uint8_t *)big + rb - 1, 0 };
+		if (!v_value(&v) || v.p != v.end)
+			__builtin_trap();
+	}
+	if (r >= 0) {
+		if (r != rb || strcmp(small, big))
+			__builtin_trap();
+	} else {
+		if (cap && small[0])
+			__builtin_trap();	/* a partial record */
+		if (r == -ENOSPC && rb >= 0 && (size_t)rb + 1 <= cap)
+			__builtin_trap();	/* it did fit */
+		if (r == -EINVAL && rb != -EINVAL)
+			__builtin_trap();
+	}
+
+	/* json_escape over the raw bytes: a valid body, bytes recoverable. */
+	r = json_escape((const char *)data, size, esc, sizeof(esc));
+	if (r < 0)
+		__builtin_trap();	/* 6 * 4096 < BIG */
+	v = (struct val){ (const uint8_t *)esc, (const uint8_t *)esc + r, 0 };
+	if (!v_body(&v, back, &olen) || v.p != v.end || olen != size ||
+	    memcmp(back, data, size))
+		__builtin_trap();
+	return 0;
+}
