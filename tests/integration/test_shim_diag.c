@@ -305,6 +305,7 @@ TEST_F(diag, emulator_outside_the_chroot)
 	n = read(pfd[0], self->err, sizeof(self->err) - 1);
 	self->err[n > 0 ? n : 0] = '\0';
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, umount2(dst, MNT_DETACH));
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(126, WEXITSTATUS(st));
 	snprintf(golden, sizeof(golden),
