@@ -153,18 +153,18 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	}
 	if (!x->handler) {
 		x->v = V_NO_HANDLER;
-		SET(reason, "a %s binary on a %s host, and no %sbinfmt_misc entry "
-		    "matches it: exec fails with 'exec format error'",
-		    x->arch->name, h->name, t->n ? "enabled " : "");
+		SET(reason, "the host (%s) cannot run %s binaries itself and no "
+		    "%sbinfmt_misc entry matches it: exec fails with 'exec format "
+		    "error'", h->name, x->arch->name, t->n ? "enabled " : "");
 		if (x->p.is_go)
 			SET(fix, "%s register %s (or build for this host: "
 			    "GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
 		else
 			SET(fix, "%s register %s", prog_name, x->arch->name);
 		if (arch_is_host_family(x->arch) && x->arch != h)
-			SET(reason, "a %s binary: the host's %s family, but it does not "
-			    "run natively (IA32/compat emulation off?) and no entry "
-			    "matches it", x->arch->name, h->name);
+			SET(reason, "%s is in the host's (%s) family, but the host "
+			    "does not run it natively (IA32/compat emulation off?) "
+			    "and no entry matches it", x->arch->name, h->name);
 		return;
 	}
 	if (access(x->handler->interpreter, F_OK) < 0 &&
@@ -225,8 +225,9 @@ static void explain_other(struct expl *x)
 		    x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_PE:
-		SET(reason, "%s: a Windows program%s%s%s", x->p.desc,
-		    x->p.is_go ? " (GOOS=" : "", go, x->p.is_go ? ")" : "");
+		SET(reason, "%s%s%s%s, Linux cannot run it", x->p.desc,
+		    x->p.is_go ? " built with GOOS=" : "", go,
+		    x->p.is_go ? "" : "");
 		SET(fix, "build it for Linux%s%s, or run it with wine",
 		    x->p.is_go ? ": GOOS=linux GOARCH=" : "",
 		    x->p.is_go ? host_goarch() : "");
