@@ -575,12 +575,12 @@ TEST_F(shim, real_cross_compiled)
 }
 
 /* Concurrent execs on every CPU against a burst of 3 in a long window:
- * exactly 3 lines, the rest counted as suppressed, every exec counted. */
+ * no more than 3 lines, the rest counted as suppressed, every exec counted. */
 TEST_F_TIMEOUT(shim, ratelimit_holds_under_burst, 120)
 {
 	char lines[64][KL_LINE_MAX];
 	long supp = param_get("suppressed");
-	int i, j, status, nproc = sysconf(_SC_NPROCESSORS_ONLN) + 1;
+	int i, j, n, status, nproc = sysconf(_SC_NPROCESSORS_ONLN) + 1;
 	const int per = 8;
 
 	ASSERT_EQ(0, put_elf(WORK "/burst", 2, 1, 2, 243, 0));
@@ -600,9 +600,16 @@ TEST_F_TIMEOUT(shim, ratelimit_holds_under_burst, 120)
 		ASSERT_LT(0, wait(&status));
 		EXPECT_EQ(0, status);
 	}
-	EXPECT_EQ(3, kl_collect(self->c.kfd, KL_PREFIX, lines, 64));
+	/*
+	 * At most the burst gets through, and every exec is either a line or
+	 * counted as suppressed. "At most": ___ratelimit() (lib/ratelimit.c)
+	 * also drops a line when it loses raw_spin_trylock() to another CPU.
+	 */
+	n = kl_collect(self->c.kfd, KL_PREFIX, lines, 64);
+	EXPECT_LE(1, n);
+	EXPECT_GE(3, n);
 	EXPECT_EQ(self->c.total + nproc * per, param_get("failed_total"));
-	EXPECT_EQ(supp + nproc * per - 3, param_get("suppressed"));
+	EXPECT_EQ(supp + nproc * per - n, param_get("suppressed"));
 	ASSERT_EQ(0, param_set("ratelimit_interval_ms", "1000"));
 	ASSERT_EQ(0, param_set("ratelimit_burst", BIG_BURST));
 }
