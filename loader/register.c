@@ -75,6 +75,24 @@ static bool same_entry(const struct binfmt_entry *x, const struct binfmt_entry *
 	       !strcmp(x->flags, y->flags);
 }
 
+/* What differs between the live entry and ours, in words. */
+static void describe_change(const struct binfmt_entry *live,
+			    const struct binfmt_entry *e, char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (strcmp(live->interpreter, e->interpreter))
+		n += snprintf(buf + n, len - (size_t)n, "interpreter %s -> %s",
+			      live->interpreter, e->interpreter);
+	if (strcmp(live->flags, e->flags) && n < (int)len)
+		n += snprintf(buf + n, len - (size_t)n, "%sflags %s -> %s",
+			      n ? ", " : "", live->flags[0] ? live->flags : "-",
+			      e->flags[0] ? e->flags : "-");
+	if (!n)
+		snprintf(buf, len, "magic/mask differ (an older binfmt-shim?)");
+}
+
 static int live_index(const struct bm_table *t, const char *name)
 {
 	size_t i;
@@ -142,11 +160,7 @@ static int plan_arch(struct plan *p, const struct bm_table *t, const struct arch
 				 e->flags[0] ? e->flags : "-");
 		} else if (!same_entry(&t->e[li], e)) {
 			it = plan_add(p, ACT_REPLACE, a, e->name);
-			snprintf(it->detail, sizeof(it->detail),
-				 "interpreter %s -> %s, flags %s -> %s",
-				 t->e[li].interpreter, e->interpreter,
-				 t->e[li].flags[0] ? t->e[li].flags : "-",
-				 e->flags[0] ? e->flags : "-");
+			describe_change(&t->e[li], e, it->detail, sizeof(it->detail));
 		} else if (!t->e[li].enabled) {
 			it = plan_add(p, ACT_REPLACE, a, e->name);
 			snprintf(it->detail, sizeof(it->detail),
