@@ -269,7 +269,11 @@ static void derive_arm(struct elf_info *out)
 	 * neither, an armhf interpreter path settles it; else an EABI5
 	 * binary is soft-float, as glibc's ldconfig decides for libraries
 	 * (sysdeps/unix/sysv/linux/arm/readelflib.c: hard only with the HF
-	 * flag) and as Debian armel emits. Older ABIs: unknown.
+	 * flag). Debian armel's own objects agree: its crt*.o carry neither
+	 * flag and link into soft-float programs. Go's linker writes neither
+	 * either (0x05000002): such a static binary needs no C float ABI and
+	 * runs on armel, so "soft" is the honest answer there too. Older
+	 * ABIs: unknown.
 	 */
 	if (f & EF_ARM_ABI_FLOAT_HARD)
 		out->float_abi = ELF_FLOAT_HARD;

@@ -108,10 +108,16 @@ struct elf_info {
 
 /*
  * Probe an ELF file. head/head_len are the first bytes of the file (the
- * binfmt buffer: at least 64 bytes when the file is that long); rd/ctx read
- * the rest (program headers, PT_INTERP) and may be NULL, in which case only
- * what lies inside head is examined. Returns 0, or -EINVAL with
- * out->reason set. Never allocates; never reads outside what it was given.
+ * binfmt buffer: at least 64 bytes when the file is that long; head may be
+ * NULL with head_len 0, then everything comes through rd); rd/ctx read
+ * the rest (program headers, PT_INTERP, PT_DYNAMIC) and may be NULL, in
+ * which case only what lies inside head is examined: program headers past
+ * it give link ELF_LINK_UNKNOWN, a PT_INTERP path past it has_interp with
+ * an empty interp. A short read from rd means the file ends there.
+ * Returns 0, or -EINVAL with out->reason set. Never allocates; never reads
+ * outside what it was given. Caps: at most 65536 bytes of program headers
+ * (the kernel's own limit in fs/binfmt_elf.c), PT_INTERP at most
+ * ELF_INTERP_MAX bytes with its NUL, 1024 dynamic entries scanned.
  */
 int elf_probe(const void *head, size_t head_len, bshim_read_fn rd, void *ctx,
 	      struct elf_info *out);
@@ -134,7 +140,9 @@ const char *elf_mips_abi_str(enum elf_mips_abi a);	/* "o32", "n32", ... */
 
 /*
  * Find a section by name through the section headers (used by the Go
- * probe). Returns 0 with *off and *size set, -ENOENT, or -EINVAL.
+ * probe); ei comes from a successful elf_probe of the same file. Extended
+ * section numbering is followed; more than 8192 sections is -EINVAL (a
+ * bound on the work a hostile header can ask for). Returns 0 with *off and *size set, -ENOENT, or -EINVAL.
  */
 int elf_find_section(const struct elf_info *ei, bshim_read_fn rd, void *ctx,
 		     const char *name, uint64_t *off, uint64_t *size);
