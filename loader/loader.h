@@ -123,9 +123,6 @@ int default_shim(char *buf, size_t len);
 enum route_stat route_stat_host(void *ctx, const char *path);
 /* The emulator the shim's default search finds, "" when none. */
 int find_emulator(const struct arch *a, char *buf, size_t len);
-/* Sysroot (-L) for a dynamic binary's PT_INTERP, "" when not needed. */
-int find_sysroot(const struct arch *a, const char *interp, char *buf,
-		 size_t len);
 /* Run argv (PATH search), capture stdout and stderr; its exit status. */
 int run_capture(char *const argv[], char *out, size_t len);
 long read_small(const char *path, char *buf, size_t len);

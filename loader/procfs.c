@@ -211,6 +211,7 @@ int bm_ensure_own(char *note, size_t len)
 	snprintf(note, len,
 		 "the binfmt_misc mounted at " BM_DIR " belongs to another user "
 		 "namespace (a container or unshare -U); mounted this namespace's "
-		 "own instance over it");
+		 "own instance over it: from now on only its entries apply to "
+		 "execs in this namespace");
 	return 0;
 }

@@ -219,32 +219,6 @@ int find_emulator(const struct arch *a, char *buf, size_t len)
 	return err;
 }
 
-int find_sysroot(const struct arch *a, const char *interp, char *buf, size_t len)
-{
-	char path[PATH_MAX], trip[64];
-	unsigned i;
-
-	buf[0] = '\0';
-	if (!interp || !*interp || access(interp, F_OK) == 0)
-		return 0;
-	for (i = 0; arch_list_item(a->triplets, i, trip, sizeof(trip)) >= 0; i++) {
-		snprintf(buf, len, "/usr/%s", trip);
-		snprintf(path, sizeof(path), "%s%s", buf, interp);
-		if (access(path, F_OK) == 0)
-			return 0;
-	}
-	snprintf(buf, len, "/etc/qemu-binfmt/%s", a->name);
-	snprintf(path, sizeof(path), "%s%s", buf, interp);
-	if (access(path, F_OK) == 0)
-		return 0;
-	snprintf(buf, len, "/usr/gnemul/qemu-%s", a->name);
-	snprintf(path, sizeof(path), "%s%s", buf, interp);
-	if (access(path, F_OK) == 0)
-		return 0;
-	buf[0] = '\0';
-	return -ENOENT;
-}
-
 int run_capture(char *const argv[], char *out, size_t len)
 {
 	int pfd[2], status, devnull;
