@@ -22,7 +22,7 @@ static const struct subcmd subcmds[] = {
 	{ "register", cmd_register,
 	  OPT_JSON | OPT_ALL | OPT_FLAGS | OPT_SHIM | OPT_DRY_RUN | OPT_REPLACE,
 	  0, -1,
-	  "register [ARCH... | --all] [--flags FLAGS] [--shim PATH] [--dry-run] [--replace]",
+	  "register [ARCH... | --all] [--flags FLAGS] [--shim PATH] [--dry-run] [--replace] [--json]",
 	  "Register binfmt-shim-<arch> entries in the binfmt_misc instance this\n"
 	  "process sees (mounting it, or this user namespace's own, if needed).\n"
 	  "  --all         every arch the host does not run natively\n"
@@ -32,7 +32,7 @@ static const struct subcmd subcmds[] = {
 	  "  --replace     disable other entries that match the same files\n"
 	  "                (unregister re-enables them)\n" },
 	{ "unregister", cmd_unregister, OPT_JSON | OPT_ALL | OPT_DRY_RUN, 0, -1,
-	  "unregister [ARCH... | --all] [--dry-run]",
+	  "unregister [ARCH... | --all] [--dry-run] [--json]",
 	  "Remove binfmt-shim-* entries (all of them with --all or no ARCH) and\n"
 	  "re-enable the entries `register --replace` disabled.\n" },
 	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
