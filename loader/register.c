@@ -103,8 +103,13 @@ static int live_index(const struct bm_table *t, const char *name)
 	return -1;
 }
 
-/* Why the host counts as native for a, "" when it does not. */
-static void native_reason(const struct arch *a, char *buf, size_t len)
+/*
+ * Why a is skipped, "" when it is registered. A compat arch whose test
+ * cannot be made (no private namespace and an entry already takes it) is
+ * skipped by --all, so a working native i386 is never intercepted, and
+ * registered when named.
+ */
+static void native_reason(const struct arch *a, bool named, char *buf, size_t len)
 {
 	int r;
 
@@ -119,21 +124,25 @@ static void native_reason(const struct arch *a, char *buf, size_t len)
 	if (r == 1)
 		snprintf(buf, len, "native: the host ran a tiny %s program itself",
 			 a->name);
+	else if (r < 0 && !named)
+		snprintf(buf, len, "cannot tell whether the host runs %s natively "
+			 "(%s); name it to register it anyway", a->name,
+			 strerror(-r));
 	else if (r < 0)
 		warn_msg("could not test whether the host runs %s natively (%s); "
-			 "registering it", a->name, strerror(-r));
+			 "registering it as asked", a->name, strerror(-r));
 }
 
 /* Add the items for one arch; returns -errno on a table error. */
 static int plan_arch(struct plan *p, const struct bm_table *t, const struct arch *a,
-		     const char *shim, const char *flags)
+		     const char *shim, const char *flags, bool named)
 {
 	struct binfmt_entry ents[BINFMT_ENTRIES_MAX];
 	char why[256];
 	int n, k;
 	size_t i;
 
-	native_reason(a, why, sizeof(why));
+	native_reason(a, named, why, sizeof(why));
 	if (why[0]) {
 		snprintf(plan_add(p, ACT_SKIP, a, "")->detail,
 			 sizeof(p->it[0].detail), "%s", why);
@@ -366,7 +375,8 @@ int cmd_register(const struct cli *c)
 	for (i = 0; i < arch_count; i++) {
 		if (!sel[i])
 			continue;
-		err = plan_arch(&p, &t, &arch_table[i], shim, c->flags);
+		err = plan_arch(&p, &t, &arch_table[i], shim, c->flags,
+				!(c->opts & OPT_ALL));
 		if (err) {
 			err_msg("register: cannot build the entry for %s: %s",
 				arch_table[i].name, strerror(-err));

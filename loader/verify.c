@@ -161,6 +161,29 @@ static int write_str(const char *path, const char *s)
 }
 
 /*
+ * Without a private namespace: exec the program here, which proves
+ * something only when no live entry would take it. -EBUSY otherwise.
+ */
+static int native_test_plain(const struct arch *a)
+{
+	uint8_t buf[TINY_MAX];
+	struct bm_table t;
+	char err[256];
+	int n = tiny_build(a->name, buf, sizeof(buf)), w, st;
+
+	if (n < 0)
+		return n;
+	if (bm_read_table(&t) < 0)
+		return -EBUSY;
+	w = t.enabled ? binfmt_match(t.e, t.n, "/dev/fd/3", buf, (size_t)n) : -1;
+	bm_table_free(&t);
+	if (w >= 0)
+		return -EBUSY;
+	st = tiny_run(a, "*native", NULL, err, sizeof(err), NULL);
+	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == '*';
+}
+
+/*
  * In a child: a new user namespace whose binfmt_misc instance exists and
  * is empty (fsopen + FSCONFIG_CMD_CREATE creates it, Linux >= 6.7), so no
  * handler can run the program for us; then exec it. Exit 42 ('*') means
@@ -206,7 +229,7 @@ int native_test(const struct arch *a)
 		return 1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) >= 200 &&
 	    WEXITSTATUS(status) <= 202)
-		return -ENOTSUP;	/* no private namespace here */
+		return native_test_plain(a);	/* no private namespace here */
 	return 0;			/* ENOEXEC, a signal: not native */
 }
 
