@@ -164,7 +164,19 @@ vmtest:
 demo: deps all
 	$(Q)scripts/demo
 
-bench: deps all
+# The benchmark tools: the latency driver, and a shim that stops just before
+# the execve, so callgrind can count the shim's own instructions.
+BENCH_BIN := $(TOP)/bench/bench_exec $(TOP)/bench/shim-noexec
+$(TOP)/bench/bench_exec: tests/bench/bench_exec.c $(LIB_A) $(TESTLIB_OBJ)
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
+$(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
+	@mkdir -p $(@D)
+	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) -DSHIM_BENCH_NOEXEC $(SHIM_LDFLAGS) \
+		-o $@ $(SHIM_SRC) $(LIB_SRC)
+
+bench: deps all $(BENCH_BIN)
 	$(Q)scripts/bench
 
 install: all

@@ -172,12 +172,20 @@ void shim_diagnose(const struct shim *s)
 			 s->go.version[0] ? s->go.version : "unknown version",
 			 s->go.goos[0] ? s->go.goos : "?", s->go.goarch[0] ? s->go.goarch : "?",
 			 s->go.goarm[0] ? " GOARM=" : "", s->go.goarm);
-	dprintf(2, "binfmt-shim: cannot run %s: %s\n"
-		   "  file:   %s\n%s"
-		   "  host:   %s\n"
-		   "  fix:    %s\n",
-		s->path ? s->path : "(no binary)", s->reason,
-		s->describe[0] ? s->describe : "-", go, host_name(), s->fix);
+	static char msg[8192];
+	int n;
+
+	/* One write, so the diagnostic never mixes with other output. */
+	n = snprintf(msg, sizeof(msg), "binfmt-shim: cannot run %s: %s\n"
+		     "  file:   %s\n%s"
+		     "  host:   %s\n"
+		     "  fix:    %s\n",
+		     s->path ? s->path : "(no binary)", s->reason,
+		     s->describe[0] ? s->describe : "-", go, host_name(), s->fix);
+	if (n > (int)sizeof(msg) - 1)
+		n = (int)sizeof(msg) - 1;
+	if (n > 0)
+		(void)!write(2, msg, (size_t)n);
 }
 
 void shim_warn_config(const struct shim *s)

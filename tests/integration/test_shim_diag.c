@@ -276,6 +276,7 @@ TEST_F(diag, emulator_outside_the_chroot)
 {
 	char root[512], dst[600], golden[4096];
 	int pfd[2], st;
+	size_t k;
 	pid_t pid;
 	ssize_t n;
 
@@ -302,8 +303,9 @@ TEST_F(diag, emulator_outside_the_chroot)
 		_exit(98);
 	}
 	close(pfd[1]);
-	n = read(pfd[0], self->err, sizeof(self->err) - 1);
-	self->err[n > 0 ? n : 0] = '\0';
+	for (k = 0; (n = read(pfd[0], self->err + k, sizeof(self->err) - 1 - k)) > 0;)
+		k += (size_t)n;
+	self->err[k] = '\0';
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	EXPECT_EQ(0, umount2(dst, MNT_DETACH));
 	ASSERT_TRUE(WIFEXITED(st));
