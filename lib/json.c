@@ -8,7 +8,7 @@
 
 #include "json.h"
 
-/* Bytes json_finish() appends: '\n' and NUL. */
+/* Bytes jw_finish() appends: '\n' and NUL. */
 #define JSON_TAIL 2
 
 /* Where escaped text goes: buf[0..lim) is usable. */
@@ -31,7 +31,7 @@ static void sink_put(struct sink *s, const char *p, size_t n)
 	s->len += n;
 }
 
-size_t json_utf8_len(const uint8_t *s, size_t n)
+size_t jw_utf8_len(const uint8_t *s, size_t n)
 {
 	/* RFC 3629 section 4, "UTF8-octets": the second byte's range
 	 * depends on the first, the rest are 80..BF. */
@@ -85,7 +85,7 @@ static void escape_into(struct sink *o, const char *str, size_t n)
 			c = s[run];
 			if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
 				break;
-			u = json_utf8_len(s + run, n - run);
+			u = jw_utf8_len(s + run, n - run);
 			if (!u)
 				break;
 		}
@@ -109,7 +109,7 @@ static void escape_into(struct sink *o, const char *str, size_t n)
 	}
 }
 
-int json_escape(const char *s, size_t n, char *out, size_t cap)
+int jw_escape(const char *s, size_t n, char *out, size_t cap)
 {
 	struct sink o = { out, cap ? cap - 1 : 0, 0, false };
 
@@ -123,7 +123,7 @@ int json_escape(const char *s, size_t n, char *out, size_t cap)
 	return (int)o.len;
 }
 
-void json_init(struct json_writer *w, char *buf, size_t cap)
+void jw_init(struct json_writer *w, char *buf, size_t cap)
 {
 	memset(w, 0, sizeof(*w));
 	w->buf = buf;
@@ -216,12 +216,12 @@ static void end(struct json_writer *w, bool array)
 	w->depth--;
 }
 
-void json_object_begin(struct json_writer *w) { begin(w, false); }
-void json_object_end(struct json_writer *w) { end(w, false); }
-void json_array_begin(struct json_writer *w) { begin(w, true); }
-void json_array_end(struct json_writer *w) { end(w, true); }
+void jw_object_begin(struct json_writer *w) { begin(w, false); }
+void jw_object_end(struct json_writer *w) { end(w, false); }
+void jw_array_begin(struct json_writer *w) { begin(w, true); }
+void jw_array_end(struct json_writer *w) { end(w, true); }
 
-void json_key(struct json_writer *w, const char *key)
+void jw_key(struct json_writer *w, const char *key)
 {
 	int d = w->depth;
 
@@ -239,19 +239,19 @@ void json_key(struct json_writer *w, const char *key)
 	w->after_key = true;
 }
 
-void json_string_n(struct json_writer *w, const char *s, size_t n)
+void jw_string_n(struct json_writer *w, const char *s, size_t n)
 {
 	if (!s) {
-		json_null(w);
+		jw_null(w);
 		return;
 	}
 	if (value_begin(w))
 		put_string(w, s, n);
 }
 
-void json_string(struct json_writer *w, const char *s)
+void jw_string(struct json_writer *w, const char *s)
 {
-	json_string_n(w, s, s ? strlen(s) : 0);
+	jw_string_n(w, s, s ? strlen(s) : 0);
 }
 
 static void put_u64(struct json_writer *w, uint64_t v, bool neg)
@@ -268,61 +268,61 @@ static void put_u64(struct json_writer *w, uint64_t v, bool neg)
 	put(w, d + i, sizeof(d) - i);
 }
 
-void json_int(struct json_writer *w, int64_t v)
+void jw_int(struct json_writer *w, int64_t v)
 {
 	if (value_begin(w))
 		put_u64(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
-void json_uint(struct json_writer *w, uint64_t v)
+void jw_uint(struct json_writer *w, uint64_t v)
 {
 	if (value_begin(w))
 		put_u64(w, v, false);
 }
 
-void json_bool(struct json_writer *w, bool v)
+void jw_bool(struct json_writer *w, bool v)
 {
 	if (value_begin(w))
 		put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
-void json_null(struct json_writer *w)
+void jw_null(struct json_writer *w)
 {
 	if (value_begin(w))
 		put(w, "null", 4);
 }
 
-void json_kv_string(struct json_writer *w, const char *k, const char *s)
+void jw_kv_string(struct json_writer *w, const char *k, const char *s)
 {
-	json_key(w, k);
-	json_string(w, s);
+	jw_key(w, k);
+	jw_string(w, s);
 }
 
-void json_kv_int(struct json_writer *w, const char *k, int64_t v)
+void jw_kv_int(struct json_writer *w, const char *k, int64_t v)
 {
-	json_key(w, k);
-	json_int(w, v);
+	jw_key(w, k);
+	jw_int(w, v);
 }
 
-void json_kv_uint(struct json_writer *w, const char *k, uint64_t v)
+void jw_kv_uint(struct json_writer *w, const char *k, uint64_t v)
 {
-	json_key(w, k);
-	json_uint(w, v);
+	jw_key(w, k);
+	jw_uint(w, v);
 }
 
-void json_kv_bool(struct json_writer *w, const char *k, bool v)
+void jw_kv_bool(struct json_writer *w, const char *k, bool v)
 {
-	json_key(w, k);
-	json_bool(w, v);
+	jw_key(w, k);
+	jw_bool(w, v);
 }
 
-void json_kv_null(struct json_writer *w, const char *k)
+void jw_kv_null(struct json_writer *w, const char *k)
 {
-	json_key(w, k);
-	json_null(w);
+	jw_key(w, k);
+	jw_null(w);
 }
 
-int json_finish(struct json_writer *w)
+int jw_finish(struct json_writer *w)
 {
 	int err = 0;
 

@@ -8,14 +8,14 @@
 
 /*
  * A bounded JSON writer into a caller's buffer: no allocation. Once the
- * buffer would overflow, every further call is a no-op and json_finish()
+ * buffer would overflow, every further call is a no-op and jw_finish()
  * reports -ENOSPC and leaves an empty string in the buffer, so a caller
  * never emits a partial record. Two bytes of the buffer are kept for the
- * '\n' and NUL that json_finish() appends.
+ * '\n' and NUL that jw_finish() appends.
  *
  * Misuse (a value where a key is due, a key outside an object, a second
  * top-level value, unbalanced ends, nesting deeper than JSON_MAX_DEPTH - 1)
- * makes the writer stop too; json_finish() then returns -EINVAL.
+ * makes the writer stop too; jw_finish() then returns -EINVAL.
  *
  * Strings (the escape policy, also in docs/log-format.md):
  *   - '"' and '\\' are written as \" and \\;
@@ -40,35 +40,35 @@ struct json_writer {
 	size_t cap;
 	size_t len;
 	bool overflow;
-	bool error;			/* misuse: json_finish() -> -EINVAL */
+	bool error;			/* misuse: jw_finish() -> -EINVAL */
 	int depth;			/* open objects and arrays */
 	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
 	bool is_array[JSON_MAX_DEPTH];	/* the container at this depth */
 	bool after_key;			/* a key was written, a value is due */
 };
 
-void json_init(struct json_writer *w, char *buf, size_t cap);
+void jw_init(struct json_writer *w, char *buf, size_t cap);
 
-void json_object_begin(struct json_writer *w);	/* { */
-void json_object_end(struct json_writer *w);	/* } */
-void json_array_begin(struct json_writer *w);	/* [ */
-void json_array_end(struct json_writer *w);	/* ] */
-void json_key(struct json_writer *w, const char *key);
+void jw_object_begin(struct json_writer *w);	/* { */
+void jw_object_end(struct json_writer *w);	/* } */
+void jw_array_begin(struct json_writer *w);	/* [ */
+void jw_array_end(struct json_writer *w);	/* ] */
+void jw_key(struct json_writer *w, const char *key);
 
 /* Values: after json_key inside an object, or as array elements. */
-void json_string(struct json_writer *w, const char *s);	/* NULL -> null */
-void json_string_n(struct json_writer *w, const char *s, size_t n);
-void json_int(struct json_writer *w, int64_t v);
-void json_uint(struct json_writer *w, uint64_t v);
-void json_bool(struct json_writer *w, bool v);
-void json_null(struct json_writer *w);
+void jw_string(struct json_writer *w, const char *s);	/* NULL -> null */
+void jw_string_n(struct json_writer *w, const char *s, size_t n);
+void jw_int(struct json_writer *w, int64_t v);
+void jw_uint(struct json_writer *w, uint64_t v);
+void jw_bool(struct json_writer *w, bool v);
+void jw_null(struct json_writer *w);
 
 /* Key + value shorthands. */
-void json_kv_string(struct json_writer *w, const char *k, const char *s);
-void json_kv_int(struct json_writer *w, const char *k, int64_t v);
-void json_kv_uint(struct json_writer *w, const char *k, uint64_t v);
-void json_kv_bool(struct json_writer *w, const char *k, bool v);
-void json_kv_null(struct json_writer *w, const char *k);
+void jw_kv_string(struct json_writer *w, const char *k, const char *s);
+void jw_kv_int(struct json_writer *w, const char *k, int64_t v);
+void jw_kv_uint(struct json_writer *w, const char *k, uint64_t v);
+void jw_kv_bool(struct json_writer *w, const char *k, bool v);
+void jw_kv_null(struct json_writer *w, const char *k);
 
 /*
  * Close the document: append '\n' (JSON Lines) and NUL-terminate. Returns
@@ -76,15 +76,15 @@ void json_kv_null(struct json_writer *w, const char *k);
  * or arrays are left open, nothing was written, or the writer was misused;
  * on error the buffer holds "" (when cap > 0).
  */
-int json_finish(struct json_writer *w);
+int jw_finish(struct json_writer *w);
 
 /* Escape s[0..n) as a JSON string body (no quotes) into out, by the policy
  * above, NUL-terminated; returns the escaped length, or -ENOSPC (out then
  * holds "" when cap > 0). For callers building text by hand. */
-int json_escape(const char *s, size_t n, char *out, size_t cap);
+int jw_escape(const char *s, size_t n, char *out, size_t cap);
 
 /* The length of the valid UTF-8 sequence at s[0..n), 0 if s[0] does not
  * start one (the rule the escaper uses). */
-size_t json_utf8_len(const uint8_t *s, size_t n);
+size_t jw_utf8_len(const uint8_t *s, size_t n);
 
 #endif

@@ -327,55 +327,55 @@ static void print_json(struct json_writer *w, const struct expl *x)
 	const struct elf_info *ei = &x->p.ei;
 	char flags[16];
 
-	json_object_begin(w);
-	json_kv_string(w, "path", x->p.path);
-	json_kv_string(w, "format", x->p.err ? "unknown" : format_name(x->p.fi.format));
-	json_kv_string(w, "description", x->p.desc);
-	json_kv_string(w, "arch", x->arch ? x->arch->name : NULL);
-	json_kv_string(w, "host_arch", arch_host()->name);
-	json_kv_bool(w, "native", x->runs_natively);
+	jw_object_begin(w);
+	jw_kv_string(w, "path", x->p.path);
+	jw_kv_string(w, "format", x->p.err ? "unknown" : format_name(x->p.fi.format));
+	jw_kv_string(w, "description", x->p.desc);
+	jw_kv_string(w, "arch", x->arch ? x->arch->name : NULL);
+	jw_kv_string(w, "host_arch", arch_host()->name);
+	jw_kv_bool(w, "native", x->runs_natively);
 	if (x->p.is_elf && !x->p.elf_err) {
 		snprintf(flags, sizeof(flags), "0x%x", ei->flags);
-		json_key(w, "elf");
-		json_object_begin(w);
-		json_kv_string(w, "class", elf_class_str(ei->elf_class));
-		json_kv_string(w, "data", elf_data_str(ei->elf_data));
-		json_kv_string(w, "machine", elf_machine_str(ei->machine));
-		json_kv_string(w, "type", elf_type_str(ei->type));
-		json_kv_string(w, "flags", flags);
-		json_kv_string(w, "interp", ei->has_interp ? ei->interp : NULL);
-		json_kv_string(w, "abi", ei->abi);
-		json_kv_string(w, "link", elf_link_str(ei->link));
-		json_object_end(w);
+		jw_key(w, "elf");
+		jw_object_begin(w);
+		jw_kv_string(w, "class", elf_class_str(ei->elf_class));
+		jw_kv_string(w, "data", elf_data_str(ei->elf_data));
+		jw_kv_string(w, "machine", elf_machine_str(ei->machine));
+		jw_kv_string(w, "type", elf_type_str(ei->type));
+		jw_kv_string(w, "flags", flags);
+		jw_kv_string(w, "interp", ei->has_interp ? ei->interp : NULL);
+		jw_kv_string(w, "abi", ei->abi);
+		jw_kv_string(w, "link", elf_link_str(ei->link));
+		jw_object_end(w);
 	} else {
-		json_kv_null(w, "elf");
+		jw_kv_null(w, "elf");
 	}
 	if (x->p.is_go) {
-		json_key(w, "go");
-		json_object_begin(w);
-		json_kv_string(w, "version", x->p.gi.version);
-		json_kv_string(w, "goos", x->p.gi.goos);
-		json_kv_string(w, "goarch", x->p.gi.goarch);
-		json_object_end(w);
+		jw_key(w, "go");
+		jw_object_begin(w);
+		jw_kv_string(w, "version", x->p.gi.version);
+		jw_kv_string(w, "goos", x->p.gi.goos);
+		jw_kv_string(w, "goarch", x->p.gi.goarch);
+		jw_object_end(w);
 	} else {
-		json_kv_null(w, "go");
+		jw_kv_null(w, "go");
 	}
 	if (x->handler) {
-		json_key(w, "handler");
-		json_object_begin(w);
-		json_kv_string(w, "name", x->handler->name);
-		json_kv_string(w, "interpreter", x->handler->interpreter);
-		json_kv_string(w, "flags", x->handler->flags);
-		json_object_end(w);
+		jw_key(w, "handler");
+		jw_object_begin(w);
+		jw_kv_string(w, "name", x->handler->name);
+		jw_kv_string(w, "interpreter", x->handler->interpreter);
+		jw_kv_string(w, "flags", x->handler->flags);
+		jw_object_end(w);
 	} else {
-		json_kv_null(w, "handler");
+		jw_kv_null(w, "handler");
 	}
-	json_kv_string(w, "emulator", x->emulator[0] ? x->emulator : NULL);
-	json_kv_string(w, "sysroot", x->sysroot[0] ? x->sysroot : NULL);
-	json_kv_string(w, "verdict", verdict_names[x->v]);
-	json_kv_string(w, "reason", x->reason);
-	json_kv_string(w, "fix", x->fix[0] ? x->fix : NULL);
-	json_object_end(w);
+	jw_kv_string(w, "emulator", x->emulator[0] ? x->emulator : NULL);
+	jw_kv_string(w, "sysroot", x->sysroot[0] ? x->sysroot : NULL);
+	jw_kv_string(w, "verdict", verdict_names[x->v]);
+	jw_kv_string(w, "reason", x->reason);
+	jw_kv_string(w, "fix", x->fix[0] ? x->fix : NULL);
+	jw_object_end(w);
 }
 
 int cmd_explain(const struct cli *c)
@@ -404,7 +404,7 @@ int cmd_explain(const struct cli *c)
 	if (json) {
 		jdoc_init(&d);
 		if (c->nargs > 1)
-			json_array_begin(&d.w);
+			jw_array_begin(&d.w);
 	}
 	for (i = 0; i < c->nargs; i++) {
 		explain_one(c->args[i], &t, cfg, cfgpath, x);
@@ -419,7 +419,7 @@ int cmd_explain(const struct cli *c)
 	}
 	if (json) {
 		if (c->nargs > 1)
-			json_array_end(&d.w);
+			jw_array_end(&d.w);
 		if (jdoc_print(&d, stdout) < 0)
 			err_msg("explain: the JSON output did not fit");
 		jdoc_free(&d);

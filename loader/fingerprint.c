@@ -17,11 +17,7 @@
 
 #define FINGERPRINT_V 1
 
-/*
- * lib/json.h (linked in through libbshim.a) defines its own jstr()
- * and json_null(): calls to those names here would bind to the writer, not
- * to jansson. So strings and nulls are made through these two instead.
- */
+/* Shorthands for jansson's string and null values. */
 static json_t *jstr(const char *s)
 {
 	return json_stringn(s, strlen(s));

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * JSON output with lib/json.h's writer. Kept out of loader.h: jansson
- * (used to parse baselines and records) has its own json_string() and the
- * two headers cannot meet in one file.
+ * JSON output with lib/json.h's writer (jw_*). Kept out of loader.h so
+ * the files that only parse with jansson need not see it.
  */
 #ifndef BSHIM_LOADER_JOUT_H
 #define BSHIM_LOADER_JOUT_H

@@ -225,27 +225,27 @@ static void print_plan(const struct plan *p, bool json, bool dry_run,
 		return;
 	}
 	jdoc_init(&d);
-	json_object_begin(&d.w);
-	json_kv_bool(&d.w, "dry_run", dry_run);
-	json_kv_string(&d.w, "note", note && note[0] ? note : NULL);
-	json_key(&d.w, "actions");
-	json_array_begin(&d.w);
+	jw_object_begin(&d.w);
+	jw_kv_bool(&d.w, "dry_run", dry_run);
+	jw_kv_string(&d.w, "note", note && note[0] ? note : NULL);
+	jw_key(&d.w, "actions");
+	jw_array_begin(&d.w);
 	for (i = 0; i < p->n; i++) {
 		const struct item *it = &p->it[i];
 
-		json_object_begin(&d.w);
-		json_kv_string(&d.w, "action", act_names[it->act]);
-		json_kv_string(&d.w, "arch", it->a ? it->a->name : NULL);
-		json_kv_string(&d.w, "name", it->name[0] ? it->name : NULL);
-		json_kv_string(&d.w, "detail", it->detail);
+		jw_object_begin(&d.w);
+		jw_kv_string(&d.w, "action", act_names[it->act]);
+		jw_kv_string(&d.w, "arch", it->a ? it->a->name : NULL);
+		jw_kv_string(&d.w, "name", it->name[0] ? it->name : NULL);
+		jw_kv_string(&d.w, "detail", it->detail);
 		if (it->err)
-			json_kv_string(&d.w, "error", strerror(-it->err));
+			jw_kv_string(&d.w, "error", strerror(-it->err));
 		else
-			json_kv_null(&d.w, "error");
-		json_object_end(&d.w);
+			jw_kv_null(&d.w, "error");
+		jw_object_end(&d.w);
 	}
-	json_array_end(&d.w);
-	json_object_end(&d.w);
+	jw_array_end(&d.w);
+	jw_object_end(&d.w);
 	if (jdoc_print(&d, stdout) < 0)
 		err_msg("the JSON output did not fit");
 	jdoc_free(&d);

@@ -92,12 +92,12 @@ static void json_arches(struct json_writer *w, const char *key, const bool *m)
 {
 	size_t a;
 
-	json_key(w, key);
-	json_array_begin(w);
+	jw_key(w, key);
+	jw_array_begin(w);
 	for (a = 0; a < arch_count && a < 64; a++)
 		if (m[a])
-			json_string(w, arch_table[a].name);
-	json_array_end(w);
+			jw_string(w, arch_table[a].name);
+	jw_array_end(w);
 }
 
 int cmd_status(const struct cli *c)
@@ -128,41 +128,41 @@ int cmd_status(const struct cli *c)
 
 	if (c->opts & OPT_JSON) {
 		jdoc_init(&d);
-		json_object_begin(&d.w);
-		json_kv_bool(&d.w, "mounted", t.mounted);
-		json_kv_bool(&d.w, "enabled", t.enabled);
-		json_kv_string(&d.w, "config", cfgpath);
-		json_kv_string(&d.w, "config_status", cfgrc == 0 ? "ok" :
+		jw_object_begin(&d.w);
+		jw_kv_bool(&d.w, "mounted", t.mounted);
+		jw_kv_bool(&d.w, "enabled", t.enabled);
+		jw_kv_string(&d.w, "config", cfgpath);
+		jw_kv_string(&d.w, "config_status", cfgrc == 0 ? "ok" :
 			       cfgrc == -ENOENT ? "absent (defaults)" : "has errors");
-		json_kv_string(&d.w, "log", sink);
-		json_kv_uint(&d.w, "broken", broken);
-		json_key(&d.w, "entries");
-		json_array_begin(&d.w);
+		jw_kv_string(&d.w, "log", sink);
+		jw_kv_uint(&d.w, "broken", broken);
+		jw_key(&d.w, "entries");
+		jw_array_begin(&d.w);
 		for (i = t.n; i-- > 0;) {
 			const struct binfmt_entry *e = &t.e[i];
 
-			json_object_begin(&d.w);
-			json_kv_string(&d.w, "name", e->name);
-			json_kv_bool(&d.w, "ours", binfmt_is_ours(e->name));
-			json_kv_bool(&d.w, "enabled", e->enabled);
-			json_kv_uint(&d.w, "order", t.n - i);
-			json_kv_string(&d.w, "interpreter", e->interpreter);
-			json_kv_bool(&d.w, "interpreter_present", st[i].present);
-			json_kv_bool(&d.w, "interpreter_static", st[i].is_static);
-			json_kv_string(&d.w, "flags", e->flags);
+			jw_object_begin(&d.w);
+			jw_kv_string(&d.w, "name", e->name);
+			jw_kv_bool(&d.w, "ours", binfmt_is_ours(e->name));
+			jw_kv_bool(&d.w, "enabled", e->enabled);
+			jw_kv_uint(&d.w, "order", t.n - i);
+			jw_kv_string(&d.w, "interpreter", e->interpreter);
+			jw_kv_bool(&d.w, "interpreter_present", st[i].present);
+			jw_kv_bool(&d.w, "interpreter_static", st[i].is_static);
+			jw_kv_string(&d.w, "flags", e->flags);
 			json_arches(&d.w, "matches", st[i].matches);
 			json_arches(&d.w, "wins", st[i].wins);
-			json_key(&d.w, "overlaps");
-			json_array_begin(&d.w);
+			jw_key(&d.w, "overlaps");
+			jw_array_begin(&d.w);
 			for (j = 0; j < t.n; j++)
 				if (j != i && entries_overlap(&t.e[j], e))
-					json_string(&d.w, t.e[j].name);
-			json_array_end(&d.w);
-			json_kv_string(&d.w, "broken", st[i].broken[0] ? st[i].broken : NULL);
-			json_object_end(&d.w);
+					jw_string(&d.w, t.e[j].name);
+			jw_array_end(&d.w);
+			jw_kv_string(&d.w, "broken", st[i].broken[0] ? st[i].broken : NULL);
+			jw_object_end(&d.w);
 		}
-		json_array_end(&d.w);
-		json_object_end(&d.w);
+		jw_array_end(&d.w);
+		jw_object_end(&d.w);
 		jdoc_print(&d, stdout);
 		jdoc_free(&d);
 	} else if (!t.mounted) {
@@ -240,7 +240,7 @@ int cmd_arches(const struct cli *c)
 
 	if (json) {
 		jdoc_init(&d);
-		json_array_begin(&d.w);
+		jw_array_begin(&d.w);
 	} else {
 		printf("%-13s %-8s %-34s %s\n", "NAME", "HERE", "EMULATOR", "ALIASES");
 	}
@@ -261,38 +261,38 @@ int cmd_arches(const struct cli *c)
 			}
 			continue;
 		}
-		json_object_begin(&d.w);
-		json_kv_string(&d.w, "name", a->name);
-		json_kv_string(&d.w, "qemu", a->name);
-		json_key(&d.w, "aliases");
-		json_array_begin(&d.w);
+		jw_object_begin(&d.w);
+		jw_kv_string(&d.w, "name", a->name);
+		jw_kv_string(&d.w, "qemu", a->name);
+		jw_key(&d.w, "aliases");
+		jw_array_begin(&d.w);
 		{
 			char item[64];
 			unsigned j;
 
 			for (j = 0; arch_list_item(a->aliases, j, item, sizeof(item)) >= 0; j++)
-				json_string(&d.w, item);
+				jw_string(&d.w, item);
 		}
-		json_array_end(&d.w);
-		json_kv_string(&d.w, "here", here);
-		json_kv_string(&d.w, "emulator", emu[0] ? emu : NULL);
-		json_key(&d.w, "entries");
-		json_array_begin(&d.w);
+		jw_array_end(&d.w);
+		jw_kv_string(&d.w, "here", here);
+		jw_kv_string(&d.w, "emulator", emu[0] ? emu : NULL);
+		jw_key(&d.w, "entries");
+		jw_array_begin(&d.w);
 		for (k = 0; k < n; k++) {
 			hex_bytes(ents[k].magic, ents[k].magic_len, magic, sizeof(magic));
 			hex_bytes(ents[k].mask, ents[k].magic_len, mask, sizeof(mask));
-			json_object_begin(&d.w);
-			json_kv_string(&d.w, "name", ents[k].name);
-			json_kv_uint(&d.w, "offset", ents[k].offset);
-			json_kv_string(&d.w, "magic", magic);
-			json_kv_string(&d.w, "mask", mask);
-			json_object_end(&d.w);
+			jw_object_begin(&d.w);
+			jw_kv_string(&d.w, "name", ents[k].name);
+			jw_kv_uint(&d.w, "offset", ents[k].offset);
+			jw_kv_string(&d.w, "magic", magic);
+			jw_kv_string(&d.w, "mask", mask);
+			jw_object_end(&d.w);
 		}
-		json_array_end(&d.w);
-		json_object_end(&d.w);
+		jw_array_end(&d.w);
+		jw_object_end(&d.w);
 	}
 	if (json) {
-		json_array_end(&d.w);
+		jw_array_end(&d.w);
 		jdoc_print(&d, stdout);
 		jdoc_free(&d);
 	}

@@ -265,12 +265,12 @@ void jdoc_init(struct jdoc *d)
 {
 	d->cap = JDOC_CAP;
 	d->buf = malloc(d->cap);
-	json_init(&d->w, d->buf ? d->buf : (char *)"", d->buf ? d->cap : 0);
+	jw_init(&d->w, d->buf ? d->buf : (char *)"", d->buf ? d->cap : 0);
 }
 
 int jdoc_print(struct jdoc *d, FILE *f)
 {
-	int n = json_finish(&d->w);
+	int n = jw_finish(&d->w);
 
 	if (n < 0)
 		return n;

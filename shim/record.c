@@ -46,25 +46,25 @@ static void kv_capped(struct json_writer *w, const char *k, const char *v)
 {
 	size_t n = v ? strnlen(v, FIELD_MAX + 1) : 0;
 
-	json_key(w, k);
+	jw_key(w, k);
 	if (!v)
-		json_null(w);
+		jw_null(w);
 	else
-		json_string_n(w, v, n > FIELD_MAX ? FIELD_MAX : n);
+		jw_string_n(w, v, n > FIELD_MAX ? FIELD_MAX : n);
 	if (n > FIELD_MAX) {
 		char tk[32];
 
 		snprintf(tk, sizeof(tk), "%s_truncated", k);
-		json_kv_bool(w, tk, true);
+		jw_kv_bool(w, tk, true);
 	}
 }
 
 static void kv_str_or_null(struct json_writer *w, const char *k, const char *v)
 {
 	if (v && *v)
-		json_kv_string(w, k, v);
+		jw_kv_string(w, k, v);
 	else
-		json_kv_null(w, k);
+		jw_kv_null(w, k);
 }
 
 static void rfc3339(char *buf, size_t len)
@@ -83,40 +83,40 @@ static void elf_object(struct json_writer *w, const struct shim *s)
 {
 	const struct elf_info *e = &s->elf;
 
-	json_key(w, "elf");
+	jw_key(w, "elf");
 	if (s->fmt.format != FMT_ELF || s->elf_rc < 0) {
-		json_null(w);
+		jw_null(w);
 		return;
 	}
-	json_object_begin(w);
-	json_kv_string(w, "class", elf_class_str(e->elf_class));
-	json_kv_string(w, "data", elf_data_str(e->elf_data));
-	json_kv_uint(w, "machine", e->machine);
-	json_kv_string(w, "machine_name", elf_machine_str(e->machine));
-	json_kv_string(w, "type", elf_type_str(e->type));
-	json_kv_uint(w, "flags", e->flags);
+	jw_object_begin(w);
+	jw_kv_string(w, "class", elf_class_str(e->elf_class));
+	jw_kv_string(w, "data", elf_data_str(e->elf_data));
+	jw_kv_uint(w, "machine", e->machine);
+	jw_kv_string(w, "machine_name", elf_machine_str(e->machine));
+	jw_kv_string(w, "type", elf_type_str(e->type));
+	jw_kv_uint(w, "flags", e->flags);
 	kv_str_or_null(w, "interp", e->has_interp ? e->interp : NULL);
-	json_kv_string(w, "link", elf_link_str(e->link));
+	jw_kv_string(w, "link", elf_link_str(e->link));
 	kv_str_or_null(w, "abi", e->abi);
-	json_object_end(w);
+	jw_object_end(w);
 }
 
 static void go_object(struct json_writer *w, const struct shim *s)
 {
 	if (!s->go.found)
 		return;
-	json_key(w, "go");
-	json_object_begin(w);
+	jw_key(w, "go");
+	jw_object_begin(w);
 	kv_str_or_null(w, "version", s->go.version);
 	kv_str_or_null(w, "goos", s->go.goos);
 	kv_str_or_null(w, "goarch", s->go.goarch);
 	if (s->go.goarm[0])
-		json_kv_string(w, "goarm", s->go.goarm);
+		jw_kv_string(w, "goarm", s->go.goarm);
 	if (s->go.cgo[0])
-		json_kv_string(w, "cgo", s->go.cgo);
+		jw_kv_string(w, "cgo", s->go.cgo);
 	if (s->go_inferred)
-		json_kv_bool(w, "inferred", true);
-	json_object_end(w);
+		jw_kv_bool(w, "inferred", true);
+	jw_object_end(w);
 }
 
 static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
@@ -128,48 +128,48 @@ static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
 	rfc3339(now, sizeof(now));
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
-	json_init(&w, buf, cap);
-	json_object_begin(&w);
-	json_kv_int(&w, "v", 1);
-	json_kv_string(&w, "time", now);
-	json_kv_string(&w, "event", event_names[ev]);
-	json_kv_int(&w, "pid", getpid());
-	json_kv_int(&w, "ppid", getppid());
-	json_kv_uint(&w, "uid", getuid());
-	json_kv_uint(&w, "gid", getgid());
+	jw_init(&w, buf, cap);
+	jw_object_begin(&w);
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "time", now);
+	jw_kv_string(&w, "event", event_names[ev]);
+	jw_kv_int(&w, "pid", getpid());
+	jw_kv_int(&w, "ppid", getppid());
+	jw_kv_uint(&w, "uid", getuid());
+	jw_kv_uint(&w, "gid", getgid());
 	if (geteuid() != getuid())
-		json_kv_uint(&w, "euid", geteuid());
+		jw_kv_uint(&w, "euid", geteuid());
 	kv_str_or_null(&w, "cwd", cwd);
 	kv_capped(&w, "path", s->path);
 	kv_capped(&w, "argv0", s->argv0);
-	json_kv_int(&w, "argc", s->path ? s->guest_argc + 1 : 0);
-	json_kv_string(&w, "format", format_name(s->fmt.format));
+	jw_kv_int(&w, "argc", s->path ? s->guest_argc + 1 : 0);
+	jw_kv_string(&w, "format", format_name(s->fmt.format));
 	kv_str_or_null(&w, "arch", s->arch ? s->arch->name : NULL);
-	json_kv_string(&w, "host_arch", arch_host() ? arch_host()->name : "unknown");
+	jw_kv_string(&w, "host_arch", arch_host() ? arch_host()->name : "unknown");
 	elf_object(&w, s);
 	go_object(&w, s);
 	kv_str_or_null(&w, "emulator", s->route.emulator);
 	kv_str_or_null(&w, "sysroot", s->route.sysroot);
-	json_kv_string(&w, "decision", decision_names[ev]);
-	json_kv_string(&w, "reason_code", why_names[s->why]);
-	json_kv_string(&w, "reason", s->reason);
+	jw_kv_string(&w, "decision", decision_names[ev]);
+	jw_kv_string(&w, "reason_code", why_names[s->why]);
+	jw_kv_string(&w, "reason", s->reason);
 	if (s->why != WHY_NONE)
-		json_kv_string(&w, "fix", s->fix);
-	json_key(&w, "binfmt");
-	json_object_begin(&w);
-	json_kv_bool(&w, "preserve_argv0", s->preserve_argv0);
-	json_kv_bool(&w, "execfd", s->execfd >= 0);
-	json_kv_bool(&w, "secure", s->secure);
-	json_object_end(&w);
+		jw_kv_string(&w, "fix", s->fix);
+	jw_key(&w, "binfmt");
+	jw_object_begin(&w);
+	jw_kv_bool(&w, "preserve_argv0", s->preserve_argv0);
+	jw_kv_bool(&w, "execfd", s->execfd >= 0);
+	jw_kv_bool(&w, "secure", s->secure);
+	jw_object_end(&w);
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
-		json_kv_string(&w, "config", s->config_path);
-		json_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
+		jw_kv_string(&w, "config", s->config_path);
+		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
 	}
-	json_kv_string(&w, "sink", sink);
+	jw_kv_string(&w, "sink", sink);
 	if (s->sink_error[0])
-		json_kv_string(&w, "sink_error", s->sink_error);
-	json_object_end(&w);
-	return json_finish(&w);
+		jw_kv_string(&w, "sink_error", s->sink_error);
+	jw_object_end(&w);
+	return jw_finish(&w);
 }
 
 /* mkdir -p of the log's directory (0755), best effort. */

@@ -206,6 +206,7 @@ static size_t take(struct prog *g, const uint8_t **out, size_t max)
 {
 	size_t n;
 
+	*out = g->p;
 	if (g->p >= g->end)
 		return 0;
 	n = *g->p++ % (max + 1);
@@ -231,40 +232,40 @@ static int run(const uint8_t *data, size_t size, char *buf, size_t cap)
 	struct prog g = { data, data + size };
 	struct json_writer w;
 	char key[64];
-	const uint8_t *s;
+	const uint8_t *s = NULL;
 	size_t n;
 
-	json_init(&w, buf, cap);
+	jw_init(&w, buf, cap);
 	while (g.p < g.end) {
 		switch (*g.p++ % 12) {
-		case 0: json_object_begin(&w); break;
-		case 1: json_object_end(&w); break;
-		case 2: json_array_begin(&w); break;
-		case 3: json_array_end(&w); break;
+		case 0: jw_object_begin(&w); break;
+		case 1: jw_object_end(&w); break;
+		case 2: jw_array_begin(&w); break;
+		case 3: jw_array_end(&w); break;
 		case 4:
 			n = take(&g, &s, sizeof(key) - 1);
 			memcpy(key, s, n);
 			key[n] = '\0';
-			json_key(&w, key);
+			jw_key(&w, key);
 			break;
 		case 5:
 			n = take(&g, &s, 255);
-			json_string_n(&w, (const char *)s, n);
+			jw_string_n(&w, (const char *)s, n);
 			break;
-		case 6: json_int(&w, (int64_t)take64(&g)); break;
-		case 7: json_uint(&w, take64(&g)); break;
-		case 8: json_bool(&w, g.p < g.end && (*g.p++ & 1)); break;
-		case 9: json_null(&w); break;
-		case 10: json_string(&w, NULL); break;
+		case 6: jw_int(&w, (int64_t)take64(&g)); break;
+		case 7: jw_uint(&w, take64(&g)); break;
+		case 8: jw_bool(&w, g.p < g.end && (*g.p++ & 1)); break;
+		case 9: jw_null(&w); break;
+		case 10: jw_string(&w, NULL); break;
 		case 11:
 			n = take(&g, &s, sizeof(key) - 1);
 			memcpy(key, s, n);
 			key[n] = '\0';
-			json_kv_string(&w, key, key);
+			jw_kv_string(&w, key, key);
 			break;
 		}
 	}
-	return json_finish(&w);
+	return jw_finish(&w);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -305,7 +306,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* json_escape over the raw bytes: a valid body, bytes recoverable. */
-	r = json_escape((const char *)data, size, esc, sizeof(esc));
+	r = jw_escape((const char *)data, size, esc, sizeof(esc));
 	if (r < 0)
 		__builtin_trap();	/* 6 * 4096 < BIG */
 	v = (struct val){ (const uint8_t *)esc, (const uint8_t *)esc + r, 0 };

@@ -8,16 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/*
- * jansson and lib/json.h both have json_string() and json_null(); rename
- * jansson's in its header (this file never calls them). jansson calls its
- * own functions directly, never through the PLT, so ours cannot interpose.
- */
-#define json_string jansson_string
-#define json_null jansson_null
+/* The writer's names are jw_*, so jansson's json_* can sit beside it. */
 #include <jansson.h>
-#undef json_string
-#undef json_null
 
 #include "kselftest_harness.h"
 
@@ -37,7 +29,7 @@ static void check_escapes(struct __test_metadata *_metadata,
 
 	for (i = 0; i < n; i++) {
 		size_t len = c[i].len ? c[i].len : strlen(c[i].in);
-		int r = json_escape(c[i].in, len, out, sizeof(out));
+		int r = jw_escape(c[i].in, len, out, sizeof(out));
 
 		ASSERT_EQ((int)strlen(c[i].out), r) TH_LOG("case %zu", i);
 		EXPECT_STREQ(c[i].out, out) TH_LOG("case %zu", i);
@@ -58,16 +50,16 @@ TEST(every_control_byte_and_del)
 			strcpy(want, shortform[c]);
 		else
 			snprintf(want, sizeof(want), "\\u%04x", c);
-		EXPECT_EQ((int)strlen(want), json_escape(in, 1, out, sizeof(out)));
+		EXPECT_EQ((int)strlen(want), jw_escape(in, 1, out, sizeof(out)));
 		EXPECT_STREQ(want, out) TH_LOG("byte %#x", c);
 	}
 	in[0] = 0x7f;
-	EXPECT_EQ(6, json_escape(in, 1, out, sizeof(out)));
+	EXPECT_EQ(6, jw_escape(in, 1, out, sizeof(out)));
 	EXPECT_STREQ("\\u007f", out);
 	/* Every other ASCII byte is itself, but '"' and '\\'. */
 	for (c = 0x20; c < 0x7f; c++) {
 		in[0] = (char)c;
-		json_escape(in, 1, out, sizeof(out));
+		jw_escape(in, 1, out, sizeof(out));
 		if (c == '"') {
 			EXPECT_STREQ("\\\"", out);
 		} else if (c == '\\') {
@@ -194,12 +186,12 @@ TEST(all_short_inputs_escape_to_valid_json_and_back)
 			in[0] = (char)(k >> 8);
 			in[len - 1] = (char)k;
 		}
-		r = json_escape(in, len, out, sizeof(out));
+		r = jw_escape(in, len, out, sizeof(out));
 		ASSERT_LT(0, r);
 		for (i = 0; i < r; i++)
 			ASSERT_FALSE((uint8_t)out[i] < 0x20 || out[i] == 0x7f);
 		for (i = 0; i < r;) {
-			size_t u = json_utf8_len((const uint8_t *)out + i, (size_t)(r - i));
+			size_t u = jw_utf8_len((const uint8_t *)out + i, (size_t)(r - i));
 
 			ASSERT_NE(0u, u) TH_LOG("invalid UTF-8 out for %02x %02x %02x",
 					       (uint8_t)in[0], (uint8_t)in[1], (uint8_t)in[2]);
@@ -223,7 +215,7 @@ static size_t expect_decoded(const uint8_t *s, size_t n, char *out)
 	size_t i = 0, o = 0, u;
 
 	while (i < n) {
-		u = json_utf8_len(s + i, n - i);
+		u = jw_utf8_len(s + i, n - i);
 		if (u && s[i] != 0x7f && s[i] >= 0x20) {
 			memcpy(out + o, s + i, u);
 			o += u;
@@ -243,31 +235,31 @@ static int sample_record(char *buf, size_t cap)
 	static const char path[] = "/tmp/t\xe9st/\xe2\x82\xac\"q\"\\\x01\x7f\xff.bin";
 	struct json_writer w;
 
-	json_init(&w, buf, cap);
-	json_object_begin(&w);
-	json_kv_int(&w, "v", 1);
-	json_kv_string(&w, "event", "exec");
-	json_kv_string(&w, "path", path);
-	json_key(&w, "argv");
-	json_array_begin(&w);
-	json_string(&w, "./pkg.test");
-	json_string_n(&w, "-test.v\0x", 9);
-	json_array_end(&w);
-	json_key(&w, "elf");
-	json_object_begin(&w);
-	json_kv_uint(&w, "machine", 183);
-	json_kv_int(&w, "neg", INT64_MIN);
-	json_kv_uint(&w, "max", UINT64_MAX);
-	json_kv_bool(&w, "pie", true);
-	json_kv_bool(&w, "static", false);
-	json_kv_null(&w, "interp");
-	json_kv_string(&w, "goarch", NULL);
-	json_object_end(&w);
-	json_key(&w, "empty");
-	json_array_begin(&w);
-	json_array_end(&w);
-	json_object_end(&w);
-	return json_finish(&w);
+	jw_init(&w, buf, cap);
+	jw_object_begin(&w);
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "event", "exec");
+	jw_kv_string(&w, "path", path);
+	jw_key(&w, "argv");
+	jw_array_begin(&w);
+	jw_string(&w, "./pkg.test");
+	jw_string_n(&w, "-test.v\0x", 9);
+	jw_array_end(&w);
+	jw_key(&w, "elf");
+	jw_object_begin(&w);
+	jw_kv_uint(&w, "machine", 183);
+	jw_kv_int(&w, "neg", INT64_MIN);
+	jw_kv_uint(&w, "max", UINT64_MAX);
+	jw_kv_bool(&w, "pie", true);
+	jw_kv_bool(&w, "static", false);
+	jw_kv_null(&w, "interp");
+	jw_kv_string(&w, "goarch", NULL);
+	jw_object_end(&w);
+	jw_key(&w, "empty");
+	jw_array_begin(&w);
+	jw_array_end(&w);
+	jw_object_end(&w);
+	return jw_finish(&w);
 }
 
 static const char sample_text[] =
@@ -351,7 +343,7 @@ TEST(overflow_at_every_cap_is_all_or_nothing)
 		int r;
 
 		memset(buf, 'Z', sizeof(buf));
-		r = json_escape("\x01\xe2\x82\xac\xff\"ab", 8, cap ? buf : NULL, cap);
+		r = jw_escape("\x01\xe2\x82\xac\xff\"ab", 8, cap ? buf : NULL, cap);
 		if (cap > 19) {
 			EXPECT_EQ(19, r);
 			EXPECT_STREQ("\\u0001\xe2\x82\xac\\u00ff\\\"ab", buf);
@@ -367,35 +359,35 @@ TEST(overflow_at_every_cap_is_all_or_nothing)
 typedef void (*misuse_fn)(struct json_writer *w);
 
 static void m_value_without_key(struct json_writer *w)
-{ json_object_begin(w); json_int(w, 1); json_object_end(w); }
+{ jw_object_begin(w); jw_int(w, 1); jw_object_end(w); }
 static void m_key_in_array(struct json_writer *w)
-{ json_array_begin(w); json_key(w, "k"); json_int(w, 1); json_array_end(w); }
+{ jw_array_begin(w); jw_key(w, "k"); jw_int(w, 1); jw_array_end(w); }
 static void m_key_at_top(struct json_writer *w)
-{ json_key(w, "k"); json_int(w, 1); }
+{ jw_key(w, "k"); jw_int(w, 1); }
 static void m_key_after_key(struct json_writer *w)
-{ json_object_begin(w); json_key(w, "a"); json_key(w, "b"); json_int(w, 1); json_object_end(w); }
+{ jw_object_begin(w); jw_key(w, "a"); jw_key(w, "b"); jw_int(w, 1); jw_object_end(w); }
 static void m_dangling_key(struct json_writer *w)
-{ json_object_begin(w); json_key(w, "a"); json_object_end(w); }
+{ jw_object_begin(w); jw_key(w, "a"); jw_object_end(w); }
 static void m_wrong_end(struct json_writer *w)
-{ json_object_begin(w); json_array_end(w); }
+{ jw_object_begin(w); jw_array_end(w); }
 static void m_extra_end(struct json_writer *w)
-{ json_array_begin(w); json_array_end(w); json_array_end(w); }
+{ jw_array_begin(w); jw_array_end(w); jw_array_end(w); }
 static void m_unclosed(struct json_writer *w)
-{ json_object_begin(w); json_kv_int(w, "a", 1); }
+{ jw_object_begin(w); jw_kv_int(w, "a", 1); }
 static void m_two_values(struct json_writer *w)
-{ json_int(w, 1); json_int(w, 2); }
+{ jw_int(w, 1); jw_int(w, 2); }
 static void m_nothing(struct json_writer *w)
 { (void)w; }
 static void m_null_key(struct json_writer *w)
-{ json_object_begin(w); json_key(w, NULL); json_int(w, 1); json_object_end(w); }
+{ jw_object_begin(w); jw_key(w, NULL); jw_int(w, 1); jw_object_end(w); }
 static void m_too_deep(struct json_writer *w)
 {
 	int i;
 
 	for (i = 0; i < JSON_MAX_DEPTH; i++)
-		json_array_begin(w);
+		jw_array_begin(w);
 	for (i = 0; i < JSON_MAX_DEPTH; i++)
-		json_array_end(w);
+		jw_array_end(w);
 }
 
 TEST(misuse_is_einval_and_empty)
@@ -411,9 +403,9 @@ TEST(misuse_is_einval_and_empty)
 
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		memset(buf, 'Z', sizeof(buf));
-		json_init(&w, buf, sizeof(buf));
+		jw_init(&w, buf, sizeof(buf));
 		fns[i](&w);
-		EXPECT_EQ(-EINVAL, json_finish(&w)) TH_LOG("case %zu", i);
+		EXPECT_EQ(-EINVAL, jw_finish(&w)) TH_LOG("case %zu", i);
 		EXPECT_EQ('\0', buf[0]) TH_LOG("case %zu", i);
 	}
 }
@@ -425,39 +417,39 @@ TEST(nesting_and_scalars)
 	int i;
 
 	/* JSON_MAX_DEPTH - 1 levels are allowed. */
-	json_init(&w, buf, sizeof(buf));
+	jw_init(&w, buf, sizeof(buf));
 	for (i = 0; i < JSON_MAX_DEPTH - 1; i++) {
-		json_array_begin(&w);
+		jw_array_begin(&w);
 		strcat(want, "[");
 	}
-	json_int(&w, -1);
-	json_uint(&w, 0);
+	jw_int(&w, -1);
+	jw_uint(&w, 0);
 	strcat(want, "-1,0");
 	for (i = 0; i < JSON_MAX_DEPTH - 1; i++) {
-		json_array_end(&w);
+		jw_array_end(&w);
 		strcat(want, "]");
 	}
 	strcat(want, "\n");
-	EXPECT_EQ((int)strlen(want), json_finish(&w));
+	EXPECT_EQ((int)strlen(want), jw_finish(&w));
 	EXPECT_STREQ(want, buf);
 
 	/* A bare scalar document, and arrays of objects. */
-	json_init(&w, buf, sizeof(buf));
-	json_string(&w, "x");
-	EXPECT_EQ(4, json_finish(&w));
+	jw_init(&w, buf, sizeof(buf));
+	jw_string(&w, "x");
+	EXPECT_EQ(4, jw_finish(&w));
 	EXPECT_STREQ("\"x\"\n", buf);
-	json_init(&w, buf, sizeof(buf));
-	json_array_begin(&w);
+	jw_init(&w, buf, sizeof(buf));
+	jw_array_begin(&w);
 	for (i = 0; i < 2; i++) {
-		json_object_begin(&w);
-		json_kv_int(&w, "i", i);
-		json_kv_string(&w, "k\n", "v");
-		json_object_end(&w);
+		jw_object_begin(&w);
+		jw_kv_int(&w, "i", i);
+		jw_kv_string(&w, "k\n", "v");
+		jw_object_end(&w);
 	}
-	json_null(&w);
-	json_array_end(&w);
+	jw_null(&w);
+	jw_array_end(&w);
 	strcpy(want, "[{\"i\":0,\"k\\n\":\"v\"},{\"i\":1,\"k\\n\":\"v\"},null]\n");
-	EXPECT_EQ((int)strlen(want), json_finish(&w));
+	EXPECT_EQ((int)strlen(want), jw_finish(&w));
 	EXPECT_STREQ(want, buf);
 }
 
