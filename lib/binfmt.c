@@ -403,11 +403,14 @@ int binfmt_parse_register(const char *line, struct binfmt_entry *out)
 {
 	char buf[BINFMT_REGISTER_MAX + 8 + 1];
 	char *p, *s, *name, *magic, *mask = NULL, *interp, *flags;
-	size_t count = strnlen(line, BINFMT_REGISTER_MAX + 1), size = 0;
+	size_t count, size = 0;
 	unsigned offset = 0;
 	bool is_magic;
 	char del;
 
+	if (!line)
+		return -EINVAL;
+	count = strnlen(line, BINFMT_REGISTER_MAX + 1);
 	if (count < BINFMT_REGISTER_MIN || count > BINFMT_REGISTER_MAX)
 		return -EINVAL;
 	memcpy(buf, line, count);
