@@ -36,6 +36,10 @@ FIXTURE_VARIANT_ADD(run, F) { .flags = "F" };
 FIXTURE_VARIANT_ADD(run, FPO) { .flags = "FPO", .preserve_argv0 = 1, .execfd = 1 };
 FIXTURE_VARIANT_ADD(run, FOC) { .flags = "FOC", .execfd = 1 };
 FIXTURE_VARIANT_ADD(run, P) { .flags = "P", .preserve_argv0 = 1 };
+FIXTURE_VARIANT_ADD(run, none) { .flags = "" };
+FIXTURE_VARIANT_ADD(run, O) { .flags = "O", .execfd = 1 };
+FIXTURE_VARIANT_ADD(run, PO) { .flags = "PO", .preserve_argv0 = 1, .execfd = 1 };
+FIXTURE_VARIANT_ADD(run, FPOC) { .flags = "FPOC", .preserve_argv0 = 1, .execfd = 1 };
 
 FIXTURE_SETUP(run)
 {
