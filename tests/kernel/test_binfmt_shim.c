@@ -154,7 +154,8 @@ struct exec_res {
 };
 
 /* fork, set comm (and uid), execve; stdout/stderr to /dev/null. */
-static struct exec_res run_exec(const char *path, const char *comm, uid_t uid)
+static struct exec_res run_argv(const char *path, char *const argv[],
+				const char *comm, uid_t uid)
 {
 	struct exec_res r = { .err = -1 };
 	int pfd[2], e, null;
@@ -164,8 +165,6 @@ static struct exec_res run_exec(const char *path, const char *comm, uid_t uid)
 		return r;
 	r.pid = fork();
 	if (r.pid == 0) {
-		char *const argv[] = { (char *)path, NULL };
-
 		null = open("/dev/null", O_WRONLY);
 		if (null >= 0) {
 			dup2(null, 1);
@@ -185,6 +184,13 @@ static struct exec_res run_exec(const char *path, const char *comm, uid_t uid)
 	waitpid(r.pid, &r.status, 0);
 	r.err = n == sizeof(e) ? e : 0;
 	return r;
+}
+
+static struct exec_res run_exec(const char *path, const char *comm, uid_t uid)
+{
+	char *const argv[] = { (char *)path, NULL };
+
+	return run_argv(path, argv, comm, uid);
 }
 
 static long slab_active(const char *cache)
@@ -517,6 +523,39 @@ TEST_F(shim, binfmt_misc_entry_takes_it)
 	r = run_exec(WORK "/a64", "bshim-misc", 0);
 	EXPECT_EQ(ENOEXEC, r.err);
 	one_line(_metadata, self->c.kfd, &f);
+}
+
+/*
+ * The real thing: Debian's qemu-aarch64-static registered for aarch64 runs
+ * a real cross-compiled static binary, whose exit status comes back, and
+ * the module stays silent.
+ */
+TEST_F(shim, real_aarch64_under_qemu_user)
+{
+	static const char qemu[] = "/bin/qemu-aarch64-static";
+	static const char hello[] = FIXTURES_C "/aarch64-linux-gnu-static";
+	static const char reg[] = ":bshim-qemu-aarch64:M::"
+		"\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:"
+		"\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:"
+		"/bin/qemu-aarch64-static:F";
+	char *const argv[] = { (char *)hello, "exit", "7", NULL };
+	struct exec_res r;
+
+	if (access(BINFMT_DIR "/register", W_OK))
+		SKIP(return, "no binfmt_misc at " BINFMT_DIR);
+	if (access(qemu, X_OK))
+		SKIP(return, "no %s (package qemu-user-static on the host)", qemu);
+	if (access(hello, R_OK))
+		SKIP(return, "no %s (scripts/fixtures)", hello);
+	chmod(hello, 0755);
+	ASSERT_EQ(0, kl_write_file(BINFMT_DIR "/register", reg, sizeof(reg) - 1));
+	r = run_argv(hello, argv, "bshim-qemu", 0);
+	EXPECT_EQ(0, kl_write_file(BINFMT_DIR "/bshim-qemu-aarch64", "-1", 2));
+	EXPECT_EQ(0, r.err);
+	EXPECT_TRUE(WIFEXITED(r.status));
+	EXPECT_EQ(7, WEXITSTATUS(r.status));
+	no_line(_metadata, self->c.kfd);
+	EXPECT_EQ(self->c.total, param_get("failed_total"));
 }
 
 /* Real binaries from Debian's cross compilers (scripts/fixtures). */
