@@ -168,6 +168,8 @@ static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
 	jw_kv_string(&w, "sink", sink);
 	if (s->sink_error[0])
 		jw_kv_string(&w, "sink_error", s->sink_error);
+	if (s->collector_error[0])
+		jw_kv_string(&w, "collector_error", s->collector_error);
 	jw_object_end(&w);
 	return jw_finish(&w);
 }
@@ -254,6 +256,14 @@ void shim_record(struct shim *s)
 	size_t n;
 	int len, err;
 
+	/* The collector first: it vouches for the record and tracks the run. */
+	if (s->cfg.socket[0]) {
+		len = build(s, "collector", rec, sizeof(rec));
+		if (len >= 0 && shim_collector_send(s, rec, (size_t)len) == 0) {
+			s->logged = true;
+			return;
+		}
+	}
 	len = build(s, "file", rec, sizeof(rec));
 	if (len < 0) {
 		/* Cannot happen with the field caps; keep a record anyway. */

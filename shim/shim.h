@@ -80,6 +80,7 @@ struct shim {
 
 	/* Logging. */
 	char sink_error[160];	/* why the file sink failed, "" if it did not */
+	char collector_error[160];	/* why the collector did not take it */
 	bool logged;		/* some sink took the record */
 };
 
@@ -93,6 +94,11 @@ void shim_route(struct shim *s);
 
 /* shim/record.c: one JSON line to the log (file, else syslog). */
 void shim_record(struct shim *s);
+
+/* shim/collector.c: the record to binfmt-shimd ([log] socket) with the
+ * binary's fd and a pidfd; 0 once it answered, else -errno with
+ * collector_error set. */
+int shim_collector_send(struct shim *s, const char *rec, size_t len);
 
 /* shim/diag.c: the diagnostic on stderr. */
 void shim_explain(struct shim *s);
