@@ -39,6 +39,7 @@ enum {
 	OPT_COMPARE	= 1 << 6,
 	OPT_PRINT	= 1 << 7,
 	OPT_OUTPUT	= 1 << 8,
+	OPT_ARGV	= 1 << 9,	/* parses its own options (log) */
 };
 
 struct cli {
@@ -76,6 +77,7 @@ int cmd_explain(const struct cli *c);
 int cmd_fingerprint(const struct cli *c);
 int cmd_verify(const struct cli *c);
 int cmd_persist(const struct cli *c);
+int cmd_log(const struct cli *c);		/* args = its argv, from "log" */
 
 /* procfs.c: the binfmt_misc instance this process sees. */
 struct bm_table {

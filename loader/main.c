@@ -61,6 +61,33 @@ static const struct subcmd subcmds[] = {
 	  "Write a binfmt.d file (systemd-binfmt format) for the live\n"
 	  "binfmt-shim-* entries, default /etc/binfmt.d/binfmt-shim.conf.\n"
 	  "  --print        write it to stdout instead\n" },
+	{ "log", cmd_log, OPT_ARGV, 0, -1,
+	  "log [--file PATH]... [--rotated] [--since T] [--until T] [--arch A]\n"
+	  "      [--uid U] [--path P] [--verdict V] [--follow] [--stats] [--json]",
+	  "The runs in the log, one row each: time, user, arch, emulator, exit,\n"
+	  "duration, path; the collector's exec and exit records joined by id.\n"
+	  "  --file PATH    read PATH (repeatable; '-' is stdin, *.gz through gzip);\n"
+	  "                 default: $BINFMT_SHIM_LOG, [log] path of the config,\n"
+	  "                 /var/log/binfmt-shim/exec.jsonl\n"
+	  "  --rotated      also read PATH.N[.gz] ... PATH.1[.gz] first (logrotate)\n"
+	  "  --since T, --until T\n"
+	  "                 runs started from/until T: RFC 3339 (2026-11-27T10:30Z,\n"
+	  "                 2026-11-27; UTC unless an offset is given) or a span\n"
+	  "                 back from now (90s, 30m, 1h, 2d, 1w)\n"
+	  "  --arch A       QEMU name or alias (arm64, linux/arm64, armhf)\n"
+	  "  --uid U        user number or name\n"
+	  "  --path P       substring of the path, or a glob (*.test) of the path\n"
+	  "                 or of its file name\n"
+	  "  --verdict V    run, deny, fail (the shim's decision) or ok, nonzero,\n"
+	  "                 signal, running, unknown, unrecorded (how it ended)\n"
+	  "                 Repeat a filter for either value; different filters\n"
+	  "                 must all match.\n"
+	  "  --follow       keep reading as the log grows and across rotation\n"
+	  "                 (tail -F); runs show when they end; Ctrl-C stops\n"
+	  "  --stats        counts by outcome, decision, arch; the failures\n"
+	  "                 first; the most-run binaries\n"
+	  "  --json         JSON Lines, one run each (with --stats: one object)\n"
+	  "  --window N     runs held back waiting for their exit (default 100000)\n" },
 };
 #define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
 
@@ -183,6 +210,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	argc--;
 	argv++;
+	if (c->cmd->allowed & OPT_ARGV) {
+		c->args = argv;
+		c->nargs = argc;
+		return -1;
+	}
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `binfmt-shim log`: one line of the log into a struct log_rec, parsed
+ * with jansson. The line is untrusted (anyone who can write the log file,
+ * a disk that filled up mid-line): every value is type-checked and a line
+ * that is not a record we know is refused, never half-used.
+ *
+ * lib/json.h (linked in through libbshim.a) defines json_string() and
+ * json_null() too, and the linker binds those names to the writer, not to
+ * jansson. This file calls neither: strings are read with
+ * json_string_value/json_string_length and nulls tested with json_is_null.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logrec.h"
+#include "logscan.h"
+
+const char *const log_outcome_names[LO_COUNT] = {
+	[LO_OK] = "ok",
+	[LO_NONZERO] = "nonzero",
+	[LO_SIGNAL] = "signal",
+	[LO_RUNNING] = "running",
+	[LO_UNKNOWN] = "unknown",
+	[LO_UNRECORDED] = "unrecorded",
+	[LO_DENIED] = "denied",
+	[LO_FAILED] = "failed",
+};
+
+static const struct {
+	const char *name;
+	enum log_event ev;
+} events[] = {
+	{ "exec", LE_EXEC }, { "deny", LE_DENY }, { "fail", LE_FAIL },
+	{ "exit", LE_EXIT }, { "lost", LE_LOST },
+};
+
+/* A string value as a heap copy with its marked bytes restored; absent,
+ * null or not a string: left NULL. 0 or -ENOMEM. */
+static int get_str(json_t *o, const char *key, struct log_str *out)
+{
+	json_t *v = json_object_get(o, key);
+	size_t n;
+
+	out->s = NULL;
+	out->len = 0;
+	if (!json_is_string(v))
+		return 0;
+	n = json_string_length(v);
+	out->s = malloc(n + 1);
+	if (!out->s)
+		return -ENOMEM;
+	memcpy(out->s, json_string_value(v), n);
+	out->s[n] = '\0';
+	out->len = logscan_unmark(out->s, n);
+	return 0;
+}
+
+/* An integer value, dflt when absent or not an integer. */
+static long long get_int(json_t *o, const char *key, long long dflt)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
+/* A short string into buf ("" when absent, not a string or too long). */
+static void get_small(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+
+	buf[0] = '\0';
+	if (json_is_string(v) && json_string_length(v) < len &&
+	    !memchr(json_string_value(v), '\0', json_string_length(v)))
+		memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+}
+
+static int parse_run(json_t *o, struct log_rec *r)
+{
+	json_t *ver = json_object_get(o, "verified");
+	int err = 0;
+
+	r->pid = get_int(o, "pid", -1);
+	r->uid = get_int(o, "uid", -1);
+	r->gid = get_int(o, "gid", -1);
+	err |= get_str(o, "path", &r->path);
+	err |= get_str(o, "argv0", &r->argv0);
+	err |= get_str(o, "cwd", &r->cwd);
+	err |= get_str(o, "emulator", &r->emulator);
+	err |= get_str(o, "arch", &r->arch);
+	err |= get_str(o, "decision", &r->decision);
+	err |= get_str(o, "reason_code", &r->reason_code);
+	err |= get_str(o, "reason", &r->reason);
+	/* What the kernel vouches for (the collector) wins over the claim. */
+	if (json_is_object(ver)) {
+		struct log_str a;
+
+		r->verified = true;
+		r->pid = get_int(ver, "pid", r->pid);
+		r->uid = get_int(ver, "uid", r->uid);
+		r->gid = get_int(ver, "gid", r->gid);
+		err |= get_str(ver, "arch", &a);
+		if (a.s) {
+			free(r->arch.s);
+			r->arch = a;
+		}
+	}
+	return err ? -ENOMEM : 0;
+}
+
+static void parse_exit(json_t *o, struct log_rec *r)
+{
+	json_t *v;
+	char status[16];
+
+	r->pid = get_int(o, "pid", -1);
+	v = json_object_get(o, "exit_code");
+	if (json_is_integer(v)) {
+		r->has_code = true;
+		r->exit_code = (int)json_integer_value(v);
+	}
+	v = json_object_get(o, "signal");
+	if (json_is_integer(v)) {
+		r->has_signal = true;
+		r->signal = (int)json_integer_value(v);
+	}
+	r->core_dumped = json_is_true(json_object_get(o, "core_dumped"));
+	v = json_object_get(o, "duration_ms");
+	if (json_is_number(v)) {
+		r->has_duration = true;
+		r->duration_ms = json_number_value(v);
+	}
+	get_small(o, "status", status, sizeof(status));
+	/* "known" unless it says otherwise or carries no status at all. */
+	r->status_known = strcmp(status, "unknown") &&
+			  (r->has_code || r->has_signal);
+}
+
+int log_rec_parse(char *line, size_t len, struct log_rec *r)
+{
+	json_error_t je;
+	json_t *o, *ev;
+	size_t i, n;
+	int err = -EPROTO;
+
+	memset(r, 0, sizeof(*r));
+	r->time_us = -1;
+	r->pid = r->uid = r->gid = -1;
+	logscan_mark(line, len, &n);
+	o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return -EINVAL;
+	}
+	if (get_int(o, "v", 0) != 1)
+		goto out;
+	ev = json_object_get(o, "event");
+	if (!json_is_string(ev))
+		goto out;
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		if (!strcmp(json_string_value(ev), events[i].name))
+			break;
+	if (i == sizeof(events) / sizeof(events[0]))
+		goto out;
+	r->event = events[i].ev;
+	get_small(o, "time", r->time, sizeof(r->time));
+	if (r->time[0] && logscan_time(r->time, strlen(r->time), &r->time_us) < 0)
+		r->time_us = -1;
+	get_small(o, "id", r->id, sizeof(r->id));
+	{
+		char src[16];
+
+		get_small(o, "source", src, sizeof(src));
+		r->collector = !strcmp(src, "collector");
+	}
+	err = 0;
+	switch (r->event) {
+	case LE_EXEC:
+	case LE_DENY:
+	case LE_FAIL:
+		err = parse_run(o, r);
+		break;
+	case LE_EXIT:
+		/* An exit that names no exec is of no use to anyone. */
+		if (!r->id[0])
+			err = -EPROTO;
+		parse_exit(o, r);
+		break;
+	case LE_LOST:
+		r->lost_count = get_int(o, "count", 0);
+		if (r->lost_count < 0)
+			r->lost_count = 0;
+		err = get_str(o, "reason", &r->lost_reason);
+		break;
+	}
+out:
+	json_decref(o);
+	if (err)
+		log_rec_free(r);
+	return err;
+}
+
+void log_rec_free(struct log_rec *r)
+{
+	struct log_str *s[] = {
+		&r->path, &r->argv0, &r->cwd, &r->emulator, &r->arch,
+		&r->decision, &r->reason_code, &r->reason, &r->lost_reason,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		free(s[i]->s);
+		s[i]->s = NULL;
+		s[i]->len = 0;
+	}
+}
+
+enum log_outcome log_run_outcome(const struct log_run *run)
+{
+	const struct log_rec *x = &run->exit;
+
+	if (run->rec.event == LE_DENY)
+		return LO_DENIED;
+	if (run->rec.event == LE_FAIL)
+		return LO_FAILED;
+	if (!run->has_exit)
+		return run->rec.id[0] && run->rec.collector ? LO_RUNNING :
+		       LO_UNRECORDED;
+	if (!x->status_known)
+		return LO_UNKNOWN;
+	if (x->has_signal)
+		return LO_SIGNAL;
+	return x->exit_code == 0 ? LO_OK : LO_NONZERO;
+}
