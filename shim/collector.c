@@ -132,15 +132,17 @@ int shim_collector_send(struct shim *s, const char *rec, size_t len)
 	c->cmsg_type = SCM_CREDENTIALS;
 	c->cmsg_len = CMSG_LEN(sizeof(cred));
 	memcpy(CMSG_DATA(c), &cred, sizeof(cred));
-	msg.msg_controllen = CMSG_SPACE(sizeof(cred));
+	/* The whole buffer is the limit CMSG_NXTHDR checks against; the
+	 * length is cut to what is used below. */
 	if (nfds) {
 		c = CMSG_NXTHDR(&msg, c);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
 		memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
-		msg.msg_controllen += CMSG_SPACE((size_t)nfds * sizeof(int));
 	}
+	msg.msg_controllen = CMSG_SPACE(sizeof(cred)) +
+			     (nfds ? CMSG_SPACE((size_t)nfds * sizeof(int)) : 0);
 	if (sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		err = unavailable(s, "send", errno);
 	else

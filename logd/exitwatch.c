@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How each run ended. The shim sent a pidfd of itself and then exec'd the
+ * emulator, so the pidfd now refers to the guest. A poll on it completes
+ * when the process exits (POLLIN, that is the end time); its wait status
+ * is in PIDFD_GET_INFO with PIDFD_INFO_EXIT (Linux >= 6.15) only once the
+ * parent has reaped it (pidfs_exit() runs from release_task()), which the
+ * pidfd signals with POLLHUP. So: poll POLLIN, ask; not there yet, poll
+ * POLLHUP with a time limit (SHIMD_REAP_WAIT_MS), ask again. A kernel
+ * without the ioctl, or a parent that never reaps, gives the end time with
+ * status "unknown".
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pidfd_abi.h"
+#include "shimd.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+struct watch_node {
+	struct watch w;			/* first: the ring's user_data */
+	struct __kernel_timespec reap_ts;
+	struct watch_node *prev, *next;
+};
+
+static struct watch_node *watches;
+
+bool exitwatch_probe_kernel(void)
+{
+	struct pidfd_info pi = { .mask = PIDFD_INFO_EXIT };
+	pid_t pid = fork();
+	int fd;
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return false;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	waitpid(pid, NULL, 0);
+	if (fd < 0)
+		return false;
+	if (ioctl(fd, PIDFD_GET_INFO, &pi) < 0)
+		pi.mask = 0;
+	close(fd);
+	return (pi.mask & PIDFD_INFO_EXIT) != 0;
+}
+
+unsigned exitwatch_count_uid(struct shimd *d, uid_t uid)
+{
+	struct watch_node *n;
+	unsigned k = 0;
+
+	(void)d;
+	for (n = watches; n; n = n->next)
+		k += n->w.uid == uid;
+	return k;
+}
+
+static void arm(struct shimd *d, struct watch_node *n, unsigned events)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_poll_add(sqe, n->w.pidfd, events);
+	io_uring_sqe_set_data(sqe, (void *)((uintptr_t)n | OP_POLL));
+	if (events & POLLHUP) {
+		sqe->flags |= IOSQE_IO_LINK;
+		n->reap_ts.tv_sec = SHIMD_REAP_WAIT_MS / 1000;
+		n->reap_ts.tv_nsec = (SHIMD_REAP_WAIT_MS % 1000) * 1000000LL;
+		sqe = shimd_sqe(d);
+		io_uring_prep_link_timeout(sqe, &n->reap_ts, 0);
+		io_uring_sqe_set_data(sqe, NULL);
+	}
+}
+
+int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *id)
+{
+	struct watch_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n->w.pidfd = pidfd;
+	n->w.pid = pid;
+	n->w.uid = uid;
+	n->w.t0_ns = shimd_now_ns();
+	snprintf(n->w.id, sizeof(n->w.id), "%s", id);
+	n->next = watches;
+	if (watches)
+		watches->prev = n;
+	watches = n;
+	d->nwatch++;
+	arm(d, n, POLLIN);
+	return 0;
+}
+
+static void unlink_node(struct shimd *d, struct watch_node *n)
+{
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		watches = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	close(n->w.pidfd);
+	free(n);
+	d->nwatch--;
+}
+
+static void write_exit(struct shimd *d, struct watch_node *n, bool known, int status)
+{
+	static char rec[1024];
+	struct rec_fields f = { .event = "exit", .id = n->w.id, .pid = n->w.pid,
+				.uid = n->w.uid };
+	struct json_writer w;
+	char now[64];
+	int len;
+
+	shimd_rfc3339(now, sizeof(now));
+	jw_init(&w, rec, sizeof(rec));
+	jw_object_begin(&w);
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "time", now);
+	jw_kv_string(&w, "event", "exit");
+	jw_kv_string(&w, "id", n->w.id);
+	jw_kv_int(&w, "pid", n->w.pid);
+	if (known && WIFEXITED(status))
+		jw_kv_int(&w, "exit_code", WEXITSTATUS(status));
+	else
+		jw_kv_null(&w, "exit_code");
+	if (known && WIFSIGNALED(status))
+		jw_kv_int(&w, "signal", WTERMSIG(status));
+	else
+		jw_kv_null(&w, "signal");
+	jw_kv_bool(&w, "core_dumped", known && WIFSIGNALED(status) && WCOREDUMP(status));
+	jw_kv_uint(&w, "duration_ms", (n->w.texit_ns - n->w.t0_ns) / 1000000u);
+	jw_kv_string(&w, "status", known ? "known" : "unknown");
+	jw_kv_string(&w, "source", "collector");
+	jw_object_end(&w);
+	len = jw_finish(&w);
+	if (len < 0 || sink_put(d, rec, (size_t)len, &f, NULL) < 0)
+		sink_count_lost(d, 1, "exit record: the output is too far behind");
+	else
+		d->n_exit++;
+}
+
+void exitwatch_event(struct shimd *d, struct watch *wp, int res)
+{
+	struct watch_node *n = (struct watch_node *)wp;
+	struct pidfd_info pi = { .mask = PIDFD_INFO_EXIT };
+	uint64_t now = shimd_now_ns();
+
+	if (!n->w.exited) {
+		n->w.exited = true;
+		n->w.texit_ns = now;
+	}
+	if (d->have_pidfd_exit && ioctl(n->w.pidfd, PIDFD_GET_INFO, &pi) == 0 &&
+	    (pi.mask & PIDFD_INFO_EXIT)) {
+		write_exit(d, n, true, pi.exit_code);
+		unlink_node(d, n);
+		return;
+	}
+	/* Not reaped yet: wait for POLLHUP, within the limit. */
+	if (d->have_pidfd_exit && res >= 0 && !d->stopping &&
+	    now - n->w.texit_ns < SHIMD_REAP_WAIT_MS * 1000000ull) {
+		arm(d, n, POLLHUP);
+		return;
+	}
+	write_exit(d, n, false, 0);
+	unlink_node(d, n);
+}
+
+unsigned exitwatch_abandon(struct shimd *d)
+{
+	unsigned k = 0;
+
+	while (watches) {
+		unlink_node(d, watches);
+		k++;
+	}
+	return k;
+}

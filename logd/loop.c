@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event loop: one io_uring for everything. Set-up (socket, signals,
+ * sink, ring) happens before the seccomp filter; after it, the loop only
+ * reaps completions and submits the next operations.
+ *
+ * The socket is SOCK_SEQPACKET: a message boundary per record, and a
+ * connection per shim, so SO_PEERCRED names the connecting process for
+ * per-uid fairness before anything is read, and the one-byte answer has a
+ * way back. Socket activation (LISTEN_FDS, sd_listen_fds(3)) is honoured,
+ * so systemd keeps the socket, and the connections queued on it, across a
+ * restart of the daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shimd.h"
+
+/* sd_listen_fds(3): passed sockets start at fd 3. */
+#define SD_LISTEN_FDS_START 3
+#define RING_ENTRIES 1024
+
+static struct __kernel_timespec tick_ts;
+
+uint64_t shimd_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+void shimd_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+}
+
+void shimd_next_id(struct shimd *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%llu", d->id_prefix, (unsigned long long)++d->seq);
+}
+
+/* An SQE, submitting what is queued when the ring is full. */
+struct io_uring_sqe *shimd_sqe(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&d->ring);
+
+	if (!sqe) {
+		io_uring_submit(&d->ring);
+		sqe = io_uring_get_sqe(&d->ring);
+	}
+	return sqe;
+}
+
+static void *tagged(void *p, enum op_tag t)
+{
+	return (void *)((uintptr_t)p | t);
+}
+
+static void arm_accept(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_multishot_accept(sqe, d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	io_uring_sqe_set_data(sqe, tagged(&d->listen_fd, OP_ACCEPT));
+	d->accept_armed = true;
+}
+
+static void arm_signal(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_read(sqe, d->sig_fd, d->sig_buf, sizeof(struct signalfd_siginfo), 0);
+	io_uring_sqe_set_data(sqe, tagged(&d->sig_fd, OP_SIGNAL));
+}
+
+static void arm_tick(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+	unsigned ms = d->o.fsync_ms ? d->o.fsync_ms : 1000;
+
+	tick_ts.tv_sec = ms / 1000;
+	tick_ts.tv_nsec = (long long)(ms % 1000) * 1000000;
+	io_uring_prep_timeout(sqe, &tick_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, tagged(&tick_ts, OP_TICK));
+}
+
+static int make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return 0;
+	*p = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int open_socket(struct shimd *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *lp = getenv("LISTEN_PID"), *lf = getenv("LISTEN_FDS");
+	int one = 1, fd;
+
+	if (lp && lf && atoi(lp) == getpid() && atoi(lf) == 1) {
+		d->listen_fd = SD_LISTEN_FDS_START;
+		d->socket_activated = true;
+		fcntl(d->listen_fd, F_SETFD, FD_CLOEXEC);
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_FDNAMES");
+	} else {
+		if (strlen(d->o.socket_path) >= sizeof(sa.sun_path))
+			return -ENAMETOOLONG;
+		memcpy(sa.sun_path, d->o.socket_path, strlen(d->o.socket_path));
+		make_parent(d->o.socket_path);
+		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		unlink(d->o.socket_path);	/* a previous run's */
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    chmod(d->o.socket_path, 0666) < 0 ||
+		    listen(fd, SOMAXCONN) < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		d->listen_fd = fd;
+	}
+	/* Every message then carries the sender's credentials. */
+	if (setsockopt(d->listen_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+static int open_signals(struct shimd *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	d->sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	return d->sig_fd < 0 ? -errno : 0;
+}
+
+static void begin_stop(struct shimd *d)
+{
+	struct io_uring_sqe *sqe;
+
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	if (d->accept_armed) {
+		sqe = shimd_sqe(d);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)tagged(&d->listen_fd, OP_ACCEPT), 0);
+		io_uring_sqe_set_data(sqe, NULL);
+	}
+	/* New shims find no socket and fall back at once. */
+	if (!d->socket_activated)
+		unlink(d->o.socket_path);
+}
+
+static void on_signal(struct shimd *d, int res)
+{
+	const struct signalfd_siginfo *si = (const void *)d->sig_buf;
+
+	if (res == (int)sizeof(*si)) {
+		if (si->ssi_signo == SIGHUP)
+			sink_reopen(d);
+		else
+			begin_stop(d);
+	}
+	arm_signal(d);
+}
+
+static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
+{
+	uint64_t ud = cqe->user_data;
+	void *p = (void *)(uintptr_t)(ud & ~OP_TAG_MASK);
+
+	switch ((enum op_tag)(ud & OP_TAG_MASK)) {
+	case OP_ACCEPT:
+		if (cqe->res >= 0)
+			conn_accepted(d, cqe->res);
+		if (!(cqe->flags & IORING_CQE_F_MORE)) {
+			d->accept_armed = false;
+			if (!d->stopping)
+				arm_accept(d);
+		}
+		break;
+	case OP_RECV:
+		conn_received(d, p, cqe->res);
+		break;
+	case OP_POLL:
+		exitwatch_event(d, p, cqe->res);
+		break;
+	case OP_WRITE:
+		sink_write_done(d, cqe->res);
+		break;
+	case OP_FSYNC:
+		sink_fsync_done(d, cqe->res);
+		break;
+	case OP_SIGNAL:
+		on_signal(d, cqe->res);
+		break;
+	case OP_TICK:
+		sink_tick(d);
+		arm_tick(d);
+		break;
+	default:		/* link timeouts, cancels */
+		break;
+	}
+}
+
+static int setup(struct shimd *d)
+{
+	struct timespec now;
+	int err;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(d->id_prefix, sizeof(d->id_prefix), "%llx",
+		 (unsigned long long)now.tv_sec * 1000000ull +
+		 (unsigned long long)now.tv_nsec / 1000);
+	d->have_pidfd_exit = exitwatch_probe_kernel();
+	if ((err = open_signals(d)) < 0) {
+		fprintf(stderr, "binfmt-shimd: signalfd: %s\n", strerror(-err));
+		return err;
+	}
+	if ((err = open_socket(d)) < 0) {
+		fprintf(stderr, "binfmt-shimd: socket %s: %s\n", d->o.socket_path,
+			strerror(-err));
+		return err;
+	}
+	if ((err = sink_open(d)) < 0)
+		return err;
+	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, 0)) < 0) {
+		fprintf(stderr, "binfmt-shimd: io_uring: %s\n", strerror(-err));
+		return err;
+	}
+	if (d->o.seccomp && (err = confine(d)) < 0) {
+		fprintf(stderr, "binfmt-shimd: seccomp: %s\n", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int shimd_run(struct shimd *d)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n;
+	int err;
+
+	if ((err = setup(d)) < 0)
+		return err;
+	if (d->o.selftest_syscall)
+		confine_selftest(d->o.selftest_syscall);
+	arm_accept(d);
+	arm_signal(d);
+	arm_tick(d);
+	fprintf(stderr, "binfmt-shimd: listening on %s, writing %s\n",
+		d->socket_activated ? "the socket systemd passed" : d->o.socket_path,
+		d->o.sink == SINK_FILE ? d->o.log_path :
+		d->o.sink == SINK_JOURNALD ? "to journald" : "to syslog");
+	for (;;) {
+		sink_kick(d);
+		if (d->stopping && !d->accept_armed && d->nconns == 0 && sink_idle(d))
+			break;
+		err = io_uring_submit_and_wait(&d->ring, 1);
+		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY) {
+			fprintf(stderr, "binfmt-shimd: io_uring_enter: %s\n", strerror(-err));
+			break;
+		}
+		n = 0;
+		io_uring_for_each_cqe(&d->ring, head, cqe) {
+			dispatch(d, cqe);
+			n++;
+		}
+		io_uring_cq_advance(&d->ring, n);
+	}
+	/* Runs still going: their exits cannot be recorded; say so. */
+	n = exitwatch_abandon(d);
+	if (n)
+		sink_count_lost(d, n, "collector stopped while these runs were still going: no exit record");
+	sink_close(d);
+	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost\n",
+		d->n_exec, d->n_exit, d->lost);
+	return err < 0 && !d->stopping ? err : 0;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binfmt-shimd: the audit collector of binfmt-shim (docs/binfmt-shimd.8).
+ * main() is parse_args() -> run() -> exit code; everything else is in
+ * the files shimd.h lists.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shimd.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: binfmt-shimd [-f] [--socket PATH] [--log PATH]\n"
+		"                    [--sink file|journald|syslog] [--sink-socket PATH]\n"
+		"                    [--fsync-every N] [--fsync-ms T] [--no-seccomp]\n"
+		"  -f, --foreground    stay in the foreground (systemd runs it so too)\n"
+		"  --socket PATH       listen here (default " SHIMD_SOCKET_DEFAULT ")\n"
+		"  --log PATH          JSON Lines output (default " SHIMD_LOG_DEFAULT ")\n"
+		"  --sink KIND         file (default), journald (native protocol),\n"
+		"                      syslog (RFC 5424 on /dev/log)\n"
+		"  --sink-socket PATH  the journald or syslog socket to send to\n"
+		"  --fsync-every N     fdatasync after N records (default 100; 0: never)\n"
+		"  --fsync-ms T        and at least every T ms (default 1000; 0: never)\n"
+		"  --no-seccomp        do not confine (debugging)\n");
+}
+
+static int number(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || v > 1000000000ul)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_args(struct shimd_opts *o, int argc, char **argv)
+{
+	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SELFTEST };
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "sink", required_argument, NULL, O_SINK },
+		{ "sink-socket", required_argument, NULL, O_SINK_SOCKET },
+		{ "fsync-every", required_argument, NULL, O_EVERY },
+		{ "fsync-ms", required_argument, NULL, O_MS },
+		{ "no-seccomp", no_argument, NULL, O_NOSEC },
+		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char *const sinks[] = {
+		[SINK_FILE] = "file", [SINK_JOURNALD] = "journald", [SINK_SYSLOG] = "syslog",
+	};
+	int c;
+	unsigned k;
+
+	o->socket_path = SHIMD_SOCKET_DEFAULT;
+	o->log_path = SHIMD_LOG_DEFAULT;
+	o->sink = SINK_FILE;
+	o->fsync_every = 100;
+	o->fsync_ms = 1000;
+	o->seccomp = true;
+	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 's':
+			o->socket_path = optarg;
+			break;
+		case 'l':
+			o->log_path = optarg;
+			break;
+		case O_SINK:
+			for (k = 0; k < 3 && strcmp(optarg, sinks[k]); k++)
+				;
+			if (k == 3) {
+				fprintf(stderr, "binfmt-shimd: --sink %s: file, journald or syslog\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->sink = (enum sink_kind)k;
+			break;
+		case O_SINK_SOCKET:
+			o->sink_target = optarg;
+			break;
+		case O_EVERY:
+		case O_MS:
+			if (number(optarg, c == O_EVERY ? &o->fsync_every : &o->fsync_ms) < 0) {
+				fprintf(stderr, "binfmt-shimd: bad number %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_NOSEC:
+			o->seccomp = false;
+			break;
+		case O_SELFTEST:
+			o->selftest_syscall = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct shimd d;
+
+	if (parse_args(&d.o, argc, argv) < 0)
+		return EXIT_USAGE;
+	/* Always in the foreground: systemd (Type=simple) and the tests want
+	 * it so; -f is accepted for the habit. A daemon that must detach can
+	 * be started with setsid(1) or by its service manager. */
+	return shimd_run(&d) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

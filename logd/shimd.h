@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * binfmt-shimd, the audit collector (docs/binfmt-shimd.8). One thread, one
+ * io_uring: multishot accept on the shim socket, one recvmsg per
+ * connection (one message each, lib/shimmsg.h), a poll per tracked pidfd,
+ * batched writes of JSON Lines, fsync by count or time, signals through a
+ * signalfd. The folders of the design are the processes; in here the files
+ * are the concerns:
+ *   main.c     options -> run -> exit code
+ *   loop.c     the ring, its completions, start-up and shutdown
+ *   conn.c     one message: fds, credentials, parse, verify, exec record
+ *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
+ *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
+ *   confine.c  the seccomp allowlist
+ */
+#ifndef BSHIMD_SHIMD_H
+#define BSHIMD_SHIMD_H
+
+#include <liburing.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "shimmsg.h"
+
+#define SHIMD_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
+#define SHIMD_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+
+/* Bounds: what a flood of clients can make the daemon hold. */
+#define SHIMD_CONNS_MAX 256		/* open connections */
+#define SHIMD_CONNS_PER_UID 64		/* a quarter: one user cannot take all */
+#define SHIMD_WATCH_PER_UID 4096	/* tracked runs per uid */
+#define SHIMD_OBUF_MAX (4u << 20)	/* records waiting for the disk */
+#define SHIMD_REC_MAX (SHIMMSG_RECORD_MAX + 4096)	/* one output record */
+#define SHIMD_FDS_MAX 4			/* SCM_RIGHTS slots read; more is a flood */
+/* A run whose parent has not reaped it this long after its exit gets its
+ * exit record with status "unknown". */
+#define SHIMD_REAP_WAIT_MS 10000
+
+enum sink_kind { SINK_FILE, SINK_JOURNALD, SINK_SYSLOG };
+
+struct shimd_opts {
+	bool foreground;
+	const char *socket_path;
+	const char *log_path;
+	enum sink_kind sink;
+	const char *sink_target;	/* journald/syslog socket path */
+	unsigned fsync_every;		/* records; 0: never by count */
+	unsigned fsync_ms;		/* 0: never by time */
+	bool seccomp;
+	const char *selftest_syscall;	/* tests: call it once confined */
+};
+
+/* Tags in the low bits of a ring's user_data (objects are 8-aligned). */
+enum op_tag {
+	OP_ACCEPT = 1, OP_RECV, OP_POLL, OP_WRITE, OP_FSYNC, OP_SIGNAL, OP_TICK,
+};
+#define OP_TAG_MASK 7ull
+
+struct conn {
+	int fd;
+	struct ucred peer;		/* SO_PEERCRED at accept */
+	char *buf;			/* SHIMMSG_MAX + 1 */
+	struct msghdr msg;
+	struct iovec iov;
+	char ctl[256];
+	struct conn *next_ack;		/* in a batch waiting for its write */
+	bool in_use;
+};
+
+/* A run whose end we wait for. */
+struct watch {
+	int pidfd;
+	pid_t pid;
+	uid_t uid;
+	char id[48];
+	uint64_t t0_ns;			/* exec record, CLOCK_MONOTONIC */
+	uint64_t texit_ns;		/* POLLIN seen */
+	bool exited;
+};
+
+/* Fields a structured sink (journald) indexes, next to the JSON text. */
+struct rec_fields {
+	const char *event, *id, *arch, *path;
+	long long pid, uid;
+};
+
+struct shimd {
+	struct shimd_opts o;
+	struct io_uring ring;
+	int listen_fd;
+	bool socket_activated;
+	int sig_fd;
+	char sig_buf[128];
+	bool stopping;
+	bool accept_armed;
+	unsigned inflight;		/* ops that still hold a buffer or fd */
+
+	struct conn conns[SHIMD_CONNS_MAX];
+	unsigned nconns;
+
+	/* Record ids: "<start µs, hex>-<seq>", unique across restarts. */
+	char id_prefix[24];
+	uint64_t seq;
+
+	/* Exit status through PIDFD_GET_INFO (Linux >= 6.15). */
+	bool have_pidfd_exit;
+	unsigned nwatch;
+
+	/* The output (sink.c). */
+	int log_fd;
+	bool reopen;			/* SIGHUP seen */
+	char *fill, *flight;		/* double buffer */
+	size_t fill_len, flight_len, flight_off;
+	struct conn *fill_acks, *flight_acks;
+	unsigned fill_recs, flight_recs;	/* records without an ack */
+	bool writing, syncing;
+	unsigned unsynced;
+	int net_fd;			/* journald / syslog datagram socket */
+
+	/* Counted and reported in the log itself. */
+	unsigned long long lost;
+	char lost_reason[96];
+	unsigned long long rejected;
+	char rejected_reason[96];
+	long long rejected_uid;
+
+	unsigned long long n_exec, n_exit;
+};
+
+/* loop.c */
+int shimd_run(struct shimd *d);
+struct io_uring_sqe *shimd_sqe(struct shimd *d);
+uint64_t shimd_now_ns(void);
+void shimd_rfc3339(char *buf, size_t len);
+void shimd_next_id(struct shimd *d, char *buf, size_t len);
+
+/* conn.c */
+void conn_accepted(struct shimd *d, int fd);
+void conn_received(struct shimd *d, struct conn *c, int res);
+void conn_ack(struct shimd *d, struct conn *c, bool ok);
+
+/* exitwatch.c */
+bool exitwatch_probe_kernel(void);
+int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *id);
+void exitwatch_event(struct shimd *d, struct watch *w, int res);
+unsigned exitwatch_count_uid(struct shimd *d, uid_t uid);
+unsigned exitwatch_abandon(struct shimd *d);
+
+/* sink.c */
+int sink_open(struct shimd *d);
+void sink_reopen(struct shimd *d);
+/* Queue one record (JSON text with its '\n'); c is acked once it is
+ * written (NULL: nothing to ack). Returns 0, or -ENOSPC when the disk is
+ * that far behind (c is then the caller's to reject). */
+int sink_put(struct shimd *d, const char *rec, size_t len,
+	     const struct rec_fields *f, struct conn *c);
+void sink_kick(struct shimd *d);
+void sink_write_done(struct shimd *d, int res);
+void sink_fsync_done(struct shimd *d, int res);
+void sink_tick(struct shimd *d);
+bool sink_idle(const struct shimd *d);
+void sink_close(struct shimd *d);
+void sink_count_lost(struct shimd *d, unsigned n, const char *reason);
+void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason);
+
+/* confine.c */
+int confine(struct shimd *d);
+void confine_selftest(const char *syscall_name);
+
+#endif

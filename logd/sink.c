@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The output. The default is the JSON Lines file: records collect in a
+ * buffer while the previous batch is being written (two buffers of
+ * SHIMD_OBUF_MAX, so a slow disk holds at most that much), each batch is
+ * one io_uring write on an O_APPEND descriptor, and the shims of a batch
+ * get their answer when it is written: a failed write answers 'R', so
+ * those shims log the record themselves and nothing is lost. Records
+ * with no shim waiting (exit, lost, rejected) that cannot be written are
+ * counted and reported by a "lost" record. fsync after every N records
+ * or T ms (--fsync-every, --fsync-ms). SIGHUP reopens the file between
+ * two writes (logrotate renames, then signals).
+ *
+ * journald and syslog take one datagram per record (sink_net.c); the shim
+ * is answered when the datagram is accepted by the socket.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shimd.h"
+#include "sink_net.h"
+
+static int open_log(struct shimd *d)
+{
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+	char dir[4096], *p;
+	int fd;
+
+	fd = open(d->o.log_path, flags, 0640);
+	if (fd < 0 && errno == ENOENT) {
+		snprintf(dir, sizeof(dir), "%s", d->o.log_path);
+		p = strrchr(dir, '/');
+		if (p && p != dir) {
+			*p = '\0';
+			mkdir(dir, 0750);
+		}
+		fd = open(d->o.log_path, flags, 0640);
+	}
+	if (fd < 0) {
+		fd = -errno;
+		fprintf(stderr, "binfmt-shimd: %s: %s\n", d->o.log_path, strerror(errno));
+	}
+	return fd;
+}
+
+int sink_open(struct shimd *d)
+{
+	int fd;
+
+	d->fill = malloc(SHIMD_OBUF_MAX);
+	d->flight = malloc(SHIMD_OBUF_MAX);
+	if (!d->fill || !d->flight)
+		return -ENOMEM;
+	d->log_fd = -1;
+	d->net_fd = -1;
+	if (d->o.sink != SINK_FILE)
+		return sink_net_open(d);
+	fd = open_log(d);
+	if (fd < 0)
+		return fd;
+	d->log_fd = fd;
+	return 0;
+}
+
+void sink_reopen(struct shimd *d)
+{
+	if (d->o.sink == SINK_FILE)
+		d->reopen = true;	/* done in sink_kick, between writes */
+}
+
+static void do_reopen(struct shimd *d)
+{
+	int fd;
+
+	d->reopen = false;
+	fd = open_log(d);
+	if (fd < 0)
+		return;			/* keep writing to the old file */
+	fdatasync(d->log_fd);
+	close(d->log_fd);
+	d->log_fd = fd;
+	d->unsynced = 0;
+}
+
+void sink_count_lost(struct shimd *d, unsigned n, const char *reason)
+{
+	d->lost += n;
+	snprintf(d->lost_reason, sizeof(d->lost_reason), "%s", reason);
+}
+
+void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason)
+{
+	d->rejected++;
+	d->rejected_uid = uid;
+	snprintf(d->rejected_reason, sizeof(d->rejected_reason), "%s", reason);
+}
+
+/* "lost" and "rejected": counts, reported in the log itself. */
+static void put_notice(struct shimd *d, const char *event, unsigned long long *count,
+		       const char *reason, long long uid)
+{
+	char rec[512], now[64];
+	struct rec_fields f = { .event = event, .id = "", .pid = -1, .uid = uid };
+	struct json_writer w;
+	int len;
+
+	if (!*count)
+		return;
+	shimd_rfc3339(now, sizeof(now));
+	jw_init(&w, rec, sizeof(rec));
+	jw_object_begin(&w);
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "time", now);
+	jw_kv_string(&w, "event", event);
+	jw_kv_uint(&w, "count", *count);
+	jw_kv_string(&w, "reason", reason);
+	if (uid >= 0)
+		jw_kv_int(&w, "uid", uid);	/* the last offender */
+	jw_kv_string(&w, "source", "collector");
+	jw_object_end(&w);
+	len = jw_finish(&w);
+	if (len > 0 && sink_put(d, rec, (size_t)len, &f, NULL) == 0)
+		*count = 0;
+}
+
+static void notices(struct shimd *d)
+{
+	put_notice(d, "lost", &d->lost, d->lost_reason, -1);
+	put_notice(d, "rejected", &d->rejected, d->rejected_reason, d->rejected_uid);
+}
+
+int sink_put(struct shimd *d, const char *rec, size_t len,
+	     const struct rec_fields *f, struct conn *c)
+{
+	if (d->o.sink != SINK_FILE) {
+		if (sink_net_send(d, rec, len, f) < 0)
+			return -EIO;
+		if (c)
+			conn_ack(d, c, true);
+		return 0;
+	}
+	if (len > SHIMD_OBUF_MAX - d->fill_len)
+		return -ENOSPC;
+	memcpy(d->fill + d->fill_len, rec, len);
+	d->fill_len += len;
+	if (c) {
+		c->next_ack = d->fill_acks;
+		d->fill_acks = c;
+	}
+	d->fill_recs++;
+	return 0;
+}
+
+static void submit_write(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	/* Offset -1: the file position, i.e. the end with O_APPEND. */
+	io_uring_prep_write(sqe, d->log_fd, d->flight + d->flight_off,
+			    (unsigned)(d->flight_len - d->flight_off), (uint64_t)-1);
+	io_uring_sqe_set_data(sqe, (void *)((uintptr_t)&d->flight | OP_WRITE));
+	d->writing = true;
+}
+
+static void submit_fsync(struct shimd *d)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_fsync(sqe, d->log_fd, IORING_FSYNC_DATASYNC);
+	io_uring_sqe_set_data(sqe, (void *)((uintptr_t)&d->log_fd | OP_FSYNC));
+	d->syncing = true;
+	d->unsynced = 0;
+}
+
+void sink_kick(struct shimd *d)
+{
+	char *t;
+
+	if (d->o.sink != SINK_FILE) {
+		notices(d);
+		return;
+	}
+	if (d->writing)
+		return;
+	if (d->reopen && !d->syncing)
+		do_reopen(d);
+	notices(d);
+	if (!d->fill_len)
+		return;
+	t = d->flight;
+	d->flight = d->fill;
+	d->fill = t;
+	d->flight_len = d->fill_len;
+	d->flight_off = 0;
+	d->flight_acks = d->fill_acks;
+	d->flight_recs = d->fill_recs;
+	d->fill_len = 0;
+	d->fill_acks = NULL;
+	d->fill_recs = 0;
+	submit_write(d);
+}
+
+static void answer_batch(struct shimd *d, bool ok)
+{
+	struct conn *c = d->flight_acks, *next;
+	unsigned acked = 0;
+
+	for (; c; c = next) {
+		next = c->next_ack;
+		conn_ack(d, c, ok);
+		acked++;
+	}
+	d->flight_acks = NULL;
+	/* The shims that were answered 'R' log their records themselves. */
+	if (!ok && d->flight_recs > acked)
+		sink_count_lost(d, d->flight_recs - acked, "write to the log failed");
+}
+
+void sink_write_done(struct shimd *d, int res)
+{
+	if (res == -EAGAIN || res == -EINTR) {
+		submit_write(d);
+		return;
+	}
+	if (res <= 0) {
+		/* A partial batch may be on disk: end the line so the next
+		 * record starts on its own (readers skip what does not parse). */
+		if (d->flight_off)
+			(void)!write(d->log_fd, "\n", 1);
+		fprintf(stderr, "binfmt-shimd: write %s: %s\n", d->o.log_path,
+			strerror(res ? -res : ENOSPC));
+		answer_batch(d, false);
+		d->writing = false;
+		return;
+	}
+	d->flight_off += (size_t)res;
+	if (d->flight_off < d->flight_len) {
+		submit_write(d);
+		return;
+	}
+	d->unsynced += d->flight_recs;
+	answer_batch(d, true);
+	d->writing = false;
+	if (d->o.fsync_every && d->unsynced >= d->o.fsync_every && !d->syncing)
+		submit_fsync(d);
+}
+
+void sink_fsync_done(struct shimd *d, int res)
+{
+	d->syncing = false;
+	if (res < 0)
+		fprintf(stderr, "binfmt-shimd: fsync %s: %s\n", d->o.log_path, strerror(-res));
+}
+
+void sink_tick(struct shimd *d)
+{
+	if (d->o.sink == SINK_FILE && d->o.fsync_ms && d->unsynced && !d->syncing)
+		submit_fsync(d);
+}
+
+bool sink_idle(const struct shimd *d)
+{
+	return !d->writing && !d->syncing && !d->fill_len && !d->lost && !d->rejected;
+}
+
+void sink_close(struct shimd *d)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	notices(d);
+	if (d->o.sink != SINK_FILE) {
+		sink_net_close(d);
+		return;
+	}
+	/* The loop has drained; what is left (the last notices) goes now. */
+	while (off < d->fill_len) {
+		n = write(d->log_fd, d->fill + off, d->fill_len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	fdatasync(d->log_fd);
+	close(d->log_fd);
+}
