@@ -39,7 +39,7 @@ static const struct {
 
 /* A string value as a heap copy with its marked bytes restored; absent,
  * null or not a string: left NULL. 0 or -ENOMEM. */
-static int get_str(json_t *o, const char *key, struct log_str *out)
+static int get_str(json_t *o, const char *key, struct log_str *out, bool unmark)
 {
 	json_t *v = json_object_get(o, key);
 	size_t n;
@@ -54,7 +54,7 @@ static int get_str(json_t *o, const char *key, struct log_str *out)
 		return -ENOMEM;
 	memcpy(out->s, json_string_value(v), n);
 	out->s[n] = '\0';
-	out->len = logscan_unmark(out->s, n);
+	out->len = unmark ? logscan_unmark(out->s, n) : n;
 	return 0;
 }
 
@@ -85,14 +85,14 @@ static int parse_run(json_t *o, struct log_rec *r)
 	r->pid = get_int(o, "pid", -1);
 	r->uid = get_int(o, "uid", -1);
 	r->gid = get_int(o, "gid", -1);
-	err |= get_str(o, "path", &r->path);
-	err |= get_str(o, "argv0", &r->argv0);
-	err |= get_str(o, "cwd", &r->cwd);
-	err |= get_str(o, "emulator", &r->emulator);
-	err |= get_str(o, "arch", &r->arch);
-	err |= get_str(o, "decision", &r->decision);
-	err |= get_str(o, "reason_code", &r->reason_code);
-	err |= get_str(o, "reason", &r->reason);
+	err |= get_str(o, "path", &r->path, r->marked);
+	err |= get_str(o, "argv0", &r->argv0, r->marked);
+	err |= get_str(o, "cwd", &r->cwd, r->marked);
+	err |= get_str(o, "emulator", &r->emulator, r->marked);
+	err |= get_str(o, "arch", &r->arch, r->marked);
+	err |= get_str(o, "decision", &r->decision, r->marked);
+	err |= get_str(o, "reason_code", &r->reason_code, r->marked);
+	err |= get_str(o, "reason", &r->reason, r->marked);
 	/* What the kernel vouches for (the collector) wins over the claim. */
 	if (json_is_object(ver)) {
 		struct log_str a;
@@ -101,7 +101,7 @@ static int parse_run(json_t *o, struct log_rec *r)
 		r->pid = get_int(ver, "pid", r->pid);
 		r->uid = get_int(ver, "uid", r->uid);
 		r->gid = get_int(ver, "gid", r->gid);
-		err |= get_str(ver, "arch", &a);
+		err |= get_str(ver, "arch", &a, r->marked);
 		if (a.s) {
 			free(r->arch.s);
 			r->arch = a;
@@ -148,7 +148,7 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 	memset(r, 0, sizeof(*r));
 	r->time_us = -1;
 	r->pid = r->uid = r->gid = -1;
-	logscan_mark(line, len, &n);
+	r->marked = logscan_mark(line, len, &n) == 0;
 	o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!json_is_object(o)) {
 		json_decref(o);
@@ -192,7 +192,7 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 		r->lost_count = get_int(o, "count", 0);
 		if (r->lost_count < 0)
 			r->lost_count = 0;
-		err = get_str(o, "reason", &r->lost_reason);
+		err = get_str(o, "reason", &r->lost_reason, r->marked);
 		break;
 	}
 out:

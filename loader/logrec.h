@@ -45,6 +45,7 @@ struct log_str {
 
 struct log_rec {
 	enum log_event event;
+	bool marked;			/* raw-byte escapes were marked */
 	char time[LOG_TIME_MAX];	/* as written, "" when absent */
 	int64_t time_us;		/* -1 when absent or unparsable */
 	char id[LOG_ID_MAX];		/* collector id, "" when absent */
