@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the collector tests: a private binfmt_misc with the shim
+ * registered for aarch64 (tests/lib/shimenv.h), the shim configured to
+ * send to a socket in the test's directory, the real build/binfmt-shimd
+ * started on it, its output read back with jansson, a raw client that can
+ * send anything (lies, wrong fds, floods), and a tiny static aarch64
+ * program for the storms (qemu starts it in a few ms).
+ */
+#ifndef BSHIM_TEST_SHIMD_H
+#define BSHIM_TEST_SHIMD_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shimenv.h"
+#include "shimmsg.h"
+#include "testlib.h"
+
+struct shimd_env {
+	struct shimenv e;
+	char sock[160];		/* the collector's socket */
+	char out[160];		/* its JSON Lines output */
+	char err[160];		/* its stderr */
+	char tiny[160];		/* the tiny aarch64 program */
+	char hello[512];	/* the hello fixture (exit N, signal N) */
+	pid_t dpid;
+	int dstatus;		/* wait status when it died during start */
+};
+
+static inline double sd_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ELF64 LSB AArch64 ET_EXEC, one PT_LOAD at 0x400000, code at 0x78:
+ * mov x0, #0; mov x8, #93 (exit); svc #0. */
+static inline int sd_write_tiny(const char *path)
+{
+	unsigned char b[0x78 + 12] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	static const uint32_t code[3] = { 0xd2800000, 0xd2800ba8, 0xd4000001 };
+	uint64_t entry = 0x400078, vaddr = 0x400000, size = sizeof(b), align = 0x1000;
+	uint64_t phoff = 64;
+	uint32_t one = 1, flags = 5;
+	uint16_t v16;
+	int fd;
+
+	v16 = 2; memcpy(b + 16, &v16, 2);		/* e_type ET_EXEC */
+	v16 = 183; memcpy(b + 18, &v16, 2);		/* e_machine EM_AARCH64 */
+	memcpy(b + 20, &one, 4);			/* e_version */
+	memcpy(b + 24, &entry, 8);
+	memcpy(b + 32, &phoff, 8);
+	v16 = 64; memcpy(b + 52, &v16, 2);		/* e_ehsize */
+	v16 = 56; memcpy(b + 54, &v16, 2);		/* e_phentsize */
+	v16 = 1; memcpy(b + 56, &v16, 2);		/* e_phnum */
+	memcpy(b + 64, &one, 4);			/* p_type PT_LOAD */
+	memcpy(b + 68, &flags, 4);			/* PF_R | PF_X */
+	memcpy(b + 80, &vaddr, 8);
+	memcpy(b + 88, &vaddr, 8);
+	memcpy(b + 96, &size, 8);
+	memcpy(b + 104, &size, 8);
+	memcpy(b + 112, &align, 8);
+	memcpy(b + 0x78, code, sizeof(code));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, b, sizeof(b)) != (ssize_t)sizeof(b)) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Start the daemon with extra arguments (NULL-terminated list). */
+static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
+{
+	char bin[512];
+	char *argv[32];
+	int n = 0, i, fd;
+
+	tl_build("binfmt-shimd", bin, sizeof(bin));
+	argv[n++] = bin;
+	argv[n++] = "-f";
+	argv[n++] = "--socket";
+	argv[n++] = s->sock;
+	argv[n++] = "--log";
+	argv[n++] = s->out;
+	for (i = 0; extra && extra[i] && n < 30; i++)
+		argv[n++] = (char *)extra[i];
+	argv[n] = NULL;
+	s->dpid = fork();
+	if (s->dpid < 0)
+		return -errno;
+	if (s->dpid == 0) {
+		fd = open(s->err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execv(bin, argv);
+		_exit(127);
+	}
+	/* Ready when a connect succeeds (the daemon binds, then listens). */
+	for (i = 0; i < 400; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), ok;
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", s->sock);
+		ok = connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(c);
+		if (ok)
+			return 0;
+		if (waitpid(s->dpid, &s->dstatus, WNOHANG) == s->dpid) {
+			s->dpid = 0;
+			return -ECHILD;
+		}
+		usleep(5000);
+	}
+	return -ETIMEDOUT;
+}
+
+static inline int sd_start(struct shimd_env *s)
+{
+	return sd_start_args(s, NULL);
+}
+
+/* Signal the daemon and reap it: its wait status. */
+static inline int sd_stop(struct shimd_env *s, int sig)
+{
+	int st = -1;
+
+	if (s->dpid <= 0)
+		return -1;
+	kill(s->dpid, sig);
+	waitpid(s->dpid, &st, 0);
+	s->dpid = 0;
+	return st;
+}
+
+/* Setup: 0, 1 (SKIP, why says so) or -errno. */
+static inline int sd_setup(struct shimd_env *s, char *why, size_t whylen)
+{
+	static const char *const arches[] = { "aarch64", "riscv64", NULL };
+	char conf[1024], bin[512];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = se_setup(&s->e, "FP", arches, why, whylen);
+	if (rc)
+		return rc;
+	tl_build("binfmt-shimd", bin, sizeof(bin));
+	if (!tl_have(bin)) {
+		snprintf(why, whylen, "%.200s is missing: run make", bin);
+		return -ENOENT;
+	}
+	tl_fixture("c/aarch64-linux-gnu-static", s->hello, sizeof(s->hello));
+	if (!tl_have(s->hello)) {
+		snprintf(why, whylen, "%.200s missing: run make fixtures", s->hello);
+		return -ENOENT;
+	}
+	snprintf(s->sock, sizeof(s->sock), "%.128s/shimd.sock", s->e.dir);
+	snprintf(s->out, sizeof(s->out), "%.128s/collector.jsonl", s->e.dir);
+	snprintf(s->err, sizeof(s->err), "%.128s/shimd.err", s->e.dir);
+	snprintf(s->tiny, sizeof(s->tiny), "%.128s/tiny", s->e.dir);
+	if ((rc = sd_write_tiny(s->tiny)) < 0) {
+		snprintf(why, whylen, "writing %s: %s", s->tiny, strerror(-rc));
+		return rc;
+	}
+	snprintf(conf, sizeof(conf), "[log]\nsocket = %s\n", s->sock);
+	return se_config(&s->e, conf);
+}
+
+static inline void sd_teardown(struct shimd_env *s)
+{
+	if (s->dpid > 0)
+		sd_stop(s, SIGKILL);
+	se_teardown(&s->e);
+}
+
+/* Parse every line of path; returns the count (unparseable lines are NULL). */
+static inline size_t sd_read(const char *path, json_t **recs, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	if (!f)
+		return 0;
+	while ((len = getline(&line, &cap, f)) >= 0 && n < max) {
+		json_error_t jerr;
+		json_t *j = json_loadb(line, (size_t)len, 0, &jerr);
+
+		if (j && !json_is_object(j)) {
+			json_decref(j);
+			j = NULL;
+		}
+		recs[n++] = j;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* Count the records of an event in recs (NULL lines count as "bad"). */
+static inline size_t sd_count(json_t **recs, size_t n, const char *event)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += recs[i] ? !strcmp(se_str(recs[i], "event"), event) : !strcmp(event, "bad");
+	return k;
+}
+
+/* The exit record of an exec id, NULL when none. */
+static inline json_t *sd_exit_of(json_t **recs, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (recs[i] && !strcmp(se_str(recs[i], "event"), "exit") &&
+		    !strcmp(se_str(recs[i], "id"), id))
+			return recs[i];
+	return NULL;
+}
+
+/* Run prog with args through binfmt_misc: its wait status. */
+static inline int sd_exec(const char *prog, const char *a1, const char *a2)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char *argv[] = { (char *)prog, (char *)a1, (char *)a2, NULL };
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(prog, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+/* callers processes each exec prog n times (exit 0 expected); returns
+ * the number of runs that did not exit 0. */
+static inline int sd_storm(const char *prog, int callers, int total)
+{
+	int c, bad = 0, st;
+	pid_t *pids = calloc((size_t)callers, sizeof(pid_t));
+
+	for (c = 0; c < callers; c++) {
+		int mine = total / callers + (c < total % callers);
+
+		pids[c] = fork();
+		if (pids[c] == 0) {
+			int i, fails = 0;
+
+			for (i = 0; i < mine; i++) {
+				st = sd_exec(prog, NULL, NULL);
+				fails += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			}
+			_exit(fails > 255 ? 255 : fails);
+		}
+	}
+	for (c = 0; c < callers; c++) {
+		waitpid(pids[c], &st, 0);
+		bad += WIFEXITED(st) ? WEXITSTATUS(st) : 1000;
+	}
+	free(pids);
+	return bad;
+}
+
+/* Open fds of a process. */
+static inline int sd_fd_count(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * The raw client: connect, send hdr+body with the fds and (when cred is
+ * non-NULL) explicit credentials, wait up to 2 s for the answer. Returns
+ * the answer byte, 0 on EOF, or -errno.
+ */
+static inline int sd_send_raw(const char *sock, const void *msg, size_t len,
+			      const int *fds, int nfds, const struct ucred *cred)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char ctl[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(253 * sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct pollfd p;
+	struct cmsghdr *c;
+	size_t used = 0;
+	int fd, err;
+	char a;
+
+	memset(ctl, 0, sizeof(ctl));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", sock);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	mh.msg_control = ctl;
+	mh.msg_controllen = sizeof(ctl);
+	c = CMSG_FIRSTHDR(&mh);
+	if (cred) {
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(*cred));
+		memcpy(CMSG_DATA(c), cred, sizeof(*cred));
+		used += CMSG_SPACE(sizeof(*cred));
+		c = CMSG_NXTHDR(&mh, c);
+	}
+	if (nfds) {
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
+		used += CMSG_SPACE((size_t)nfds * sizeof(int));
+	}
+	mh.msg_controllen = used;
+	if (!used)
+		mh.msg_control = NULL;
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	p.fd = fd;
+	p.events = POLLIN;
+	if (poll(&p, 1, 2000) <= 0) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	err = (int)recv(fd, &a, 1, 0);
+	close(fd);
+	return err == 1 ? (unsigned char)a : err == 0 ? 0 : -errno;
+}
+
+/* A message: header with flags, then the body text. */
+static inline size_t sd_msg(char *buf, size_t cap, uint16_t flags, const char *body)
+{
+	size_t n = strlen(body);
+
+	if (SHIMMSG_HDR_SIZE + n > cap)
+		return 0;
+	shimmsg_header(buf, flags);
+	memcpy(buf + SHIMMSG_HDR_SIZE, body, n);
+	return SHIMMSG_HDR_SIZE + n;
+}
+
+static inline int sd_pidfd_self(void)
+{
+	return (int)syscall(434 /* pidfd_open */, getpid(), 0);
+}
+
+#endif
