@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What any local user can throw at the collector's socket: oversized and
+ * malformed messages, missing and extra fds, a flood of fds, fds that are
+ * not what they claim, forged credentials, connections that say nothing.
+ * Each is refused without a crash and without a leaked fd (the daemon's
+ * /proc/PID/fd is counted before and after), counted in a "rejected"
+ * record, and a real shim still gets through afterwards.
+ */
+#include "kselftest_harness.h"
+
+#include "test_shimd.h"
+
+#define VALID "{\"v\":1,\"event\":\"deny\",\"path\":\"/x\"}"
+
+enum fdkind { FD_NONE, FD_BIN, FD_PIPE, FD_PIDFD_SELF, FD_PIDFD_PARENT };
+
+struct hostile {
+	const char *name;
+	uint16_t flags;
+	const char *body;	/* NULL: an oversized body */
+	enum fdkind fds[4];
+	int nfds;		/* > 4: that many copies of the binary's fd */
+	int want;		/* answer: 'A', 'R', 0 (EOF) */
+};
+
+static const struct hostile cases[] = {
+	{ "valid, for contrast", SHIMMSG_F_BINFD, VALID, { FD_BIN }, 1, 'A' },
+	{ "oversized", 0, NULL, { FD_NONE }, 0, 'R' },
+	{ "not JSON", 0, "{\"v\":1,\"event\":", { FD_NONE }, 0, 'R' },
+	{ "an array", 0, "[1,2]", { FD_NONE }, 0, 'R' },
+	{ "reserved key", 0, "{\"v\":1,\"event\":\"exec\",\"source\":\"collector\"}",
+	  { FD_NONE }, 0, 'R' },
+	{ "fds missing", SHIMMSG_F_ALL, VALID, { FD_BIN }, 1, 'R' },
+	{ "extra fds", SHIMMSG_F_BINFD, VALID, { FD_BIN, FD_BIN, FD_BIN }, 3, 'R' },
+	{ "fds not announced", 0, VALID, { FD_BIN }, 1, 'R' },
+	{ "a flood of 253 fds", SHIMMSG_F_ALL, VALID, { FD_BIN }, 253, 'R' },
+	{ "a pipe for the binary", SHIMMSG_F_BINFD, VALID, { FD_PIPE }, 1, 'R' },
+	{ "a pipe for the pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIPE }, 1, 'R' },
+	{ "another process's pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIDFD_PARENT }, 1, 'R' },
+	{ "the sender's pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIDFD_SELF }, 1, 'A' },
+};
+
+static int make_fd(enum fdkind k, const char *bin, int *extra)
+{
+	int p[2];
+
+	switch (k) {
+	case FD_BIN:
+		return open(bin, O_RDONLY | O_CLOEXEC);
+	case FD_PIPE:
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return -1;
+		*extra = p[1];
+		return p[0];
+	case FD_PIDFD_SELF:
+		return sd_pidfd_self();
+	case FD_PIDFD_PARENT:
+		return (int)syscall(434, getppid(), 0);
+	default:
+		return -1;
+	}
+}
+
+FIXTURE(hostile) {
+	struct shimd_env s;
+};
+
+FIXTURE_SETUP(hostile)
+{
+	char why[256];
+	int rc = sd_setup(&self->s, why, sizeof(why));
+
+	if (rc > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	ASSERT_EQ(0, sd_start(&self->s));
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	sd_teardown(&self->s);
+}
+
+TEST_F(hostile, every_bad_message_is_refused_and_counted)
+{
+	static char big[SHIMMSG_MAX + 512];
+	char msg[1024];
+	json_t *r[64];
+	int before, after, i, k, nrej = 0, fds[253], extra, got, st;
+	long long counted = 0;
+	size_t n, len;
+
+	usleep(50000);
+	before = sd_fd_count(self->s.dpid);
+	ASSERT_LT(0, before);
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		const struct hostile *c = &cases[i];
+		int nf = c->nfds;
+
+		extra = -1;
+		if (c->body) {
+			len = sd_msg(msg, sizeof(msg), c->flags, c->body);
+		} else {
+			memset(big, ' ', sizeof(big));
+			len = sd_msg(big, sizeof(big), c->flags, VALID);
+			big[len] = ' ';
+			len = SHIMMSG_MAX + 100;
+		}
+		for (k = 0; k < nf; k++)
+			fds[k] = k < 4 && c->fds[k] != FD_NONE ? make_fd(c->fds[k], self->s.hello, &extra)
+							      : fds[0];
+		got = sd_send_raw(self->s.sock, c->body ? msg : big, len, fds, nf, NULL);
+		EXPECT_EQ(c->want, got) TH_LOG("%s: answer %d", c->name, got);
+		for (k = 0; k < nf && k < 4; k++)
+			if (fds[k] >= 0 && (k == 0 || fds[k] != fds[0]))
+				close(fds[k]);
+		if (extra >= 0)
+			close(extra);
+		nrej += c->want == 'R';
+	}
+	/* Forged credentials: the kernel itself refuses them. */
+	{
+		struct ucred cred = { .pid = 1, .uid = getuid(), .gid = getgid() };
+
+		len = sd_msg(msg, sizeof(msg), 0, VALID);
+		EXPECT_EQ(-EPERM, sd_send_raw(self->s.sock, msg, len, NULL, 0, &cred));
+	}
+	/* Connections that close without a word, and an empty message. */
+	for (i = 0; i < 20; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", self->s.sock);
+		ASSERT_EQ(0, connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+		if (i & 1)
+			send(c, "", 0, 0);
+		close(c);
+	}
+	/* The daemon lives, holds no fd more than before, and a real shim
+	 * still gets through. */
+	st = sd_exec(self->s.hello, "exit", "0");
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	usleep(200000);
+	ASSERT_EQ(0, waitpid(self->s.dpid, &st, WNOHANG)) TH_LOG("the daemon died");
+	after = sd_fd_count(self->s.dpid);
+	EXPECT_EQ(before, after) TH_LOG("fds: %d before, %d after", before, after);
+	sd_stop(&self->s, SIGTERM);
+	n = sd_read(self->s.out, r, 64);
+	for (i = 0; i < (int)n; i++)
+		if (r[i] && !strcmp(se_str(r[i], "event"), "rejected"))
+			counted += se_int(r[i], "count");
+	EXPECT_EQ(nrej, counted);
+	EXPECT_EQ(0, sd_count(r, n, "bad"));
+	EXPECT_EQ(3, sd_count(r, n, "deny") + sd_count(r, n, "exec"));
+	EXPECT_EQ(1, sd_count(r, n, "exit"));
+	se_log_free(r, n);
+	EXPECT_FALSE(tl_have(self->s.e.log)) TH_LOG("the shim fell back");
+}
+
+/* 64 clients at once, each with a pile of fds it should not send. */
+TEST_F(hostile, a_concurrent_fd_flood_leaks_nothing)
+{
+	enum { CLIENTS = 64 };
+	pid_t pids[CLIENTS];
+	int before, after, i, st, refused = 0;
+
+	usleep(50000);
+	before = sd_fd_count(self->s.dpid);
+	for (i = 0; i < CLIENTS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			char msg[256];
+			int fds[100], k, fd = open(self->s.hello, O_RDONLY | O_CLOEXEC);
+			size_t len = sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, VALID);
+
+			for (k = 0; k < 100; k++)
+				fds[k] = fd;
+			_exit(sd_send_raw(self->s.sock, msg, len, fds, 100, NULL) == 'R' ? 0 : 1);
+		}
+	}
+	for (i = 0; i < CLIENTS; i++) {
+		waitpid(pids[i], &st, 0);
+		refused += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	EXPECT_EQ(CLIENTS, refused);
+	usleep(100000);
+	ASSERT_EQ(0, waitpid(self->s.dpid, &st, WNOHANG));
+	after = sd_fd_count(self->s.dpid);
+	EXPECT_EQ(before, after);
+}
+
+TEST_HARNESS_MAIN
