@@ -1,151 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * binfmt-shim log: hand-written logs with every record kind (the shim's
- * exec/deny/fail, the collector's exec/exit/lost, a partial line, another
- * schema version, an exit without its exec), read back as a table, as
- * JSON Lines and as --stats; every filter by a table of arguments and the
- * runs they must leave; bytes that are not UTF-8; the bounded join window;
- * rotated and gzip'd files; --follow picking up appended lines and a
- * rotation; colours only on a terminal; usage errors. Last, real records:
- * the shim in a private binfmt_misc runs a fixture and `log` shows it.
+ * binfmt-shim log over hand-written logs with every record kind (the
+ * shim's exec/deny/fail, the collector's exec/exit/lost, a partial line,
+ * another schema version, an exit without its exec), read back as a
+ * table, as JSON Lines and as --stats; every filter by a table of
+ * arguments and the runs they must leave; bytes that are not UTF-8; the
+ * bounded join window; usage errors. test_loader_log_io.c has the inputs
+ * (default path, rotation, gzip, --follow), colours and real records.
  */
-#include <fcntl.h>
-#include <jansson.h>
-#include <poll.h>
-#include <pty.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <time.h>
-
 #include "kselftest_harness.h"
 
-#include "shimenv.h"
-#include "test_loader.h"
-
-static struct cli_result r;
-
-/*
- * Every record kind, in the order a log would have them. The runs, by
- * start: 101 shim exec (no collector: unrecorded), 102 collector exec that
- * a signal kills (its client claims uid 4242, the kernel says 0), 103
- * deny, 104 fail (uid 65534), 105 exits 0, 106 exits 3, 107 still running,
- * 108 ends with the status unknown. Not runs: a partial line, a lost
- * record, a v2 record, an exit for no exec, a JSON array.
- */
-static const char log_all[] =
-"{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\",\"event\":\"exec\",\"pid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"cwd\":\"/src\",\"path\":\"/src/pkg.test\",\"argv0\":\"pkg.test\",\"argc\":1,\"format\":\"elf\",\"arch\":\"aarch64\",\"host_arch\":\"x86_64\",\"emulator\":\"/usr/bin/qemu-aarch64-static\",\"sysroot\":null,\"decision\":\"run\",\"reason_code\":\"ok\",\"reason\":\"emulated\",\"sink\":\"file\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:01:00Z\",\"event\":\"exec\",\"id\":\"c1\",\"source\":\"collector\",\"pid\":102,\"uid\":4242,\"gid\":4242,\"path\":\"/src/crash\",\"arch\":\"riscv64\",\"emulator\":\"/usr/bin/qemu-riscv64-static\",\"decision\":\"run\",\"reason_code\":\"ok\",\"verified\":{\"pid\":102,\"uid\":0,\"gid\":0,\"dev\":2049,\"ino\":77,\"size\":1000,\"mtime\":1,\"arch\":\"riscv64\",\"machine\":243},\"claimed\":{\"uid\":4242}}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:02:00Z\",\"event\":\"deny\",\"pid\":103,\"uid\":0,\"gid\":0,\"path\":\"/x/denied.bin\",\"arch\":\"arm\",\"emulator\":null,\"decision\":\"deny\",\"reason_code\":\"policy-deny\",\"reason\":\"policy\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:03:00Z\",\"event\":\"fail\",\"pid\":104,\"uid\":65534,\"gid\":65534,\"path\":\"/x/noemu\",\"arch\":\"s390x\",\"emulator\":null,\"decision\":\"fail\",\"reason_code\":\"no-emulator\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:04:00Z\",\"event\":\"exit\",\"id\":\"c1\",\"pid\":102,\"exit_code\":null,\"signal\":11,\"core_dumped\":true,\"duration_ms\":1234.5,\"status\":\"known\",\"source\":\"collector\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:0\n"
-"{\"v\":1,\"event\":\"lost\",\"count\":3,\"reason\":\"disk full\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:05:00Z\",\"event\":\"exec\",\"id\":\"c2\",\"source\":\"collector\",\"pid\":105,\"uid\":0,\"gid\":0,\"path\":\"/src/ok.test\",\"arch\":\"aarch64\",\"emulator\":\"/usr/bin/qemu-aarch64-static\",\"decision\":\"run\",\"verified\":{\"pid\":105,\"uid\":0,\"gid\":0}}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:06:00Z\",\"event\":\"exec\",\"id\":\"c3\",\"source\":\"collector\",\"pid\":106,\"uid\":0,\"gid\":0,\"path\":\"/src/fail.test\",\"arch\":\"arm\",\"emulator\":\"/usr/bin/qemu-arm-static\",\"decision\":\"run\",\"verified\":{\"pid\":106,\"uid\":0,\"gid\":0}}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:07:00Z\",\"event\":\"exit\",\"id\":\"c3\",\"pid\":106,\"exit_code\":3,\"signal\":null,\"core_dumped\":false,\"duration_ms\":20,\"status\":\"known\",\"source\":\"collector\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:08:00Z\",\"event\":\"exit\",\"id\":\"c2\",\"pid\":105,\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"duration_ms\":5,\"status\":\"known\",\"source\":\"collector\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:09:00Z\",\"event\":\"exec\",\"id\":\"c4\",\"source\":\"collector\",\"pid\":107,\"uid\":0,\"gid\":0,\"path\":\"/src/long.test\",\"arch\":\"aarch64\",\"emulator\":\"/usr/bin/qemu-aarch64-static\",\"decision\":\"run\",\"verified\":{\"pid\":107,\"uid\":0,\"gid\":0}}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:10:00Z\",\"event\":\"exec\",\"id\":\"c5\",\"source\":\"collector\",\"pid\":108,\"uid\":0,\"gid\":0,\"path\":\"/src/old-kernel\",\"arch\":\"aarch64\",\"emulator\":\"/usr/bin/qemu-aarch64-static\",\"decision\":\"run\",\"verified\":{\"pid\":108,\"uid\":0,\"gid\":0}}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:11:00Z\",\"event\":\"exit\",\"id\":\"c5\",\"pid\":108,\"exit_code\":null,\"signal\":null,\"core_dumped\":false,\"duration_ms\":7,\"status\":\"unknown\",\"source\":\"collector\"}\n"
-"{\"v\":2,\"time\":\"2026-11-27T10:12:00Z\",\"event\":\"exec\",\"pid\":109,\"path\":\"/future\"}\n"
-"{\"v\":1,\"time\":\"2026-11-27T10:13:00Z\",\"event\":\"exit\",\"id\":\"nope\",\"pid\":1,\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"duration_ms\":1,\"status\":\"known\",\"source\":\"collector\"}\n"
-"[1,2]\n";
-
-static char tmpdir[64];
-
-/* A file in this test's temp dir with the given bytes; returns its path. */
-static const char *put(const char *name, const void *data, size_t len)
-{
-	static char path[8][256];
-	static int i;
-	int fd;
-
-	if (!tmpdir[0]) {
-		snprintf(tmpdir, sizeof(tmpdir), "/tmp/bshim-log.XXXXXX");
-		if (!mkdtemp(tmpdir))
-			return NULL;
-	}
-	i = (i + 1) % 8;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, name);
-	fd = open(path[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	close(fd);
-	return path[i];
-}
-
-static const char *puts_(const char *name, const char *text)
-{
-	return put(name, text, strlen(text));
-}
-
-static int append(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-static void cleanup(void)
-{
-	char cmd[128];
-
-	if (tmpdir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "# could not remove %s\n", tmpdir);
-	}
-}
-
-/* The JSON objects of out, one per line (NULL for a line that is not). */
-static size_t json_lines(const char *out, json_t **v, size_t max)
-{
-	size_t n = 0;
-	const char *p = out;
-
-	while (*p && n < max) {
-		size_t len = strcspn(p, "\n");
-
-		v[n++] = json_loadb(p, len, 0, NULL);
-		p += len;
-		if (*p)
-			p++;
-	}
-	return n;
-}
-
-static void json_lines_free(json_t **v, size_t n)
-{
-	while (n--)
-		json_decref(v[n]);
-}
-
-/* The "pid"s of the --json output, comma separated, into buf. */
-static const char *pids_of(const char *out, char *buf, size_t len)
-{
-	json_t *v[64];
-	size_t n = json_lines(out, v, 64), i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++)
-		used += snprintf(buf + used, len - used, "%s%lld", used ? "," : "",
-				 v[i] ? (long long)json_integer_value(json_object_get(v[i], "pid")) : -1LL);
-	json_lines_free(v, n);
-	return buf;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k)) ?: "";
-}
+#include "test_loader_log.h"
 
 /* The wrong json_string()/json_null() (lib/json.h's writer has had names
  * like that) would crash or fail here, in the test binary itself. */
@@ -342,20 +207,6 @@ TEST(filters)
 	cleanup();
 }
 
-static long long jint(json_t *o, const char *path)
-{
-	char key[64], *dot;
-
-	snprintf(key, sizeof(key), "%s", path);
-	while ((dot = strchr(key, '.'))) {
-		*dot = '\0';
-		o = json_object_get(o, key);
-		memmove(key, dot + 1, strlen(dot + 1) + 1);
-	}
-	return json_is_integer(json_object_get(o, key)) ?
-	       (long long)json_integer_value(json_object_get(o, key)) : -1;
-}
-
 TEST(stats_counts)
 {
 	static const struct { const char *key; long long n; } counts[] = {
@@ -412,16 +263,6 @@ TEST(stats_counts)
 	EXPECT_NE(NULL, strstr(r.out, "signal SIGSEGV (core dumped)"));
 	cleanup();
 }
-
-#define EXEC(pid, path, fmt_id)						\
-	"{\"v\":1,\"time\":\"2026-11-27T12:00:00Z\",\"event\":\"exec\"," fmt_id \
-	"\"pid\":" #pid ",\"uid\":0,\"path\":\"" path "\",\"arch\":\"aarch64\"," \
-	"\"decision\":\"run\"}\n"
-#define EXIT(id, code)							\
-	"{\"v\":1,\"time\":\"2026-11-27T12:00:01Z\",\"event\":\"exit\",\"id\":\"" id \
-	"\",\"exit_code\":" #code ",\"signal\":null,\"core_dumped\":false,"	\
-	"\"duration_ms\":1,\"status\":\"known\",\"source\":\"collector\"}\n"
-#define CID(id) "\"id\":\"" id "\",\"source\":\"collector\","
 
 /* The most-run binaries: by count, then failures first. */
 TEST(stats_most_run_binaries)
@@ -529,189 +370,6 @@ TEST(join_window_is_bounded)
 	cleanup();
 }
 
-/* The default file is the shim's: BINFMT_SHIM_LOG, else [log] path. */
-TEST(default_log_is_the_shims)
-{
-	const char *a, *b, *conf;
-	char text[512], got[64];
-
-	CLI_OR_SKIP();
-	a = puts_("env.jsonl", EXEC(11, "/env", ""));
-	b = puts_("conf.jsonl", EXEC(22, "/conf", ""));
-	snprintf(text, sizeof(text), "[log]\npath = %s\n", b);
-	conf = puts_("shim.conf", text);
-	ASSERT_NE(NULL, conf);
-	setenv("BINFMT_SHIM_LOG", a, 1);
-	setenv("BINFMT_SHIM_CONFIG", conf, 1);
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", NULL)) TH_LOG("%s", r.err);
-	EXPECT_STREQ("11", pids_of(r.out, got, sizeof(got)));
-	unsetenv("BINFMT_SHIM_LOG");
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", NULL)) TH_LOG("%s", r.err);
-	EXPECT_STREQ("22", pids_of(r.out, got, sizeof(got)));
-	/* The file the config names does not exist: say what to do. */
-	snprintf(text, sizeof(text), "[log]\npath = %s/none.jsonl\n", tmpdir);
-	puts_("shim.conf", text);
-	EXPECT_EQ(2, cli_run(&r, "log", NULL));
-	EXPECT_NE(NULL, strstr(r.err, "none.jsonl: No such file or directory"));
-	EXPECT_NE(NULL, strstr(r.err, "--file"));
-	cleanup();
-}
-
-/* --rotated reads PATH.2.gz, PATH.1, PATH in that order, so an exec in an
- * older file joins its exit in a newer one; stdin as '-'. */
-TEST(rotated_and_gzip_files)
-{
-	char cmd[512], got[64], path[256];
-	const char *f;
-	static char in[1024];
-	json_t *v[8];
-	size_t n;
-
-	CLI_OR_SKIP();
-	if (system("command -v gzip >/dev/null") != 0)
-		SKIP(return, "gzip is not installed");
-	f = puts_("rot.jsonl.2", EXEC(1, "/one", CID("r1")));
-	ASSERT_NE(NULL, f);
-	snprintf(cmd, sizeof(cmd), "gzip -f '%s'", f);
-	ASSERT_EQ(0, system(cmd));
-	puts_("rot.jsonl.1", EXEC(2, "/two", CID("r2")) EXIT("r1", 5));
-	f = puts_("rot.jsonl", EXIT("r2", 6) EXEC(3, "/three", ""));
-	snprintf(path, sizeof(path), "%s", f);
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--rotated", "--file", path, NULL)) TH_LOG("%s", r.err);
-	EXPECT_STREQ("1,2,3", pids_of(r.out, got, sizeof(got)));
-	n = json_lines(r.out, v, 8);
-	ASSERT_EQ(3, n);
-	EXPECT_EQ(5, jint(v[0], "exit.exit_code"));
-	EXPECT_EQ(6, jint(v[1], "exit.exit_code"));
-	json_lines_free(v, n);
-	/* Without --rotated: only the newest file, its exit has no exec. */
-	ASSERT_EQ(0, cli_run(&r, "log", "--stats", "--json", "--file", path, NULL));
-	EXPECT_NE(NULL, strstr(r.out, "\"orphan_exits\":1"));
-	/* A .gz named directly, and stdin. */
-	snprintf(cmd, sizeof(cmd), "%s/rot.jsonl.2.gz", tmpdir);
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", cmd, NULL)) TH_LOG("%s", r.err);
-	EXPECT_STREQ("1", pids_of(r.out, got, sizeof(got)));
-	snprintf(in, sizeof(in), "%s", EXEC(9, "/stdin", ""));
-	{
-		char *argv[] = { (char *)cli_path(), "log", "--json", "--file", "-", NULL };
-
-		ASSERT_TRUE(WIFEXITED(tl_run(argv, in, strlen(in), r.out, sizeof(r.out), NULL, 0)));
-		EXPECT_STREQ("9", pids_of(r.out, got, sizeof(got)));
-	}
-	cleanup();
-}
-
-/* Wait until the file holds needle (or 5 s pass). */
-static int wait_for(const char *path, const char *needle)
-{
-	static char buf[65536];
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		if (tl_read_file(path, buf, sizeof(buf)) >= 0 && strstr(buf, needle))
-			return 0;
-		usleep(50000);
-	}
-	return -1;
-}
-
-/* --follow: appended lines, a line written in two pieces, a rotation
- * (rename + create: the old file's last lines still count) and a clean
- * exit on SIGTERM. */
-TEST(follow_appends_and_rotation)
-{
-	char log[256], out[256], rotated[300];
-	int fd, st = 0, i;
-	pid_t pid;
-
-	CLI_OR_SKIP();
-	puts_("follow.jsonl", EXEC(1, "/first", ""));
-	snprintf(log, sizeof(log), "%s/follow.jsonl", tmpdir);
-	snprintf(rotated, sizeof(rotated), "%s.1", log);
-	snprintf(out, sizeof(out), "%s/follow.out", tmpdir);
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char *argv[] = { (char *)cli_path(), "log", "--follow", "--json",
-				 "--file", log, NULL };
-
-		dup2(fd, 1);
-		alarm(20);	/* never outlive the test */
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd);
-	EXPECT_EQ(0, wait_for(out, "\"pid\":1,"));
-	ASSERT_EQ(0, append(log, EXEC(2, "/second", CID("f2"))));
-	ASSERT_EQ(0, append(log, "{\"v\":1,\"event\":\"exit\",\"id\":\"f2\","));
-	usleep(300000);
-	ASSERT_EQ(0, append(log, "\"exit_code\":7,\"status\":\"known\",\"duration_ms\":3}\n"));
-	EXPECT_EQ(0, wait_for(out, "\"exit_code\":7")) TH_LOG("joined exit not seen");
-	/* logrotate: rename, the writer adds a last line to the old file,
-	 * then a new file appears under the name. */
-	ASSERT_EQ(0, rename(log, rotated));
-	ASSERT_EQ(0, append(rotated, EXEC(3, "/third", "")));
-	ASSERT_EQ(0, append(log, EXEC(4, "/fourth", "")));
-	EXPECT_EQ(0, wait_for(out, "\"pid\":4,")) TH_LOG("the new file was not read");
-	EXPECT_EQ(0, wait_for(out, "\"pid\":3,")) TH_LOG("the old file's last line was lost");
-	ASSERT_EQ(0, append(log, EXEC(5, "/fifth", "")));
-	EXPECT_EQ(0, wait_for(out, "\"pid\":5,"));
-	kill(pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
-	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("not a clean exit on SIGTERM");
-	EXPECT_EQ(0, WEXITSTATUS(st));
-	cleanup();
-}
-
-/* Colours on a terminal only, and not with NO_COLOR. */
-TEST(colours_only_on_a_terminal)
-{
-	static const char *const nocolor[] = { NULL, "1" };
-	char buf[8192];
-	const char *f;
-	size_t i, used;
-	ssize_t n;
-	int pty, st;
-	pid_t pid;
-
-	CLI_OR_SKIP();
-	f = puts_("all.jsonl", log_all);
-	for (i = 0; i < 2; i++) {
-		pid = forkpty(&pty, NULL, NULL, NULL);
-		if (pid < 0)
-			SKIP(return, "no pseudo-terminal: %s", strerror(errno));
-		if (pid == 0) {
-			if (nocolor[i])
-				setenv("NO_COLOR", nocolor[i], 1);
-			setenv("TERM", "xterm", 1);
-			execl(cli_path(), cli_path(), "log", "--file", f, (char *)NULL);
-			_exit(127);
-		}
-		used = 0;
-		while (used < sizeof(buf) - 1 &&
-		       (n = read(pty, buf + used, sizeof(buf) - 1 - used)) > 0)
-			used += (size_t)n;
-		buf[used] = '\0';
-		close(pty);
-		waitpid(pid, &st, 0);
-		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-		EXPECT_NE(NULL, strstr(buf, "/src/crash"));
-		if (nocolor[i]) {
-			EXPECT_EQ(NULL, strstr(buf, "\033["));
-		} else {
-			EXPECT_NE(NULL, strstr(buf, "\033[31mSIGSEGV+core")) TH_LOG("%s", buf);
-		}
-	}
-	cleanup();
-}
-
 TEST(usage_errors_exit_2)
 {
 	static const struct {
@@ -754,58 +412,6 @@ TEST(usage_errors_exit_2)
 	EXPECT_NE(NULL, strstr(r.out, "--verdict"));
 	ASSERT_EQ(0, cli_run(&r, "--help", NULL));
 	EXPECT_NE(NULL, strstr(r.out, "  log [--file PATH]"));
-}
-
-/* Real records: the shim runs an aarch64 fixture in a private
- * binfmt_misc, and `log` reads its log (BINFMT_SHIM_LOG, set by se_setup). */
-TEST(shim_records_end_to_end)
-{
-	static const char *const arches[] = { "aarch64", NULL };
-	char why[256], src[512], bin[512], got[64];
-	char *argv[] = { "hello", "exit", "7", NULL };
-	struct shimenv e;
-	json_t *v[4];
-	size_t n;
-	int rc, st;
-
-	CLI_OR_SKIP();
-	rc = se_setup(&e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
-	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
-	if (!tl_have(src)) {
-		se_teardown(&e);
-		SKIP(return, "%s missing: run make fixtures", src);
-	}
-	ASSERT_NE(NULL, se_copy(&e, src, "hello", bin, sizeof(bin)));
-	st = tl_runv(bin, argv, NULL, 0, NULL, 0, NULL, 0);
-	ASSERT_TRUE(WIFEXITED(st));
-	ASSERT_EQ(7, WEXITSTATUS(st));
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", NULL)) TH_LOG("%s", r.err);
-	n = json_lines(r.out, v, 4);
-	ASSERT_EQ(1, n) TH_LOG("%s", r.out);
-	ASSERT_NE(NULL, v[0]);
-	EXPECT_STREQ(bin, jstr(v[0], "path"));
-	EXPECT_STREQ("aarch64", jstr(v[0], "arch"));
-	EXPECT_STREQ("exec", jstr(v[0], "event"));
-	EXPECT_STREQ("run", jstr(v[0], "decision"));
-	EXPECT_STREQ("unrecorded", jstr(v[0], "outcome"));
-	EXPECT_STREQ("shim", jstr(v[0], "source"));
-	EXPECT_EQ(getuid(), jint(v[0], "uid"));
-	EXPECT_LT(0, jint(v[0], "pid"));
-	EXPECT_NE(NULL, strstr(jstr(v[0], "emulator"), "qemu-aarch64"));
-	json_lines_free(v, n);
-	/* The same run through the filters and the table. */
-	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--arch", "arm64", "--verdict", "run",
-			     "--since", "1h", "--path", "hello", NULL));
-	EXPECT_NE(0, strlen(pids_of(r.out, got, sizeof(got))));
-	ASSERT_EQ(0, cli_run(&r, "log", "--arch", "riscv64", NULL));
-	EXPECT_STREQ("", r.out);
-	EXPECT_NE(NULL, strstr(r.err, "no runs match"));
-	ASSERT_EQ(0, cli_run(&r, "log", NULL));
-	EXPECT_NE(NULL, strstr(r.out, bin));
-	se_teardown(&e);
 }
 
 TEST_HARNESS_MAIN
