@@ -8,7 +8,7 @@
  *     3629, no raw control byte), and a bigger buffer gives the same text;
  *   - failure: the buffer holds "", nothing past cap was written, and
  *     -ENOSPC only when the record really does not fit;
- *   - json_escape: a valid string body from which the bytes come back.
+ *   - jw_escape: a valid string body from which the bytes come back.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -305,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 
-	/* json_escape over the raw bytes: a valid body, bytes recoverable. */
+	/* jw_escape over the raw bytes: a valid body, bytes recoverable. */
 	r = jw_escape((const char *)data, size, esc, sizeof(esc));
 	if (r < 0)
 		__builtin_trap();	/* 6 * 4096 < BIG */

@@ -338,7 +338,7 @@ TEST(overflow_at_every_cap_is_all_or_nothing)
 	}
 	EXPECT_EQ(4u, ok);
 
-	/* json_escape too. */
+	/* jw_escape too. */
 	for (cap = 0; cap < 40; cap++) {
 		int r;
 
