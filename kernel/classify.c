@@ -201,7 +201,7 @@ static enum bshim_fmt classify_elf(const unsigned char *buf, size_t len,
 		return BSHIM_FMT_ELF;
 	if (a)
 		snprintf(out->hint, sizeof(out->hint),
-			 "ELF %d-bit %s %s program and no binfmt_misc handler for it: run 'binfmt-shim register %s'",
+			 "ELF %d-bit %s %s program, no enabled binfmt_misc entry matches it: run 'binfmt-shim register %s'",
 			 bits, be ? "MSB" : "LSB", a->name, a->name);
 	else
 		snprintf(out->hint, sizeof(out->hint),
