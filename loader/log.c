@@ -33,7 +33,7 @@
 #define LOG_LINE_MAX (1u << 20)
 #define READ_CHUNK (64u << 10)
 /* Runs held back for their exit record (--window). */
-#define WINDOW_DEFAULT 100000
+#define WINDOW_DEFAULT 10000
 #define WINDOW_MAX 10000000
 /* --follow polls the files this often (tail -F does once a second). */
 #define FOLLOW_POLL_MS 200

@@ -251,7 +251,7 @@ static const char *outcome_color(enum log_outcome o)
 	}
 }
 
-#define TABLE_FMT "%-19s  %-10s %-10s %-22s %-9s %9s  "
+#define TABLE_FMT "%-19s  %-10s %-12s %-22s %-9s %9s  "
 
 static void print_row(struct log_view *v, const struct log_run *run)
 {
@@ -275,7 +275,7 @@ static void print_row(struct log_view *v, const struct log_run *run)
 		if ((unsigned char)*base < 0x20 || *base == 0x7f)
 			emu[base - emu] = '?';
 	col = v->color ? outcome_color(log_run_outcome(run)) : NULL;
-	fprintf(f, "%-19s  %-10s %-10.10s %-22s ", when,
+	fprintf(f, "%-19s  %-10s %-12.12s %-22s ", when,
 		user_name(r->uid, ubuf, sizeof(ubuf)),
 		r->arch.s && !strpbrk(r->arch.s, "\033\n\r") ? r->arch.s : "-", emu);
 	if (col)
@@ -437,7 +437,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		n->run.exit = *r;
 		n->run.has_exit = true;
 		unpend(v, n);
-		if (v->follow)
+		if (v->follow || v->mode == LM_STATS)
 			emit(v, n);
 		drain(v);
 		return;
@@ -467,7 +467,9 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 			n->pending = true;
 		}
 	}
-	if (v->follow && !n->pending)
+	/* Order matters only for rows: counts take a run as soon as it is
+	 * complete, so only the pending ones are held. */
+	if ((v->follow || v->mode == LM_STATS) && !n->pending)
 		emit(v, n);
 	drain(v);
 }

@@ -87,7 +87,8 @@ static const struct subcmd subcmds[] = {
 	  "  --stats        counts by outcome, decision, arch; the failures\n"
 	  "                 first; the most-run binaries\n"
 	  "  --json         JSON Lines, one run each (with --stats: one object)\n"
-	  "  --window N     runs held back waiting for their exit (default 100000)\n" },
+	  "  --window N     runs held back for their exit, in start order\n"
+	  "                 (default 10000; memory stays bounded)\n" },
 };
 #define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
 
