@@ -109,6 +109,7 @@ static enum bshim_fmt elf_refused(const struct bshim_karch *a,
 				  struct bshim_verdict *out)
 {
 	const char *hname = host->arch->name;
+	bool x86;
 
 	if (type == K_ET_REL) {
 		snprintf(out->hint, sizeof(out->hint),
@@ -148,14 +149,18 @@ static enum bshim_fmt elf_refused(const struct bshim_karch *a,
 	}
 	if (!a->family[0] || strcmp(a->family, host->arch->family))
 		return BSHIM_FMT_COUNT;
+	/* x86 has its own switches: CONFIG_IA32_EMULATION, ia32_emulation= (6.7+). */
+	x86 = !strcmp(a->family, "x86");
 	if (host->compat32)
 		snprintf(out->hint, sizeof(out->hint),
-			 "the kernel refused this %s program although it has %s compat support: damaged file, or compat disabled at boot (ia32_emulation=0)",
-			 a->name, a->name);
+			 "the kernel refused this %s program although it has %s compat support: damaged file%s",
+			 a->name, a->name,
+			 x86 ? ", or ia32_emulation=0 on the kernel command line" : "");
 	else
 		snprintf(out->hint, sizeof(out->hint),
-			 "this kernel has no %s compat support (CONFIG_IA32_EMULATION / CONFIG_COMPAT): run 'binfmt-shim register %s'",
-			 a->name, a->name);
+			 "this kernel has no %s compat support (%s): run 'binfmt-shim register %s'",
+			 a->name, x86 ? "CONFIG_IA32_EMULATION" : "CONFIG_COMPAT",
+			 a->name);
 	return BSHIM_FMT_ELF;
 }
 

@@ -256,7 +256,7 @@ static int crlf_load_binary(struct linux_binprm *bprm)
 	v.fmt = BSHIM_FMT_SCRIPT;
 	strscpy(v.arch, "none", sizeof(v.arch));
 	snprintf(v.hint, sizeof(v.hint),
-		 "the #! line ends in CR (DOS line endings), so there is no interpreter \"%*pE\" (ENOENT): convert the script with dos2unix",
+		 "convert the script with dos2unix: its #! line ends in CR (DOS line endings), so there is no interpreter \"%*pE\" (ENOENT)",
 		 (int)n, interp);
 	atomic_long_inc(&cnt_crlf);
 	report(bprm, &v);
