@@ -12,7 +12,9 @@
 #else
 #include <stdio.h>
 #include <string.h>
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 #include "classify.h"
