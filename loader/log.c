@@ -583,6 +583,10 @@ static void report(const struct log_view *v)
 	if (k->lost && !v->follow)
 		warn_msg("log: the collector lost %llu record(s) (%s); see its "
 			 "journal", k->lost, k->lost_reason[0] ? k->lost_reason : "no reason given");
+	if (k->rejected && !v->follow)
+		warn_msg("log: the collector rejected %llu message(s) (%s); those "
+			 "shims wrote to their own log", k->rejected,
+			 k->rejected_reason[0] ? k->rejected_reason : "no reason given");
 	if (k->window_cut)
 		warn_msg("log: %llu run(s) shown without their exit: more than %zu "
 			 "runs were waiting for one (raise --window)",

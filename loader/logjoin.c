@@ -426,6 +426,15 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 				 r->lost_count, v->counts.lost_reason);
 		log_rec_free(r);
 		return;
+	case LE_REJECTED:
+		v->counts.rejected += (unsigned long long)r->lost_count;
+		snprintf(v->counts.rejected_reason, sizeof(v->counts.rejected_reason),
+			 "%s", r->lost_reason.s ? r->lost_reason.s : "");
+		if (v->follow)
+			warn_msg("log: the collector rejected %lld message(s): %s",
+				 r->lost_count, v->counts.rejected_reason);
+		log_rec_free(r);
+		return;
 	case LE_EXIT:
 		p = hash_slot(v, r->id);
 		if (!*p) {

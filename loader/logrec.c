@@ -34,7 +34,7 @@ static const struct {
 	enum log_event ev;
 } events[] = {
 	{ "exec", LE_EXEC }, { "deny", LE_DENY }, { "fail", LE_FAIL },
-	{ "exit", LE_EXIT }, { "lost", LE_LOST },
+	{ "exit", LE_EXIT }, { "lost", LE_LOST }, { "rejected", LE_REJECTED },
 };
 
 /* A string value as a heap copy with its marked bytes restored; absent,
@@ -189,6 +189,7 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 		parse_exit(o, r);
 		break;
 	case LE_LOST:
+	case LE_REJECTED:
 		r->lost_count = get_int(o, "count", 0);
 		if (r->lost_count < 0)
 			r->lost_count = 0;

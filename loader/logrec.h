@@ -14,7 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum log_event { LE_EXEC, LE_DENY, LE_FAIL, LE_EXIT, LE_LOST };
+/* "lost" and "rejected" are the collector's notices: a count and a reason. */
+enum log_event { LE_EXEC, LE_DENY, LE_FAIL, LE_EXIT, LE_LOST, LE_REJECTED };
 
 /* What a run came to, one word each (also the --verdict names). */
 enum log_outcome {
@@ -58,7 +59,7 @@ struct log_rec {
 	bool has_code, has_signal, core_dumped, has_duration, status_known;
 	int exit_code, signal;
 	double duration_ms;
-	/* lost */
+	/* lost, rejected */
 	long long lost_count;
 	struct log_str lost_reason;
 };
@@ -107,6 +108,8 @@ struct log_counts {
 	unsigned long long unknown;	/* objects that are no record we know */
 	unsigned long long long_lines;	/* longer than LOG_LINE_MAX */
 	unsigned long long lost;	/* sum of the collector's "lost" counts */
+	unsigned long long rejected;	/* sum of its "rejected" counts */
+	char rejected_reason[128];	/* the last one's reason */
 	unsigned long long orphan_exits;	/* no exec record for the id */
 	unsigned long long window_cut;	/* runs shown before their exit came */
 	char first_bad[512];		/* "FILE:LINE" of the first bad line */

@@ -331,6 +331,7 @@ static int print_json(const struct log_stats *st, const struct log_counts *k, FI
 	jw_kv_uint(w, "unknown_records", k->unknown);
 	jw_kv_uint(w, "long_lines", k->long_lines);
 	jw_kv_uint(w, "lost", k->lost);
+	jw_kv_uint(w, "rejected", k->rejected);
 	jw_kv_uint(w, "orphan_exits", k->orphan_exits);
 	jw_kv_uint(w, "window_cut", k->window_cut);
 	jw_object_end(w);

@@ -72,6 +72,7 @@ TEST(table_rows_for_every_record_kind)
 	EXPECT_NE(NULL, strstr(r.err, "all.jsonl:6"));
 	EXPECT_NE(NULL, strstr(r.err, "skipped 1 record(s) of another schema version"));
 	EXPECT_NE(NULL, strstr(r.err, "lost 3 record(s) (disk full)"));
+	EXPECT_NE(NULL, strstr(r.err, "rejected 2 message(s) (pidfd names another process)"));
 	/* A pipe: no colours. */
 	EXPECT_EQ(NULL, strchr(r.out, '\033'));
 	cleanup();
@@ -218,9 +219,10 @@ TEST(stats_counts)
 		{ "by_decision.run", 6 }, { "by_decision.deny", 1 },
 		{ "by_decision.fail", 1 },
 		{ "binaries.distinct", 8 }, { "binaries.other", 0 },
-		{ "input.lines", 17 }, { "input.bad_lines", 2 },
+		{ "input.lines", 18 }, { "input.bad_lines", 2 },
 		{ "input.unknown_records", 1 }, { "input.lost", 3 },
 		{ "input.orphan_exits", 1 }, { "input.window_cut", 0 },
+		{ "input.rejected", 2 },
 	};
 	static const struct { const char *arch; long long n, failed; } arches[] = {
 		{ "aarch64", 4, 0 }, { "arm", 2, 2 }, { "riscv64", 1, 1 }, { "s390x", 1, 1 },

@@ -20,8 +20,9 @@ static struct cli_result r;
  * start: 101 shim exec (no collector: unrecorded), 102 collector exec that
  * a signal kills (its client claims uid 4242, the kernel says 0), 103
  * deny, 104 fail (uid 65534), 105 exits 0, 106 exits 3, 107 still running,
- * 108 ends with the status unknown. Not runs: a partial line, a lost
- * record, a v2 record, an exit for no exec, a JSON array.
+ * 108 ends with the status unknown. Not runs: a partial line, the
+ * collector's lost and rejected notices, a v2 record, an exit for no
+ * exec, a JSON array.
  */
 static const char log_all[] =
 "{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\",\"event\":\"exec\",\"pid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"cwd\":\"/src\",\"path\":\"/src/pkg.test\",\"argv0\":\"pkg.test\",\"argc\":1,\"format\":\"elf\",\"arch\":\"aarch64\",\"host_arch\":\"x86_64\",\"emulator\":\"/usr/bin/qemu-aarch64-static\",\"sysroot\":null,\"decision\":\"run\",\"reason_code\":\"ok\",\"reason\":\"emulated\",\"sink\":\"file\"}\n"
@@ -40,7 +41,8 @@ static const char log_all[] =
 "{\"v\":1,\"time\":\"2026-11-27T10:11:00Z\",\"event\":\"exit\",\"id\":\"c5\",\"pid\":108,\"exit_code\":null,\"signal\":null,\"core_dumped\":false,\"duration_ms\":7,\"status\":\"unknown\",\"source\":\"collector\"}\n"
 "{\"v\":2,\"time\":\"2026-11-27T10:12:00Z\",\"event\":\"exec\",\"pid\":109,\"path\":\"/future\"}\n"
 "{\"v\":1,\"time\":\"2026-11-27T10:13:00Z\",\"event\":\"exit\",\"id\":\"nope\",\"pid\":1,\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"duration_ms\":1,\"status\":\"known\",\"source\":\"collector\"}\n"
-"[1,2]\n";
+"[1,2]\n"
+"{\"v\":1,\"time\":\"2026-11-27T10:14:00Z\",\"event\":\"rejected\",\"count\":2,\"reason\":\"pidfd names another process\",\"uid\":1000,\"source\":\"collector\"}\n";
 
 static char tmpdir[64];
 
