@@ -5,10 +5,11 @@
  * a disk that filled up mid-line): every value is type-checked and a line
  * that is not a record we know is refused, never half-used.
  *
- * lib/json.h (linked in through libbshim.a) defines json_string() and
- * json_null() too, and the linker binds those names to the writer, not to
- * jansson. This file calls neither: strings are read with
- * json_string_value/json_string_length and nulls tested with json_is_null.
+ * Only jansson's readers are used (json_string_value/_length, json_is_*),
+ * never json_string() or json_null(): lib/json.h's writer once had those
+ * names, and whichever definition the linker met first would have won.
+ * The writer is jw_* now; tests/integration/test_loader_log.c checks the
+ * names bind to jansson and that nulls read back as nulls.
  */
 #include <errno.h>
 #include <jansson.h>

@@ -3,8 +3,7 @@
  * `binfmt-shim log`: the records of the log (docs/log-format.md and the
  * collector's exec/exit/lost records) as plain C, and the runs they join
  * into. Neither jansson nor lib/json.h is included here: logrec.c parses
- * with jansson, logout.c writes with lib/json.h, and the two headers
- * cannot meet in one file (both define json_string() and json_null()).
+ * with jansson, logjoin.c and logstats.c write with lib/json.h (jw_*).
  */
 #ifndef BSHIM_LOADER_LOGREC_H
 #define BSHIM_LOADER_LOGREC_H
