@@ -4,7 +4,8 @@
  * (BINFMT_SHIM_LOG, [log] path), rotated and gzip'd files and stdin,
  * --follow picking up appended lines and a rotation, colours only on a
  * terminal, and real records: the shim in a private binfmt_misc runs a
- * fixture and `log` shows the run.
+ * fixture and `log` shows the run; with build/binfmt-shimd collecting,
+ * each exec is joined with its exit (0, 7, SIGTERM).
  */
 #include <pty.h>
 #include <signal.h>
@@ -294,6 +295,96 @@ TEST(shim_records_end_to_end)
 	EXPECT_NE(NULL, strstr(r.err, "no runs match"));
 	ASSERT_EQ(0, cli_run(&r, "log", NULL));
 	EXPECT_NE(NULL, strstr(r.out, bin));
+	se_teardown(&e);
+}
+
+/* Real collector records: build/binfmt-shimd on a socket the shim is
+ * configured to use, three runs of the hello fixture that end in three
+ * ways, and `log` joins each exec with its exit. */
+TEST(collector_records_end_to_end)
+{
+	static const char *const arches[] = { "aarch64", NULL };
+	static const struct {
+		const char *a1, *a2, *outcome;
+		int code, sig;
+	} runs[] = {
+		{ "exit", "0", "ok", 0, -1 },
+		{ "exit", "7", "nonzero", 7, -1 },
+		{ "signal", "15", "signal", -1, 15 },
+	};
+	char why[256], src[512], bin[512], shimd[512], sock[256], out[256], conf[512];
+	struct shimenv e;
+	json_t *v[8];
+	size_t n, i;
+	pid_t dpid;
+	int rc, st, k;
+
+	CLI_OR_SKIP();
+	tl_build("binfmt-shimd", shimd, sizeof(shimd));
+	if (!tl_have(shimd))
+		SKIP(return, "%s is not built (make build/binfmt-shimd)", shimd);
+	rc = se_setup(&e, "FP", arches, why, sizeof(why));
+	if (rc > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
+	if (!tl_have(src)) {
+		se_teardown(&e);
+		SKIP(return, "%s missing: run make fixtures", src);
+	}
+	ASSERT_NE(NULL, se_copy(&e, src, "hello", bin, sizeof(bin)));
+	snprintf(sock, sizeof(sock), "%.128s/shimd.sock", e.dir);
+	snprintf(out, sizeof(out), "%.128s/collector.jsonl", e.dir);
+	snprintf(conf, sizeof(conf), "[log]\nsocket = %s\n", sock);
+	ASSERT_EQ(0, se_config(&e, conf));
+	dpid = fork();
+	ASSERT_LE(0, dpid);
+	if (dpid == 0) {
+		int dn = open("/dev/null", O_WRONLY);
+
+		dup2(dn, 2);
+		alarm(60);
+		execl(shimd, shimd, "-f", "--socket", sock, "--log", out, (char *)NULL);
+		_exit(127);
+	}
+	for (k = 0; k < 400 && access(sock, F_OK) < 0; k++)
+		usleep(5000);
+	usleep(50000);
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		char *argv[] = { "hello", (char *)runs[i].a1, (char *)runs[i].a2, NULL };
+
+		st = tl_runv(bin, argv, NULL, 0, NULL, 0, NULL, 0);
+		ASSERT_LE(0, st);
+	}
+	/* SIGTERM drains: every exit record is written before it ends. */
+	usleep(200000);
+	kill(dpid, SIGTERM);
+	waitpid(dpid, &st, 0);
+	if (!tl_have(out)) {
+		se_teardown(&e);
+		SKIP(return, "the collector wrote no log (status %d)", st);
+	}
+	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", out, NULL)) TH_LOG("%s", r.err);
+	n = json_lines(r.out, v, 8);
+	ASSERT_EQ(3, n) TH_LOG("%s\n%s", r.out, r.err);
+	for (i = 0; i < n; i++) {
+		ASSERT_NE(NULL, v[i]);
+		EXPECT_STREQ("collector", jstr(v[i], "source"));
+		EXPECT_TRUE(json_is_true(json_object_get(v[i], "verified")));
+		EXPECT_STREQ(bin, jstr(v[i], "path"));
+		EXPECT_STREQ("aarch64", jstr(v[i], "arch"));
+		EXPECT_STREQ(runs[i].outcome, jstr(v[i], "outcome")) TH_LOG("run %zu", i);
+		EXPECT_EQ(runs[i].code, jint(v[i], "exit.exit_code"));
+		EXPECT_EQ(runs[i].sig, jint(v[i], "exit.signal"));
+		EXPECT_LE(0, jint(v[i], "exit.duration_us"));
+		EXPECT_EQ(getuid(), jint(v[i], "uid"));
+	}
+	json_lines_free(v, n);
+	ASSERT_EQ(0, cli_run(&r, "log", "--file", out, NULL));
+	EXPECT_NE(NULL, strstr(r.out, "SIGTERM")) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, cli_run(&r, "log", "--stats", "--json", "--file", out, NULL));
+	EXPECT_NE(NULL, strstr(r.out, "\"ok\":1,")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"orphan_exits\":0"));
 	se_teardown(&e);
 }
 
