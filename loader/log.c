@@ -398,9 +398,10 @@ static int open_src(struct src *s, bool follow)
 	return 0;
 }
 
-static void close_src(struct src *s)
+/* -EIO when gzip failed (what it gave was read, the rest is missing). */
+static int close_src(struct src *s)
 {
-	int status;
+	int status, err = 0;
 
 	if (s->fd > 0)
 		close(s->fd);
@@ -408,14 +409,18 @@ static void close_src(struct src *s)
 	if (s->child > 0) {
 		while (waitpid(s->child, &status, 0) < 0 && errno == EINTR)
 			;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			warn_msg("log: %s: gzip -dc failed (status %d); is it a gzip "
+		/* Stopped early by a signal: gzip's SIGPIPE is ours. */
+		if ((!WIFEXITED(status) || WEXITSTATUS(status)) && !stop) {
+			err = -EIO;
+			err_msg("log: %s: gzip -dc failed (status %d); is it a gzip "
 				 "file, and is gzip installed?", s->path,
 				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
 		s->child = 0;
 	}
 	free(s->buf);
 	s->buf = NULL;
+	return err;
 }
 
 static void one_line(struct log_view *v, struct src *s, char *line, size_t len)
@@ -601,6 +606,7 @@ int cmd_log(const struct cli *c)
 	const char *term = getenv("TERM");
 	struct sigaction sa;
 	size_t i;
+	bool io_failed = false;
 	long n;
 	int rc, err;
 
@@ -638,10 +644,13 @@ int cmd_log(const struct cli *c)
 	}
 	for (i = 0; i < a.nsrc && !stop; i++) {
 		n = read_src(&v, &a.src[i], !a.src[i].follow);
-		if (n < 0)
-			warn_msg("log: reading %s: %s", a.src[i].path, strerror((int)-n));
-		if (!a.src[i].follow)
-			close_src(&a.src[i]);
+		if (n < 0) {
+			err_msg("log: reading %s: %s; what came before is shown",
+				a.src[i].path, strerror((int)-n));
+			io_failed = true;
+		}
+		if (!a.src[i].follow && close_src(&a.src[i]) < 0)
+			io_failed = true;
 	}
 	if (v.follow)
 		follow_loop(&v, &a);
@@ -652,7 +661,8 @@ int cmd_log(const struct cli *c)
 	if (v.mode != LM_STATS && !v.counts.shown && !v.follow)
 		note_msg("log: no runs%s in %zu file(s)",
 			 v.counts.runs ? " match" : "", a.nsrc);
-	rc = EXIT_OK;
+	/* A file that could not be read to its end: the output is partial. */
+	rc = io_failed ? EXIT_USAGE : EXIT_OK;
 	report(&v);
 out:
 	log_stats_free(&v.stats);

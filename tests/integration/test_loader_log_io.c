@@ -84,6 +84,10 @@ TEST(rotated_and_gzip_files)
 		ASSERT_TRUE(WIFEXITED(tl_run(argv, in, strlen(in), r.out, sizeof(r.out), NULL, 0)));
 		EXPECT_STREQ("9", pids_of(r.out, got, sizeof(got)));
 	}
+	/* Not gzip at all: an error, exit 2. */
+	f = puts_("bad.jsonl.gz", "not gzip\n");
+	EXPECT_EQ(2, cli_run(&r, "log", "--file", f, NULL));
+	EXPECT_NE(NULL, strstr(r.err, "gzip -dc failed")) TH_LOG("%s", r.err);
 	cleanup();
 }
 
