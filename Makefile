@@ -181,10 +181,12 @@ bench: deps all $(BENCH_BIN)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/binfmt-shim \
-		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	$(if $(wildcard $(BUILD)/shim),install -m 755 $(BUILD)/shim $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim)
 	$(if $(wildcard $(BUILD)/binfmt-shim),install -m 755 $(BUILD)/binfmt-shim $(DESTDIR)$(BINDIR)/binfmt-shim)
 	$(if $(wildcard $(BUILD)/binfmt-shimd),install -m 755 $(BUILD)/binfmt-shimd $(DESTDIR)$(SBINDIR)/binfmt-shimd)
+	$(foreach m,$(wildcard docs/*.4),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man4/;)
 	$(foreach m,$(wildcard docs/*.5),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man5/;)
 	$(foreach m,$(wildcard docs/*.8),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
 
@@ -192,6 +194,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/binfmt-shim $(DESTDIR)$(SBINDIR)/binfmt-shimd \
 		$(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/binfmt-shim 2>/dev/null
+	$(foreach m,$(notdir $(wildcard docs/*.4)),rm -f $(DESTDIR)$(MANDIR)/man4/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.5)),rm -f $(DESTDIR)$(MANDIR)/man5/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.8)),rm -f $(DESTDIR)$(MANDIR)/man8/$(m);)
 
