@@ -447,7 +447,8 @@ static void one_line(struct log_view *v, struct src *s, char *line, size_t len)
 /*
  * Read what is there now and hand over every complete line. At the end of
  * the input (final) a last line without '\n' counts too; while following,
- * it waits for the rest. Returns bytes read, 0 at EOF, or -errno.
+ * it waits for the rest. Returns the bytes read (0: nothing new), or
+ * -errno when a read failed.
  */
 static long read_src(struct log_view *v, struct src *s, bool final)
 {
@@ -485,7 +486,7 @@ static long read_src(struct log_view *v, struct src *s, bool final)
 		if (n < 0 && errno == EINTR && !stop)
 			continue;
 		if (n < 0)
-			return total ? total : -errno;
+			return -errno;	/* the lines before it were handed over */
 		if (n == 0)
 			break;
 		s->off += n;
