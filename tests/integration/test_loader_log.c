@@ -333,6 +333,37 @@ TEST(paths_that_are_not_utf8)
 	cleanup();
 }
 
+/* A line longer than any record (1.5 MiB) is skipped in bounded memory
+ * and counted; the records around it are read. */
+TEST(over_long_line_is_skipped)
+{
+	static const char before[] = EXEC(1, "/before", "");
+	static const char after[] = EXEC(2, "/after", "");
+	static const char prefix[] = "{\"v\":1,\"event\":\"exec\",\"path\":\"";
+	size_t big = 3u << 19, n = 0;
+	char got[64], *text;
+	const char *f;
+
+	CLI_OR_SKIP();
+	text = malloc(sizeof(before) + big + sizeof(after) + 2);
+	ASSERT_NE(NULL, text);
+	memcpy(text, before, sizeof(before) - 1);
+	n = sizeof(before) - 1;
+	memcpy(text + n, prefix, sizeof(prefix) - 1);
+	memset(text + n + sizeof(prefix) - 1, 'x', big - (sizeof(prefix) - 1));
+	n += big;
+	text[n++] = '\n';
+	memcpy(text + n, after, sizeof(after) - 1);
+	n += sizeof(after) - 1;
+	f = put("long.jsonl", text, n);
+	free(text);
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", f, NULL));
+	EXPECT_STREQ("1,2", pids_of(r.out, got, sizeof(got)));
+	EXPECT_NE(NULL, strstr(r.err, "skipped 1 line(s) longer than 1048576 bytes")) TH_LOG("%s", r.err);
+	cleanup();
+}
+
 /* More runs waiting for an exit than --window: the oldest are shown
  * without it, flagged, and the warning says so. */
 TEST(join_window_is_bounded)
