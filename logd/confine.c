@@ -19,6 +19,7 @@
 static const char *const allowed[] = {
 	"io_uring_enter",			/* the loop */
 	"read", "write", "writev", "close",	/* stderr, the last flush, fds */
+	"pwritev2",				/* sink.c: RWF_NOWAIT batches */
 	"fstat", "newfstatat", "statx",		/* conn.c: the binary fd */
 	"pread64", "lseek",			/* conn.c: the ELF header */
 	"getsockopt", "sendto",			/* SO_PEERCRED, answers, datagram sinks */

@@ -35,7 +35,8 @@
 
 /* How long the shim waits for the answer: a few ms, then it falls back.
  * The collector answers within ~0.1 ms when it is not starved (make bench). */
-#define COLLECTOR_WAIT_NS (5 * 1000 * 1000L)
+#define COLLECTOR_WAIT_MS 5
+#define COLLECTOR_WAIT_NS (COLLECTOR_WAIT_MS * 1000 * 1000L)
 
 static int unavailable(struct shim *s, const char *what, int err)
 {
@@ -63,13 +64,8 @@ static int await_ack(struct shim *s, int fd)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		ns = COLLECTOR_WAIT_NS - ns_since(&t0);
-		if (ns <= 0)
-			return unavailable(s, "no answer within 5 ms", ETIMEDOUT);
-		left.tv_sec = 0;
-		left.tv_nsec = ns;
-		if (ppoll(&pfd, 1, &left, NULL) < 0 && errno != EINTR)
-			return unavailable(s, "poll", errno);
+		/* Look before the clock: a shim preempted past its deadline
+		 * may find the answer already there. */
 		n = recv(fd, &ack, 1, MSG_DONTWAIT);
 		if (n == 1)
 			break;
@@ -77,6 +73,13 @@ static int await_ack(struct shim *s, int fd)
 			return unavailable(s, "closed without an answer", ECONNRESET);
 		if (errno != EAGAIN && errno != EINTR)
 			return unavailable(s, "recv", errno);
+		ns = COLLECTOR_WAIT_NS - ns_since(&t0);
+		if (ns <= 0)
+			return unavailable(s, "no answer in time", ETIMEDOUT);
+		left.tv_sec = 0;
+		left.tv_nsec = ns;
+		if (ppoll(&pfd, 1, &left, NULL) < 0 && errno != EINTR)
+			return unavailable(s, "poll", errno);
 	}
 	if (ack != SHIMMSG_ACK_OK)
 		return unavailable(s, "the record was rejected", EPROTO);

@@ -14,10 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,6 +41,11 @@ struct shimd_env {
 	char hello[512];	/* the hello fixture (exit N, signal N) */
 	pid_t dpid;
 	int dstatus;		/* wait status when it died during start */
+	/* Launchers forked before the test entered its user namespace: they
+	 * exec the daemon at nice -10 in the host's namespace, as a
+	 * service manager would (dist/binfmt-shimd.service: Nice=-10). */
+	pid_t launcher[2];
+	int launch_fd[2];
 };
 
 static inline double sd_now(void)
@@ -88,6 +95,51 @@ static inline int sd_write_tiny(const char *path)
 	return 0;
 }
 
+/* A process that waits for an argv on a pipe, renices and execs it. */
+static inline int sd_prelaunch(struct shimd_env *s, int k)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	s->launcher[k] = fork();
+	if (s->launcher[k] < 0)
+		return -errno;
+	if (s->launcher[k] == 0) {
+		static char buf[8192];
+		char *argv[40], *q;
+		ssize_t n, got = 0;
+		uint32_t want = 0;
+		int a = 0, fd;
+
+		/* Length first: other children may hold the pipe's write end,
+		 * so EOF cannot mark the end. */
+		close(p[1]);
+		if (read(p[0], &want, 4) != 4 || want >= sizeof(buf))
+			_exit(0);
+		while (got < (ssize_t)want &&
+		       (n = read(p[0], buf + got, want - (size_t)got)) > 0)
+			got += n;
+		if (got != (ssize_t)want)
+			_exit(0);
+		buf[got] = '\0';
+		for (q = buf; q < buf + got && a < 39; q += strlen(q) + 1)
+			argv[a++] = q;
+		argv[a] = NULL;
+		/* argv[0] is the stderr file, the rest the command. */
+		fd = open(argv[0], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		if (setpriority(PRIO_PROCESS, 0, -10) < 0)
+			dprintf(2, "launcher: cannot renice: %s\n", strerror(errno));
+		execv(argv[1], argv + 1);
+		_exit(127);
+	}
+	close(p[0]);
+	s->launch_fd[k] = p[1];
+	return 0;
+}
+
 /* Start the daemon with extra arguments (NULL-terminated list). */
 static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 {
@@ -105,7 +157,25 @@ static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 	for (i = 0; extra && extra[i] && n < 30; i++)
 		argv[n++] = (char *)extra[i];
 	argv[n] = NULL;
-	s->dpid = fork();
+	for (i = 0; i < 2 && !s->launcher[i]; i++)
+		;
+	if (i < 2) {
+		/* Hand the command to a launcher: it becomes the daemon. */
+		static char cmd[8192];
+		uint32_t len = 0;
+		int k;
+
+		len += (uint32_t)snprintf(cmd + len, sizeof(cmd) - len, "%s", s->err) + 1;
+		for (k = 0; k < n && len < sizeof(cmd) - 512; k++)
+			len += (uint32_t)snprintf(cmd + len, sizeof(cmd) - len, "%s", argv[k]) + 1;
+		(void)!write(s->launch_fd[i], &len, 4);
+		(void)!write(s->launch_fd[i], cmd, len);
+		close(s->launch_fd[i]);
+		s->dpid = s->launcher[i];
+		s->launcher[i] = 0;
+	} else {
+		s->dpid = fork();
+	}
 	if (s->dpid < 0)
 		return -errno;
 	if (s->dpid == 0) {
@@ -152,14 +222,18 @@ static inline int sd_stop(struct shimd_env *s, int sig)
 	return st;
 }
 
-/* Setup: 0, 1 (SKIP, why says so) or -errno. */
-static inline int sd_setup(struct shimd_env *s, char *why, size_t whylen)
+/* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
+ * (twice at most) through launchers at nice -10, for the storms. */
+static inline int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
 {
 	static const char *const arches[] = { "aarch64", "riscv64", NULL };
 	char conf[1024], bin[512];
-	int rc;
+	int rc, k;
 
 	memset(s, 0, sizeof(*s));
+	for (k = 0; boost && k < 2; k++)
+		if ((rc = sd_prelaunch(s, k)) < 0)
+			return rc;
 	rc = se_setup(&s->e, "FP", arches, why, whylen);
 	if (rc)
 		return rc;
@@ -185,10 +259,23 @@ static inline int sd_setup(struct shimd_env *s, char *why, size_t whylen)
 	return se_config(&s->e, conf);
 }
 
+static inline int sd_setup(struct shimd_env *s, char *why, size_t whylen)
+{
+	return sd_setup_ex(s, 0, why, whylen);
+}
+
 static inline void sd_teardown(struct shimd_env *s)
 {
+	int k;
+
 	if (s->dpid > 0)
 		sd_stop(s, SIGKILL);
+	for (k = 0; k < 2; k++)
+		if (s->launcher[k] > 0) {
+			close(s->launch_fd[k]);	/* it exits without a command */
+			kill(s->launcher[k], SIGKILL);
+			waitpid(s->launcher[k], NULL, 0);
+		}
 	se_teardown(&s->e);
 }
 
@@ -239,22 +326,22 @@ static inline json_t *sd_exit_of(json_t **recs, size_t n, const char *id)
 	return NULL;
 }
 
-/* Run prog with args through binfmt_misc: its wait status. */
+/* Run prog with args through binfmt_misc: its wait status. posix_spawn
+ * (vfork underneath): a fork of the ASan-built test costs more than the
+ * exec being measured. */
 static inline int sd_exec(const char *prog, const char *a1, const char *a2)
 {
-	pid_t pid = fork();
-	int st;
+	char *argv[] = { (char *)prog, (char *)a1, (char *)a2, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, err;
 
-	if (pid == 0) {
-		char *argv[] = { (char *)prog, (char *)a1, (char *)a2, NULL };
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(prog, argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	err = posix_spawn(&pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err || waitpid(pid, &st, 0) != pid)
 		return -1;
 	return st;
 }
