@@ -309,7 +309,7 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 	static char rec[SHIMD_REC_MAX];
 	struct cmsghdr *cm;
 	struct verified v = { 0 };
-	struct pidfd_info pi = { .mask = PIDFD_INFO_PID };
+	struct pidfd_info pi = { .mask = PIDFD_INFO_PID | PIDFD_INFO_EXIT };
 	struct rec_fields f = { 0 };
 	int fds[SHIMD_FDS_MAX * 2], nfds = 0, want, binfd = -1, pidfd = -1, len, k;
 	bool have_cred = false;
@@ -364,8 +364,11 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 		pidfd = fds[nfds - 1];
 	if (binfd >= 0 && probe_file(binfd, &v) < 0)
 		return reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
-	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ||
-			   (pid_t)pi.pid != v.cred.pid))
+	/* A sender that has already ended (its shim stopped waiting) has no
+	 * pid left to compare (ESRCH, or only its exit status): its
+	 * credentials still vouch for the record. */
+	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ? errno != ESRCH :
+			   pi.pid && (pid_t)pi.pid != v.cred.pid))
 		return reject(d, c, fds, nfds, v.cred.uid, "pidfd is not the sender's");
 	ev = shimmsg_str(&m, "event");
 	if (pidfd >= 0 && !strcmp(ev, "exec") &&

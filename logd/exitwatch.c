@@ -167,8 +167,9 @@ void exitwatch_event(struct shimd *d, struct watch *wp, int res)
 		unlink_node(d, n);
 		return;
 	}
-	/* Not reaped yet: wait for POLLHUP, within the limit. */
-	if (d->have_pidfd_exit && res >= 0 && !d->stopping &&
+	/* Not reaped yet: wait for POLLHUP, within the limit. POLLHUP
+	 * already and still no status: the kernel will not give it. */
+	if (d->have_pidfd_exit && res >= 0 && !(res & POLLHUP) && !d->stopping &&
 	    now - n->w.texit_ns < SHIMD_REAP_WAIT_MS * 1000000ull) {
 		arm(d, n, POLLHUP);
 		return;
