@@ -250,4 +250,111 @@ TEST_F(shimd, seccomp_kills_on_a_forbidden_syscall)
 	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) TH_LOG("status 0x%x", st);
 }
 
+/* A datagram socket standing in for journald or syslog. */
+static int dgram_listener(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	return fd;
+}
+
+static ssize_t dgram_recv(int fd, char *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (poll(&p, 1, 3000) <= 0)
+		return -1;
+	n = recv(fd, buf, len - 1, 0);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* --sink syslog: an RFC 5424 line (PRI 86 = authpriv.info, version 1,
+ * MSGID the event, structured data with the id) whose MSG is the record;
+ * then the exit record with the same id. */
+TEST_F(shimd, syslog_sink_writes_rfc5424)
+{
+	char path[256], sock[256], buf[70000], id[64];
+	const char *args[] = { "--sink", "syslog", "--sink-socket", sock, NULL };
+	json_t *j;
+	char *msg;
+	int fd, st;
+
+	snprintf(sock, sizeof(sock), "%.128s/syslog.sock", self->s.e.dir);
+	fd = dgram_listener(sock);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sd_start_args(&self->s, args));
+	st = sd_exec(self->s.hello, "exit", "2");
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ASSERT_LT(0, dgram_recv(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, strncmp("<86>1 ", buf, 6)) TH_LOG("%.200s", buf);
+	EXPECT_NE(NULL, strstr(buf, " binfmt-shimd "));
+	EXPECT_NE(NULL, strstr(buf, " exec [binfmt-shim@32473 id=\""));
+	EXPECT_NE(NULL, strstr(buf, " arch=\"aarch64\"]"));
+	msg = strstr(buf, "] {");
+	ASSERT_NE(NULL, msg);
+	j = json_loads(msg + 2, 0, NULL);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("collector", se_str(j, "source"));
+	snprintf(id, sizeof(id), "%s", se_str(j, "id"));
+	json_decref(j);
+	ASSERT_LT(0, dgram_recv(fd, buf, sizeof(buf)));
+	msg = strstr(buf, "] {");
+	ASSERT_NE(NULL, msg);
+	j = json_loads(msg + 2, 0, NULL);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("exit", se_str(j, "event"));
+	EXPECT_STREQ(id, se_str(j, "id"));
+	EXPECT_EQ(2, se_int(j, "exit_code"));
+	json_decref(j);
+	sd_stop(&self->s, SIGTERM);
+	close(fd);
+	snprintf(path, sizeof(path), "%s", self->s.out);
+	EXPECT_FALSE(tl_have(path));	/* nothing went to the file */
+}
+
+/* --sink journald: native protocol fields, MESSAGE the record. */
+TEST_F(shimd, journald_sink_writes_native_fields)
+{
+	char sock[256], buf[70000], want[64];
+	const char *args[] = { "--sink", "journald", "--sink-socket", sock, NULL };
+	json_t *j;
+	char *m, *e;
+	int fd, st;
+
+	snprintf(sock, sizeof(sock), "%.128s/journal.sock", self->s.e.dir);
+	fd = dgram_listener(sock);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sd_start_args(&self->s, args));
+	st = sd_exec(self->s.hello, "exit", "0");
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ASSERT_LT(0, dgram_recv(fd, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\nSYSLOG_IDENTIFIER=binfmt-shimd\n"));
+	EXPECT_NE(NULL, strstr(buf, "\nPRIORITY=6\n"));
+	EXPECT_NE(NULL, strstr(buf, "\nBINFMT_SHIM_EVENT=exec\n"));
+	EXPECT_NE(NULL, strstr(buf, "\nBINFMT_SHIM_ARCH=aarch64\n"));
+	snprintf(want, sizeof(want), "\nBINFMT_SHIM_UID=%u\n", (unsigned)getuid());
+	EXPECT_NE(NULL, strstr(buf, want));
+	ASSERT_EQ(0, strncmp("MESSAGE=", buf, 8));
+	m = buf + 8;
+	e = strchr(m, '\n');
+	ASSERT_NE(NULL, e);
+	*e = '\0';
+	j = json_loads(m, 0, NULL);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("exec", se_str(j, "event"));
+	EXPECT_EQ(183, se_int(j, "verified.machine"));
+	json_decref(j);
+	ASSERT_LT(0, dgram_recv(fd, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\nBINFMT_SHIM_EVENT=exit\n"));
+	sd_stop(&self->s, SIGTERM);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
