@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-confinement: once the socket, the log, the signals and the ring
- * exist, binfmt-shimd needs few system calls, and a libseccomp allowlist
- * kills the process (SCMP_ACT_KILL_PROCESS, SIGSYS) on any other. The
- * io_uring operations themselves are not system calls and are not seen
- * by seccomp; the ring only ever gets the operations loop.c submits.
- * The ioctl rule admits only PIDFD_GET_INFO.
+ * Self-confinement, in two layers.
+ *
+ * The ring: io_uring operations are not system calls, so seccomp never
+ * sees them. The ring is created disabled (IORING_SETUP_R_DISABLED) and
+ * restricted before it is enabled (IORING_REGISTER_RESTRICTIONS, Linux
+ * 5.10, io_uring_register(2)) to the operations loop.c submits and the
+ * one SQE flag it uses (IOSQE_IO_LINK); no registration is allowed after.
+ * An attacker who got control of the loop could not open, connect or
+ * read arbitrary files through the ring.
+ *
+ * The process: once the socket, the log, the signals and the ring exist,
+ * binfmt-shimd needs few system calls, and a libseccomp allowlist kills
+ * the process (SCMP_ACT_KILL_PROCESS, SIGSYS) on any other. The ioctl
+ * rule admits only PIDFD_GET_INFO.
  */
 #include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pidfd_abi.h"
@@ -32,6 +42,44 @@ static const char *const allowed[] = {
 	"futex", "getrandom",			/* libc internals */
 	"exit", "exit_group",
 };
+
+/* What loop.c, conn.c, exitwatch.c and sink.c submit. */
+static const uint8_t ring_ops[] = {
+	IORING_OP_ACCEPT,	/* multishot accept */
+	IORING_OP_RECVMSG,	/* one message per connection */
+	IORING_OP_POLL_ADD,	/* pidfds */
+	IORING_OP_LINK_TIMEOUT,	/* the reap wait */
+	IORING_OP_READ,		/* the signalfd */
+	IORING_OP_WRITE,	/* the log */
+	IORING_OP_FSYNC,	/* the fsync policy, reopen */
+	IORING_OP_CLOSE,	/* reopen: the old log */
+	IORING_OP_TIMEOUT,	/* the fsync tick */
+	IORING_OP_ASYNC_CANCEL,	/* shutdown: the accept */
+};
+
+int confine_ring(struct io_uring *ring)
+{
+	struct io_uring_restriction r[sizeof(ring_ops) + 1];
+	size_t i;
+
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < sizeof(ring_ops); i++) {
+		r[i].opcode = IORING_RESTRICTION_SQE_OP;
+		r[i].sqe_op = ring_ops[i];
+	}
+	r[i].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
+	r[i].sqe_flags = IOSQE_IO_LINK;
+	/* Debian's liburing 2.3 declares io_uring_register_restrictions()
+	 * and io_uring_enable_rings() but does not export them: the system
+	 * call itself, io_uring_register(2). */
+	if (syscall(__NR_io_uring_register, ring->ring_fd, IORING_REGISTER_RESTRICTIONS,
+		    r, (unsigned)(i + 1)) < 0)
+		return -errno;
+	if (syscall(__NR_io_uring_register, ring->ring_fd, IORING_REGISTER_ENABLE_RINGS,
+		    NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
 
 int confine(struct shimd *d)
 {

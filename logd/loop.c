@@ -260,7 +260,8 @@ static int setup(struct shimd *d)
 	}
 	if ((err = sink_open(d)) < 0)
 		return err;
-	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, 0)) < 0) {
+	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, IORING_SETUP_R_DISABLED)) < 0 ||
+	    (err = confine_ring(&d->ring)) < 0) {
 		fprintf(stderr, "binfmt-shimd: io_uring: %s\n", strerror(-err));
 		return err;
 	}

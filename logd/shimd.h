@@ -11,7 +11,7 @@
  *   conn.c     one message: fds, credentials, parse, verify, exec record
  *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
  *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
- *   confine.c  the seccomp allowlist
+ *   confine.c  the io_uring restrictions and the seccomp allowlist
  */
 #ifndef BSHIMD_SHIMD_H
 #define BSHIMD_SHIMD_H
@@ -165,6 +165,7 @@ void sink_count_lost(struct shimd *d, unsigned n, const char *reason);
 void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason);
 
 /* confine.c */
+int confine_ring(struct io_uring *ring);
 int confine(struct shimd *d);
 void confine_selftest(const char *syscall_name);
 
