@@ -33,6 +33,7 @@ static const char *const allowed[] = {
 	"fstat", "newfstatat", "statx",		/* conn.c: the binary fd */
 	"pread64", "lseek",			/* conn.c: the ELF header */
 	"getsockopt", "sendto",			/* SO_PEERCRED, answers, datagram sinks */
+	"recvmsg",				/* conn.c: a message already queued */
 	"openat", "mkdir",			/* SIGHUP: reopen the log */
 	"fdatasync", "fsync",			/* reopen, shutdown */
 	"unlink",				/* shutdown: remove the socket */

@@ -84,6 +84,7 @@ void conn_accepted(struct shimd *d, int fd)
 	struct ucred peer;
 	struct conn *c = NULL;
 	unsigned i;
+	ssize_t n;
 
 	/* Closing is the fair refusal: the shim sees EOF and falls back. */
 	if (d->stopping || d->nconns >= SHIMD_CONNS_MAX ||
@@ -111,6 +112,16 @@ void conn_accepted(struct shimd *d, int fd)
 	c->msg.msg_iov = &c->iov;
 	c->msg.msg_iovlen = 1;
 	c->msg.msg_control = c->ctl;
+	c->msg.msg_controllen = CMSG_SPACE(sizeof(struct ucred)) +
+				CMSG_SPACE(SHIMD_FDS_MAX * sizeof(int));
+	/* The shim sends right after connecting, so the message is usually
+	 * queued already: take it now, and spare the shim a turn of the
+	 * loop. Otherwise the ring waits for it. */
+	n = recvmsg(fd, &c->msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+		conn_received(d, c, n >= 0 ? (int)n : -errno);
+		return;
+	}
 	c->msg.msg_controllen = CMSG_SPACE(sizeof(struct ucred)) +
 				CMSG_SPACE(SHIMD_FDS_MAX * sizeof(int));
 	sqe = shimd_sqe(d);

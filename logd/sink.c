@@ -186,6 +186,44 @@ static void submit_fsync(struct shimd *d)
 	d->unsynced = 0;
 }
 
+/*
+ * A batch goes to the page cache in this turn of the loop when that
+ * cannot block (RWF_NOWAIT), so its shims are answered without a round
+ * trip through an io-wq worker: under load that hand-off alone made
+ * shims miss their 5 ms. File systems without non-blocking buffered
+ * writes (ext4 answers EOPNOTSUPP) get a plain write(2) as long as writes
+ * stay fast; one that takes over SLOW_WRITE_NS sends the next
+ * SLOW_BACKOFF_NS of batches through the ring, so a slow disk stalls
+ * the loop once, not for every batch. Returns whether it wrote.
+ */
+#define SLOW_WRITE_NS (2 * 1000 * 1000ull)
+#define SLOW_BACKOFF_NS (10 * 1000 * 1000 * 1000ull)
+
+static bool write_inline(struct shimd *d)
+{
+	static bool no_nowait;
+	static uint64_t ring_until;
+	struct iovec iov = { .iov_base = d->flight, .iov_len = d->flight_len };
+	uint64_t t0 = shimd_now_ns();
+	ssize_t n = -1;
+
+	if (!no_nowait) {
+		n = pwritev2(d->log_fd, &iov, 1, -1, RWF_NOWAIT);
+		if (n < 0 && errno == EOPNOTSUPP)
+			no_nowait = true;
+	}
+	if (n < 0 && no_nowait && t0 >= ring_until) {
+		n = write(d->log_fd, d->flight, d->flight_len);
+		if (shimd_now_ns() - t0 > SLOW_WRITE_NS)
+			ring_until = shimd_now_ns() + SLOW_BACKOFF_NS;
+	}
+	if (n <= 0)
+		return false;
+	d->writing = true;
+	sink_write_done(d, (int)n);
+	return true;
+}
+
 void sink_kick(struct shimd *d)
 {
 	char *t;
@@ -211,19 +249,8 @@ void sink_kick(struct shimd *d)
 	d->fill_len = 0;
 	d->fill_acks = NULL;
 	d->fill_recs = 0;
-	/* Into the page cache at once when that cannot block (RWF_NOWAIT):
-	 * the shims are answered in this turn of the loop, without a round
-	 * trip through the ring and an io-wq worker; else the ring does it. */
-	{
-		struct iovec iov = { .iov_base = d->flight, .iov_len = d->flight_len };
-		ssize_t n = pwritev2(d->log_fd, &iov, 1, -1, RWF_NOWAIT);
-
-		if (n > 0) {
-			d->writing = true;
-			sink_write_done(d, (int)n);
-			return;
-		}
-	}
+	if (write_inline(d))
+		return;
 	submit_write(d);
 }
 
