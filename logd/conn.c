@@ -37,6 +37,10 @@
  * binaries, the program headers (the shim reads the same 4 KiB). */
 #define HEAD_SIZE 4096
 
+/* A shim sends right after it connects; an idle connection is closed
+ * after this long, so idle connections cannot hold every slot. */
+static struct __kernel_timespec idle_ts = { .tv_sec = 1 };
+
 struct verified {
 	struct ucred cred;
 	bool have_file;
@@ -127,6 +131,11 @@ void conn_accepted(struct shimd *d, int fd)
 	sqe = shimd_sqe(d);
 	io_uring_prep_recvmsg(sqe, fd, &c->msg, MSG_CMSG_CLOEXEC);
 	io_uring_sqe_set_data(sqe, (void *)((uintptr_t)c | OP_RECV));
+	/* A connection that says nothing in time gives its slot back. */
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = shimd_sqe(d);
+	io_uring_prep_link_timeout(sqe, &idle_ts, 0);
+	io_uring_sqe_set_data(sqe, NULL);
 }
 
 static void close_fds(int *fds, int n)

@@ -191,4 +191,37 @@ TEST_F(hostile, a_concurrent_fd_flood_leaks_nothing)
 	EXPECT_EQ(before, after);
 }
 
+/* Connections that never send hold a slot (at most 64 per uid) for a
+ * second, then the collector closes them; the rest are closed at once. */
+TEST_F(hostile, idle_connections_are_capped_and_dropped)
+{
+	enum { IDLE = 150 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fds[IDLE], before, during, after, i, eof = 0;
+	char c;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", self->s.sock);
+	usleep(50000);
+	before = sd_fd_count(self->s.dpid);
+	for (i = 0; i < IDLE; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		ASSERT_EQ(0, connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)));
+	}
+	usleep(300000);
+	during = sd_fd_count(self->s.dpid);
+	EXPECT_LE(during - before, 64) TH_LOG("%d connections held", during - before);
+	EXPECT_LT(0, during - before);
+	usleep(1500000);
+	after = sd_fd_count(self->s.dpid);
+	EXPECT_EQ(before, after);
+	for (i = 0; i < IDLE; i++) {
+		eof += recv(fds[i], &c, 1, MSG_DONTWAIT) == 0;
+		close(fds[i]);
+	}
+	EXPECT_EQ(IDLE, eof);
+	/* And the collector still serves. */
+	i = sd_exec(self->s.hello, "exit", "0");
+	EXPECT_TRUE(WIFEXITED(i) && WEXITSTATUS(i) == 0);
+}
+
 TEST_HARNESS_MAIN
