@@ -365,35 +365,49 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 	 * connection's own are as good (the same process connected). */
 	if (!have_cred)
 		v.cred = c->peer;
-	if (c->msg.msg_flags & MSG_TRUNC)
-		return reject(d, c, fds, nfds, v.cred.uid, "oversized message");
-	if (c->msg.msg_flags & MSG_CTRUNC)
-		return reject(d, c, fds, nfds, v.cred.uid, "too many fds");
+	if (c->msg.msg_flags & MSG_TRUNC) {
+		reject(d, c, fds, nfds, v.cred.uid, "oversized message");
+		return;
+	}
+	if (c->msg.msg_flags & MSG_CTRUNC) {
+		reject(d, c, fds, nfds, v.cred.uid, "too many fds");
+		return;
+	}
 	k = shimmsg_parse(c->buf, (size_t)res, &m);
-	if (k < 0)
-		return reject(d, c, fds, nfds, v.cred.uid,
-			      k == -EPROTONOSUPPORT ? "unknown message version" :
-			      "malformed message");
+	if (k < 0) {
+		reject(d, c, fds, nfds, v.cred.uid,
+		       k == -EPROTONOSUPPORT ? "unknown message version" :
+		       "malformed message");
+		return;
+	}
 	want = !!(m.flags & SHIMMSG_F_BINFD) + !!(m.flags & SHIMMSG_F_PIDFD);
-	if (nfds != want)
-		return reject(d, c, fds, nfds, v.cred.uid,
-			      nfds < want ? "fds missing" : "extra fds");
+	if (nfds != want) {
+		reject(d, c, fds, nfds, v.cred.uid,
+		       nfds < want ? "fds missing" : "extra fds");
+		return;
+	}
 	if (m.flags & SHIMMSG_F_BINFD)
 		binfd = fds[0];
 	if (m.flags & SHIMMSG_F_PIDFD)
 		pidfd = fds[nfds - 1];
-	if (binfd >= 0 && probe_file(binfd, &v) < 0)
-		return reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
+	if (binfd >= 0 && probe_file(binfd, &v) < 0) {
+		reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
+		return;
+	}
 	/* A sender that has already ended (its shim stopped waiting) has no
 	 * pid left to compare (ESRCH, or only its exit status): its
 	 * credentials still vouch for the record. */
 	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ? errno != ESRCH :
-			   pi.pid && (pid_t)pi.pid != v.cred.pid))
-		return reject(d, c, fds, nfds, v.cred.uid, "pidfd is not the sender's");
+			   pi.pid && (pid_t)pi.pid != v.cred.pid)) {
+		reject(d, c, fds, nfds, v.cred.uid, "pidfd is not the sender's");
+		return;
+	}
 	ev = shimmsg_str(&m, "event");
 	if (pidfd >= 0 && !strcmp(ev, "exec") &&
-	    exitwatch_count_uid(d, v.cred.uid) >= SHIMD_WATCH_PER_UID)
-		return reject(d, c, fds, nfds, v.cred.uid, "too many runs tracked for this uid");
+	    exitwatch_count_uid(d, v.cred.uid) >= SHIMD_WATCH_PER_UID) {
+		reject(d, c, fds, nfds, v.cred.uid, "too many runs tracked for this uid");
+		return;
+	}
 	if (binfd >= 0)
 		close(binfd);
 	shimd_next_id(d, id, sizeof(id));
