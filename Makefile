@@ -9,6 +9,7 @@ BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 # Compiled into the shim (its default config path), so it is a build-time
 # setting, unlike PREFIX and DESTDIR which only matter at install time.
 SYSCONFDIR ?= /etc
@@ -194,11 +195,18 @@ install: all
 	$(foreach m,$(wildcard docs/*.4),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man4/;)
 	$(foreach m,$(wildcard docs/*.5),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man5/;)
 	$(foreach m,$(wildcard docs/*.8),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	sed 's|/usr/local/sbin/binfmt-shimd|$(SBINDIR)/binfmt-shimd|' dist/binfmt-shimd.service \
+		>$(DESTDIR)$(UNITDIR)/binfmt-shimd.service
+	install -m 644 dist/binfmt-shimd.socket $(DESTDIR)$(UNITDIR)/
+	install -m 644 dist/binfmt-shim.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/binfmt-shim
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/binfmt-shim $(DESTDIR)$(SBINDIR)/binfmt-shimd \
 		$(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/binfmt-shim 2>/dev/null
+	rm -f $(DESTDIR)$(UNITDIR)/binfmt-shimd.service $(DESTDIR)$(UNITDIR)/binfmt-shimd.socket \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/binfmt-shim
 	$(foreach m,$(notdir $(wildcard docs/*.4)),rm -f $(DESTDIR)$(MANDIR)/man4/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.5)),rm -f $(DESTDIR)$(MANDIR)/man5/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.8)),rm -f $(DESTDIR)$(MANDIR)/man8/$(m);)
