@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "binfmt.h"
+#include "hexdigit.h"
 
 /* ELF header offsets (elf.h, System V ABI "ELF Header"). */
 #define EI_CLASS	4
@@ -215,17 +216,6 @@ bool binfmt_is_ours(const char *name)
 
 /* ---- register strings ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A name the kernel accepts for a dentry (create_entry()). */
 static bool name_ok(const char *s)
 {
@@ -335,9 +325,9 @@ static char *scanarg(char *s, char del)
 	while ((c = *s++) != del) {
 		if (c == '\\' && *s == 'x') {
 			s++;
-			if (hexval(*s++) < 0)
+			if (hex_digit(*s++) < 0)
 				return NULL;
-			if (hexval(*s++) < 0)
+			if (hex_digit(*s++) < 0)
 				return NULL;
 		}
 	}
@@ -355,12 +345,12 @@ static size_t unescape_hex(char *s)
 	while (*src) {
 		if (src[0] == '\\' && src[1] != '\0') {
 			src++;
-			if (src[0] == 'x' && hexval(src[1]) >= 0) {
-				int v = hexval(src[1]);
+			if (src[0] == 'x' && hex_digit(src[1]) >= 0) {
+				int v = hex_digit(src[1]);
 
 				src += 2;
-				if (hexval(*src) >= 0)
-					v = v << 4 | hexval(*src++);
+				if (hex_digit(*src) >= 0)
+					v = v << 4 | hex_digit(*src++);
 				*dst++ = (char)v;
 				continue;
 			}
@@ -559,7 +549,7 @@ static int parse_hex(const char *s, size_t n, uint8_t *out, size_t max)
 	if (!n || n % 2 || n / 2 > max)
 		return -EINVAL;
 	for (i = 0; i < n; i += 2) {
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

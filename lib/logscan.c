@@ -8,18 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "logscan.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The value of the 4 hex digits at s, -1 if they are not hex. */
 static long hex4(const char *s)
@@ -28,7 +18,7 @@ static long hex4(const char *s)
 	int i, d;
 
 	for (i = 0; i < 4; i++) {
-		d = hexval(s[i]);
+		d = hex_digit(s[i]);
 		if (d < 0)
 			return -1;
 		v = v * 16 + d;

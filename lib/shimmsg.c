@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "shimmsg.h"
 
 /* The keys the collector adds itself: a client may not pre-set them. */
@@ -29,17 +30,6 @@ static void skip_ws(struct parser *ps)
 		ps->p++;
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int hex4(struct parser *ps, uint32_t *cp)
 {
 	int i, v;
@@ -48,7 +38,7 @@ static int hex4(struct parser *ps, uint32_t *cp)
 		return -EINVAL;
 	*cp = 0;
 	for (i = 0; i < 4; i++) {
-		v = hexval(ps->p[i]);
+		v = hex_digit(ps->p[i]);
 		if (v < 0)
 			return -EINVAL;
 		*cp = *cp << 4 | (uint32_t)v;
