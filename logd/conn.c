@@ -408,8 +408,6 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 		reject(d, c, fds, nfds, v.cred.uid, "too many runs tracked for this uid");
 		return;
 	}
-	if (binfd >= 0)
-		close(binfd);
 	shimd_next_id(d, id, sizeof(id));
 	len = build(d, &m, &v, id, rec, sizeof(rec));
 	f.event = ev;
@@ -421,12 +419,17 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 	if (len < 0 || sink_put(d, rec, (size_t)len, &f, c) < 0) {
 		if (pidfd >= 0)
 			close(pidfd);
+		if (binfd >= 0)
+			close(binfd);
 		if (len < 0)
 			sink_count_rejected(d, v.cred.uid, "record too large");
 		conn_ack(d, c, false);	/* the shim logs it itself */
 		return;
 	}
 	d->n_exec++;
+	/* The hash comes after the record, in its own (hash.c). */
+	if (binfd >= 0)
+		hash_add(d, binfd, v.cred.pid, v.cred.uid, (int64_t)v.st.st_size, id);
 	if (pidfd < 0)
 		return;
 	/* Only a run has an end worth waiting for: deny and fail exit 126. */

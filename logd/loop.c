@@ -177,6 +177,7 @@ static void begin_stop(struct shimd *d)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	hash_stop(d);
 	if (d->accept_armed) {
 		sqe = shimd_sqe(d);
 		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)tagged(&d->listen_fd, OP_ACCEPT), 0);
@@ -234,7 +235,9 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 		sink_tick(d);
 		arm_tick(d);
 		break;
-	default:		/* link timeouts, cancels */
+	default:		/* tag 0: a hash read; NULL: link timeouts, cancels */
+		if (p)
+			hash_read_done(d, p, cqe->res);
 		break;
 	}
 }
@@ -258,7 +261,7 @@ static int setup(struct shimd *d)
 			strerror(-err));
 		return err;
 	}
-	if ((err = sink_open(d)) < 0)
+	if ((err = sink_open(d)) < 0 || (err = hash_init(d)) < 0)
 		return err;
 	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, IORING_SETUP_R_DISABLED)) < 0 ||
 	    (err = confine_ring(&d->ring)) < 0) {
@@ -291,7 +294,8 @@ int shimd_run(struct shimd *d)
 		d->o.sink == SINK_JOURNALD ? "to journald" : "to syslog");
 	for (;;) {
 		sink_kick(d);
-		if (d->stopping && !d->accept_armed && d->nconns == 0 && sink_idle(d))
+		if (d->stopping && !d->accept_armed && d->nconns == 0 && hash_idle(d) &&
+		    sink_idle(d))
 			break;
 		err = io_uring_submit_and_wait(&d->ring, 1);
 		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY) {
@@ -312,5 +316,8 @@ int shimd_run(struct shimd *d)
 	sink_close(d);
 	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost\n",
 		d->n_exec, d->n_exit, d->lost);
+	if (d->o.sha256)
+		fprintf(stderr, "binfmt-shimd: %llu binaries hashed, %llu failed, %llu skipped\n",
+			d->n_hash, d->n_hash_failed, d->n_hash_skipped);
 	return err < 0 && !d->stopping ? err : 0;
 }

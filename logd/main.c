@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: binfmt-shimd [-f] [--socket PATH] [--log PATH]\n"
 		"                    [--sink file|journald|syslog] [--sink-socket PATH]\n"
-		"                    [--fsync-every N] [--fsync-ms T] [--no-seccomp]\n"
+		"                    [--fsync-every N] [--fsync-ms T] [--sha256] [--no-seccomp]\n"
 		"  -f, --foreground    stay in the foreground (systemd runs it so too)\n"
 		"  --socket PATH       listen here (default " SHIMD_SOCKET_DEFAULT ")\n"
 		"  --log PATH          JSON Lines output (default " SHIMD_LOG_DEFAULT ")\n"
@@ -28,6 +28,8 @@ static void usage(FILE *f)
 		"  --sink-socket PATH  the journald or syslog socket to send to\n"
 		"  --fsync-every N     fdatasync after N records (default 100; 0: never)\n"
 		"  --fsync-ms T        and at least every T ms (default 1000; 0: never)\n"
+		"  --sha256            a \"hash\" record with the SHA-256 of each binary,\n"
+		"                      read after its exec record (never delays a shim)\n"
 		"  --no-seccomp        do not confine (debugging)\n");
 }
 
@@ -46,7 +48,7 @@ static int number(const char *s, unsigned *out)
 
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
-	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SELFTEST };
+	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -56,6 +58,7 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "fsync-every", required_argument, NULL, O_EVERY },
 		{ "fsync-ms", required_argument, NULL, O_MS },
 		{ "no-seccomp", no_argument, NULL, O_NOSEC },
+		{ "sha256", no_argument, NULL, O_SHA256 },
 		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -105,6 +108,9 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 			break;
 		case O_NOSEC:
 			o->seccomp = false;
+			break;
+		case O_SHA256:
+			o->sha256 = true;
 			break;
 		case O_SELFTEST:
 			o->selftest_syscall = optarg;

@@ -10,6 +10,7 @@
  *   loop.c     the ring, its completions, start-up and shutdown
  *   conn.c     one message: fds, credentials, parse, verify, exec record
  *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
+ *   hash.c     --sha256: each binary hashed in the ring, a "hash" record
  *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
  *   confine.c  the io_uring restrictions and the seccomp allowlist
  */
@@ -48,10 +49,13 @@ struct shimd_opts {
 	unsigned fsync_every;		/* records; 0: never by count */
 	unsigned fsync_ms;		/* 0: never by time */
 	bool seccomp;
+	bool sha256;			/* hash each binary (hash.c) */
 	const char *selftest_syscall;	/* tests: call it once confined */
 };
 
-/* Tags in the low bits of a ring's user_data (objects are 8-aligned). */
+/* Tags in the low bits of a ring's user_data (objects are 8-aligned).
+ * Tag 0 is a hash read (hash.c) when the pointer is not NULL; every other
+ * untagged operation (link timeouts, cancels, reopen) carries NULL. */
 enum op_tag {
 	OP_ACCEPT = 1, OP_RECV, OP_POLL, OP_WRITE, OP_FSYNC, OP_SIGNAL, OP_TICK,
 };
@@ -126,6 +130,7 @@ struct shimd {
 	long long rejected_uid;
 
 	unsigned long long n_exec, n_exit;
+	unsigned long long n_hash, n_hash_failed, n_hash_skipped;
 };
 
 /* loop.c */
@@ -146,6 +151,13 @@ int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *
 void exitwatch_event(struct shimd *d, struct watch *w, int res);
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid);
 unsigned exitwatch_abandon(struct shimd *d);
+
+/* hash.c: takes fd (closes it when --sha256 is off or the queue full) */
+int hash_init(struct shimd *d);
+void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id);
+void hash_read_done(struct shimd *d, void *slot, int res);
+void hash_stop(struct shimd *d);
+bool hash_idle(const struct shimd *d);
 
 /* sink.c */
 int sink_open(struct shimd *d);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --sha256: the SHA-256 of each binary the shims send, read in the ring
+ * after the exec record is written, so no shim ever waits for it.
+ *
+ * conn.c hands over the binary fd once the exec record is queued (the
+ * shim's answer depends on that record only). The fd waits in a FIFO of
+ * HASH_QUEUE_MAX; HASH_ACTIVE files at a time, oldest first, are read with
+ * IORING_OP_READ in HASH_CHUNK pieces into one buffer each, and each piece
+ * is fed to lib/sha256 when its read completes. A page-cached binary (the
+ * kernel has just read it for the exec) completes inline; anything else
+ * goes to an io-wq worker, and the loop does not wait. At the end of the
+ * file a "hash" record with the exec record's id follows:
+ *   {"v":1,"time":..,"event":"hash","id":..,"sha256":"<hex>","size":N,...}
+ * or, with "error" in place of "sha256", when a read failed, when the file
+ * no longer has the size fstat gave at the exec (it was rewritten while we
+ * read it), or when it was never hashed: the queue was full (a flood; a
+ * uid may hold a quarter of it, like the connections) or the collector
+ * stopped. Memory: HASH_ACTIVE buffers and a fixed queue, whatever comes.
+ *
+ * The ring's user_data of a read is the slot's address with tag 0
+ * (shimd.h: every other untagged operation carries NULL).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sha256.h"
+#include "shimd.h"
+
+#define HASH_QUEUE_MAX 256		/* files waiting (one fd each) */
+#define HASH_QUEUE_PER_UID (HASH_QUEUE_MAX / 4)
+#define HASH_ACTIVE 4			/* files read at once */
+#define HASH_CHUNK (64u << 10)		/* one read */
+
+struct hash_job {
+	int fd;
+	pid_t pid;
+	uid_t uid;
+	int64_t size;			/* fstat at the exec record */
+	char id[48];
+};
+
+struct hash_slot {
+	struct hash_job j;
+	struct sha256 ctx;
+	uint64_t off;
+	unsigned char *buf;		/* HASH_CHUNK */
+	bool busy, reading;
+} __attribute__((aligned(8)));
+
+static struct hash_job queue[HASH_QUEUE_MAX];
+static unsigned q_head, q_len;
+static struct hash_slot slots[HASH_ACTIVE];
+
+int hash_init(struct shimd *d)
+{
+	unsigned i;
+
+	if (!d->o.sha256)
+		return 0;
+	for (i = 0; i < HASH_ACTIVE; i++) {
+		slots[i].buf = malloc(HASH_CHUNK);
+		if (!slots[i].buf)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void put_record(struct shimd *d, const struct hash_job *j, const char *hex,
+		       uint64_t size, const char *error)
+{
+	struct rec_fields f = { .event = "hash", .id = j->id, .pid = j->pid, .uid = j->uid };
+	char rec[512], now[64];
+	struct json_writer w;
+	int len;
+
+	shimd_rfc3339(now, sizeof(now));
+	jw_init(&w, rec, sizeof(rec));
+	jw_object_begin(&w);
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "time", now);
+	jw_kv_string(&w, "event", "hash");
+	jw_kv_string(&w, "id", j->id);
+	if (hex)
+		jw_kv_string(&w, "sha256", hex);
+	jw_kv_uint(&w, "size", size);
+	if (error)
+		jw_kv_string(&w, "error", error);
+	jw_kv_string(&w, "source", "collector");
+	jw_object_end(&w);
+	len = jw_finish(&w);
+	if (len < 0 || sink_put(d, rec, (size_t)len, &f, NULL) < 0)
+		sink_count_lost(d, 1, "hash record: the output is too far behind");
+	else if (error)
+		d->n_hash_failed++;
+	else
+		d->n_hash++;
+}
+
+static void skip(struct shimd *d, struct hash_job *j, const char *why)
+{
+	close(j->fd);
+	put_record(d, j, NULL, 0, why);
+	d->n_hash_skipped++;
+}
+
+static void submit_read(struct shimd *d, struct hash_slot *s)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_read(sqe, s->j.fd, s->buf, HASH_CHUNK, s->off);
+	io_uring_sqe_set_data(sqe, s);		/* tag 0: a hash read */
+	s->reading = true;
+	d->inflight++;
+}
+
+/* Oldest first into the free slots. */
+static void start_more(struct shimd *d)
+{
+	unsigned i;
+
+	for (i = 0; i < HASH_ACTIVE && q_len && !d->stopping; i++) {
+		struct hash_slot *s = &slots[i];
+
+		if (s->busy)
+			continue;
+		s->j = queue[q_head];
+		q_head = (q_head + 1) % HASH_QUEUE_MAX;
+		q_len--;
+		s->busy = true;
+		s->off = 0;
+		sha256_init(&s->ctx);
+		submit_read(d, s);
+	}
+}
+
+void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id)
+{
+	struct hash_job j = { .fd = fd, .pid = pid, .uid = uid, .size = size };
+	unsigned i, mine = 0;
+
+	if (!d->o.sha256) {
+		close(fd);
+		return;
+	}
+	snprintf(j.id, sizeof(j.id), "%s", id);
+	for (i = 0; i < q_len; i++)
+		mine += queue[(q_head + i) % HASH_QUEUE_MAX].uid == uid;
+	if (d->stopping) {
+		skip(d, &j, "skipped: collector stopped");
+		return;
+	}
+	if (q_len == HASH_QUEUE_MAX || mine >= HASH_QUEUE_PER_UID) {
+		skip(d, &j, "skipped: hash queue full");
+		return;
+	}
+	queue[(q_head + q_len) % HASH_QUEUE_MAX] = j;
+	q_len++;
+	start_more(d);
+}
+
+static void finish(struct shimd *d, struct hash_slot *s, const char *error)
+{
+	uint8_t dg[SHA256_DIGEST_SIZE];
+	char hex[SHA256_HEX_SIZE];
+
+	close(s->j.fd);
+	if (error) {
+		put_record(d, &s->j, NULL, s->off, error);
+	} else {
+		sha256_final(&s->ctx, dg);
+		sha256_hex(dg, hex);
+		put_record(d, &s->j, hex, s->off, NULL);
+	}
+	s->busy = false;
+}
+
+void hash_read_done(struct shimd *d, void *p, int res)
+{
+	struct hash_slot *s = p;
+	char why[96];
+
+	s->reading = false;
+	d->inflight--;
+	if (res == -EAGAIN || res == -EINTR) {
+		if (!d->stopping) {
+			submit_read(d, s);
+			return;
+		}
+	}
+	if (d->stopping) {
+		finish(d, s, "skipped: collector stopped");
+		return;
+	}
+	if (res < 0) {
+		snprintf(why, sizeof(why), "read: %s", strerror(-res));
+		finish(d, s, why);
+	} else if (res > 0 && s->off + (uint64_t)res <= (uint64_t)s->j.size) {
+		sha256_update(&s->ctx, s->buf, (size_t)res);
+		s->off += (uint64_t)res;
+		submit_read(d, s);
+		return;
+	} else if (s->off != (uint64_t)s->j.size || res > 0) {
+		/* Shorter or longer than at the exec: not what ran. */
+		snprintf(why, sizeof(why), "the file changed size (%lld bytes at the exec)",
+			 (long long)s->j.size);
+		finish(d, s, why);
+	} else {
+		finish(d, s, NULL);
+	}
+	start_more(d);
+}
+
+/* SIGTERM: what has not started is reported as skipped now; the files
+ * being read end at their next completion. */
+void hash_stop(struct shimd *d)
+{
+	while (q_len) {
+		skip(d, &queue[q_head], "skipped: collector stopped");
+		q_head = (q_head + 1) % HASH_QUEUE_MAX;
+		q_len--;
+	}
+}
+
+bool hash_idle(const struct shimd *d)
+{
+	unsigned i;
+
+	(void)d;
+	for (i = 0; i < HASH_ACTIVE; i++)
+		if (slots[i].busy)
+			return false;
+	return q_len == 0;
+}
