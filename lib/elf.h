@@ -72,7 +72,10 @@ enum elf_float {
 	ELF_FLOAT_QUAD,		/* RISC-V quad */
 };
 
-#define ELF_INTERP_MAX 256
+/* The kernel's own limit for PT_INTERP: p_filesz > PATH_MAX is refused
+ * (load_elf_binary in fs/binfmt_elf.c), so anything the kernel would run,
+ * the probe reads. */
+#define ELF_INTERP_MAX 4096
 
 struct elf_info {
 	uint8_t elf_class;	/* 1 = 32-bit, 2 = 64-bit */

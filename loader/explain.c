@@ -185,7 +185,7 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	SET(reason, "the kernel runs it with %s (entry %s)",
 	    x->handler->interpreter, x->handler->name);
 	if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
-		char pfx[512], path[1024];
+		char pfx[512], path[sizeof(pfx) + ELF_INTERP_MAX];
 
 		snprintf(pfx, sizeof(pfx), "/etc/qemu-binfmt/%s", x->arch->name);
 		snprintf(path, sizeof(path), "%s%s", pfx, x->p.ei.interp);

@@ -145,8 +145,9 @@ void shim_explain(struct shim *s)
 		break;
 	case WHY_NO_SYSROOT:
 		route_libc_package(s->arch, &s->elf, pkg, sizeof(pkg));
-		R("dynamically linked: its loader %s is neither on this host nor in a "
-		  "sysroot (looked in %s)", s->elf.interp, s->route.sysroot_searched);
+		/* The full path is in the record; 512 bytes say enough here. */
+		R("dynamically linked: its loader %.512s is neither on this host nor "
+		  "in a sysroot (looked in %s)", s->elf.interp, s->route.sysroot_searched);
 		if (pkg[0])
 			F("apt-get install %s, or set sysroot = /path in [arch.%s] of %s",
 			  pkg, name, cfg);

@@ -290,7 +290,7 @@ static const struct reason_case reason_cases[] = {
 	  ELF_ERR_INTERP_OUT_OF_RANGE },
 	{ "interp no NUL", 2, 1, MU_INTERP_NUL, 0, ELF_ERR_INTERP_UNTERMINATED },
 	{ "interp size 0", 1, 2, MU_INTERP_SZ, 0, ELF_ERR_INTERP_UNTERMINATED },
-	{ "interp 300 bytes", 2, 1, MU_INTERP_SZ, 300, ELF_ERR_INTERP_TOO_LONG },
+	{ "interp PATH_MAX + 1", 2, 1, MU_INTERP_SZ, 4097, ELF_ERR_INTERP_TOO_LONG },
 	{ "interp size huge", 2, 1, MU_INTERP_SZ, UINT64_MAX,
 	  ELF_ERR_INTERP_OUT_OF_RANGE },
 	{ "two PT_INTERP", 2, 1, MU_TWO_INTERP, 0, ELF_ERR_MULTIPLE_INTERP },
