@@ -36,6 +36,7 @@ static const char *const allowed[] = {
 	"recvmsg",				/* conn.c: a message already queued */
 	"openat", "mkdir",			/* SIGHUP: reopen the log */
 	"fdatasync", "fsync",			/* reopen, shutdown */
+	"ftruncate",				/* sink.c: a cut line on a full disk */
 	"unlink",				/* shutdown: remove the socket */
 	"getpid", "gettid", "clock_gettime", "gettimeofday", "clock_nanosleep",
 	"mmap", "munmap", "mremap", "brk", "madvise",	/* malloc */

@@ -120,6 +120,14 @@ struct shimd {
 	unsigned fill_recs, flight_recs;	/* records without an ack */
 	bool writing, syncing;
 	unsigned unsynced;
+	/* A write failed (a full disk): records no shim waits for stay in
+	 * the buffer until the next tick, so the loop does not spin. */
+	bool full;
+	bool need_nl;			/* a failed write left a cut line */
+	/* The counts carried by "lost"/"rejected" records in each buffer:
+	 * a failed write gives them back to the counters. */
+	unsigned long long fill_nlost, fill_nrej, flight_nlost, flight_nrej;
+	unsigned fill_notes, flight_notes;
 	int net_fd;			/* journald / syslog datagram socket */
 
 	/* Counted and reported in the log itself. */

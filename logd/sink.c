@@ -109,10 +109,12 @@ void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason)
 	snprintf(d->rejected_reason, sizeof(d->rejected_reason), "%s", reason);
 }
 
-/* "lost" and "rejected": counts, reported in the log itself. */
+/* "lost" and "rejected": counts, reported in the log itself. A notice
+ * whose write fails gives its count back (answer_batch). */
 static void put_notice(struct shimd *d, const char *event, unsigned long long *count,
 		       const char *reason, long long uid)
 {
+	bool is_lost = count == &d->lost;
 	char rec[512], now[64];
 	struct rec_fields f = { .event = event, .id = "", .pid = -1, .uid = uid };
 	struct json_writer w;
@@ -133,12 +135,19 @@ static void put_notice(struct shimd *d, const char *event, unsigned long long *c
 	jw_kv_string(&w, "source", "collector");
 	jw_object_end(&w);
 	len = jw_finish(&w);
-	if (len > 0 && sink_put(d, rec, (size_t)len, &f, NULL) == 0)
+	if (len > 0 && sink_put(d, rec, (size_t)len, &f, NULL) == 0) {
+		if (d->o.sink == SINK_FILE) {
+			*(is_lost ? &d->fill_nlost : &d->fill_nrej) += *count;
+			d->fill_notes++;
+		}
 		*count = 0;
+	}
 }
 
 static void notices(struct shimd *d)
 {
+	if (d->full)
+		return;			/* until the next tick */
 	put_notice(d, "lost", &d->lost, d->lost_reason, -1);
 	put_notice(d, "rejected", &d->rejected, d->rejected_reason, d->rejected_uid);
 }
@@ -153,7 +162,8 @@ int sink_put(struct shimd *d, const char *rec, size_t len,
 			conn_ack(d, c, true);
 		return 0;
 	}
-	if (len > SHIMD_OBUF_MAX - d->fill_len)
+	/* One byte kept for the newline that may end a cut line. */
+	if (len > SHIMD_OBUF_MAX - 1 - d->fill_len)
 		return -ENOSPC;
 	memcpy(d->fill + d->fill_len, rec, len);
 	d->fill_len += len;
@@ -237,7 +247,9 @@ void sink_kick(struct shimd *d)
 	if (d->reopen && !d->syncing)
 		do_reopen(d);
 	notices(d);
-	if (!d->fill_len)
+	/* After a failed write only shims waiting for their answer make
+	 * us try again before the next tick. */
+	if (!d->fill_len || (d->full && !d->fill_acks))
 		return;
 	t = d->flight;
 	d->flight = d->fill;
@@ -246,9 +258,19 @@ void sink_kick(struct shimd *d)
 	d->flight_off = 0;
 	d->flight_acks = d->fill_acks;
 	d->flight_recs = d->fill_recs;
+	d->flight_nlost = d->fill_nlost;
+	d->flight_nrej = d->fill_nrej;
+	d->flight_notes = d->fill_notes;
 	d->fill_len = 0;
 	d->fill_acks = NULL;
 	d->fill_recs = 0;
+	d->fill_nlost = d->fill_nrej = 0;
+	d->fill_notes = 0;
+	if (d->need_nl) {
+		memmove(d->flight + 1, d->flight, d->flight_len);
+		d->flight[0] = '\n';
+		d->flight_len++;
+	}
 	if (write_inline(d))
 		return;
 	submit_write(d);
@@ -265,9 +287,36 @@ static void answer_batch(struct shimd *d, bool ok)
 		acked++;
 	}
 	d->flight_acks = NULL;
-	/* The shims that were answered 'R' log their records themselves. */
-	if (!ok && d->flight_recs > acked)
-		sink_count_lost(d, d->flight_recs - acked, "write to the log failed");
+	if (ok)
+		return;
+	/* The shims that were answered 'R' log their records themselves;
+	 * the notices' counts go back to their counters; the rest (exit,
+	 * hash records) are lost. */
+	d->lost += d->flight_nlost;
+	d->rejected += d->flight_nrej;
+	if (d->flight_recs > acked + d->flight_notes)
+		sink_count_lost(d, d->flight_recs - acked - d->flight_notes,
+				"write to the log failed");
+}
+
+/*
+ * A write that failed after part of the batch went to disk (a full file
+ * system takes what fits) left a cut line at the end of the file. Cut it
+ * off: the bytes after the batch's last complete record are the file's
+ * last (a shim appending meanwhile would have met the same full disk).
+ * Where that fails, the next batch starts with a newline instead, so at
+ * least the records after it are whole lines.
+ */
+static void uncut(struct shimd *d)
+{
+	const char *nl = memrchr(d->flight, '\n', d->flight_off);
+	size_t cut = nl ? d->flight_off - (size_t)(nl + 1 - d->flight) : d->flight_off;
+	struct stat st;
+
+	if (fstat(d->log_fd, &st) == 0 && (uint64_t)st.st_size >= cut &&
+	    ftruncate(d->log_fd, st.st_size - (off_t)cut) == 0)
+		return;
+	d->need_nl = true;
 }
 
 void sink_write_done(struct shimd *d, int res)
@@ -277,21 +326,30 @@ void sink_write_done(struct shimd *d, int res)
 		return;
 	}
 	if (res <= 0) {
-		/* A partial batch may be on disk: end the line so the next
-		 * record starts on its own (readers skip what does not parse). */
-		if (d->flight_off)
-			(void)!write(d->log_fd, "\n", 1);
-		fprintf(stderr, "binfmt-shimd: write %s: %s\n", d->o.log_path,
-			strerror(res ? -res : ENOSPC));
+		/* Part of the batch may be on disk, ending in a cut line: the
+		 * next batch that is written starts with a newline, so the
+		 * next record starts on its own line (readers skip the cut
+		 * one). The next try waits for the tick unless shims wait. */
+		if (d->flight_off && d->flight[d->flight_off - 1] != '\n')
+			uncut(d);
+		if (!d->full)
+			fprintf(stderr, "binfmt-shimd: write %s: %s\n", d->o.log_path,
+				strerror(res ? -res : ENOSPC));
+		d->full = true;
 		answer_batch(d, false);
 		d->writing = false;
 		return;
 	}
+	if (d->need_nl && d->flight_off == 0)
+		d->need_nl = false;	/* the newline went first */
 	d->flight_off += (size_t)res;
 	if (d->flight_off < d->flight_len) {
 		submit_write(d);
 		return;
 	}
+	if (d->full)
+		fprintf(stderr, "binfmt-shimd: write %s: space again\n", d->o.log_path);
+	d->full = false;
 	d->unsynced += d->flight_recs;
 	answer_batch(d, true);
 	d->writing = false;
@@ -308,13 +366,17 @@ void sink_fsync_done(struct shimd *d, int res)
 
 void sink_tick(struct shimd *d)
 {
+	d->full = false;		/* try the disk again */
 	if (d->o.sink == SINK_FILE && d->o.fsync_ms && d->unsynced && !d->syncing)
 		submit_fsync(d);
 }
 
+/* Stopping on a full disk does not wait for space: sink_close() tries
+ * once more and says on stderr what it could not write. */
 bool sink_idle(const struct shimd *d)
 {
-	return !d->writing && !d->syncing && !d->fill_len && !d->lost && !d->rejected;
+	return !d->writing && !d->syncing &&
+	       (d->full || (!d->fill_len && !d->lost && !d->rejected));
 }
 
 void sink_close(struct shimd *d)
@@ -328,10 +390,18 @@ void sink_close(struct shimd *d)
 		return;
 	}
 	/* The loop has drained; what is left (the last notices) goes now. */
+	d->full = false;
+	notices(d);
+	if (d->need_nl && d->fill_len && write(d->log_fd, "\n", 1) != 1)
+		off = d->fill_len;
 	while (off < d->fill_len) {
 		n = write(d->log_fd, d->fill + off, d->fill_len - off);
-		if (n <= 0)
+		if (n <= 0) {
+			fprintf(stderr, "binfmt-shimd: write %s: %s: %zu bytes of records "
+				"not written at exit\n", d->o.log_path,
+				strerror(n < 0 ? errno : ENOSPC), d->fill_len - off);
 			break;
+		}
 		off += (size_t)n;
 	}
 	fdatasync(d->log_fd);
