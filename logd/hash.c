@@ -9,7 +9,9 @@
  * IORING_OP_READ in HASH_CHUNK pieces into one buffer each, and each piece
  * is fed to lib/sha256 when its read completes. A page-cached binary (the
  * kernel has just read it for the exec) completes inline; anything else
- * goes to an io-wq worker, and the loop does not wait. At the end of the
+ * goes to an io-wq worker, and the loop does not wait. The digest itself
+ * is paced (HASH_DUTY): after a chunk that took t to hash, the next waits
+ * 3t in an IORING_OP_TIMEOUT, so hashing never keeps the loop busy. At the end of the
  * file a "hash" record with the exec record's id follows:
  *   {"v":1,"time":..,"event":"hash","id":..,"sha256":"<hex>","size":N,...}
  * or, with "error" in place of "sha256", when a read failed, when the file
@@ -34,6 +36,11 @@
 #define HASH_QUEUE_PER_UID (HASH_QUEUE_MAX / 4)
 #define HASH_ACTIVE 4			/* files read at once */
 #define HASH_CHUNK (64u << 10)		/* one read */
+/* Hashing takes at most 1 of every HASH_DUTY ms of the loop's time: the
+ * digest is CPU work in the one thread (about 0.3 ms per chunk), and a
+ * thread that never sleeps loses its place to the shims and guests when
+ * the scheduler picks who runs next, so shims would miss their 5 ms. */
+#define HASH_DUTY 4
 
 struct hash_job {
 	int fd;
@@ -48,12 +55,17 @@ struct hash_slot {
 	struct sha256 ctx;
 	uint64_t off;
 	unsigned char *buf;		/* HASH_CHUNK */
-	bool busy, reading;
+	int pending;			/* bytes read, waiting for their turn */
+	bool busy, reading, pausing;
+	/* The pause's timeout: its own user_data (tag 0), the slot's is
+	 * the read's. */
+	struct __kernel_timespec ts __attribute__((aligned(8)));
 } __attribute__((aligned(8)));
 
 static struct hash_job queue[HASH_QUEUE_MAX];
 static unsigned q_head, q_len;
 static struct hash_slot slots[HASH_ACTIVE];
+static uint64_t next_ok_ns;		/* no hashing before (CLOCK_MONOTONIC) */
 
 int hash_init(struct shimd *d)
 {
@@ -132,6 +144,7 @@ static void start_more(struct shimd *d)
 		q_len--;
 		s->busy = true;
 		s->off = 0;
+		s->pending = 0;
 		sha256_init(&s->ctx);
 		submit_read(d, s);
 	}
@@ -178,9 +191,64 @@ static void finish(struct shimd *d, struct hash_slot *s, const char *error)
 	s->busy = false;
 }
 
+static void pause_until(struct shimd *d, struct hash_slot *s, uint64_t now)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+	uint64_t ns = next_ok_ns - now;
+
+	s->ts.tv_sec = (long long)(ns / 1000000000u);
+	s->ts.tv_nsec = (long long)(ns % 1000000000u);
+	io_uring_prep_timeout(sqe, &s->ts, 0, 0);
+	io_uring_sqe_set_data(sqe, &s->ts);	/* tag 0: a hash pause */
+	s->pausing = true;
+	d->inflight++;
+}
+
+/* The chunk in the buffer: hash it now, or after the pause. */
+static bool digest(struct shimd *d, struct hash_slot *s)
+{
+	uint64_t t0 = shimd_now_ns(), t1;
+
+	if (t0 < next_ok_ns) {
+		pause_until(d, s, t0);
+		return false;
+	}
+	sha256_update(&s->ctx, s->buf, (size_t)s->pending);
+	s->off += (uint64_t)s->pending;
+	s->pending = 0;
+	t1 = shimd_now_ns();
+	next_ok_ns = t1 + (t1 - t0) * (HASH_DUTY - 1);
+	return true;
+}
+
+static void read_done(struct shimd *d, struct hash_slot *s, int res);
+
 void hash_read_done(struct shimd *d, void *p, int res)
 {
-	struct hash_slot *s = p;
+	unsigned i;
+
+	for (i = 0; i < HASH_ACTIVE; i++) {
+		struct hash_slot *s = &slots[i];
+
+		if (p == &s->ts) {		/* the pause is over */
+			s->pausing = false;
+			d->inflight--;
+			if (d->stopping) {
+				finish(d, s, "skipped: collector stopped");
+			} else if (digest(d, s)) {
+				submit_read(d, s);
+			}
+			return;
+		}
+		if (p == s) {
+			read_done(d, s, res);
+			return;
+		}
+	}
+}
+
+static void read_done(struct shimd *d, struct hash_slot *s, int res)
+{
 	char why[96];
 
 	s->reading = false;
@@ -199,9 +267,9 @@ void hash_read_done(struct shimd *d, void *p, int res)
 		snprintf(why, sizeof(why), "read: %s", strerror(-res));
 		finish(d, s, why);
 	} else if (res > 0 && s->off + (uint64_t)res <= (uint64_t)s->j.size) {
-		sha256_update(&s->ctx, s->buf, (size_t)res);
-		s->off += (uint64_t)res;
-		submit_read(d, s);
+		s->pending = res;
+		if (digest(d, s))
+			submit_read(d, s);
 		return;
 	} else if (s->off != (uint64_t)s->j.size || res > 0) {
 		/* Shorter or longer than at the exec: not what ran. */
