@@ -106,10 +106,6 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 	len = jw_finish(&w);
 	if (len < 0 || sink_put(d, rec, (size_t)len, &f, NULL) < 0)
 		sink_count_lost(d, 1, "hash record: the output is too far behind");
-	else if (error)
-		d->n_hash_failed++;
-	else
-		d->n_hash++;
 }
 
 static void skip(struct shimd *d, struct hash_job *j, const char *why)
@@ -183,7 +179,9 @@ static void finish(struct shimd *d, struct hash_slot *s, const char *error)
 	close(s->j.fd);
 	if (error) {
 		put_record(d, &s->j, NULL, s->off, error);
+		d->n_hash_failed++;
 	} else {
+		d->n_hash++;
 		sha256_final(&s->ctx, dg);
 		sha256_hex(dg, hex);
 		put_record(d, &s->j, hex, s->off, NULL);
