@@ -216,7 +216,7 @@ static int make_big(const char *src, const char *dst, off_t size)
 
 TEST_F_TIMEOUT(hash, a_50_mib_binary_never_delays_other_shims, 120)
 {
-	enum { CALLERS = 4, SMALL = 60 };
+	enum { CALLERS = 2, SMALL = 60 };	/* 4 on 2 cores: 1 in 8 runs had a late shim, hash or not */
 	char big[200], want[HEX_SIZE];
 	const char *big_id = NULL;
 	long big_exec = -1, big_hash = -1, between = 0;
