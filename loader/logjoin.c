@@ -334,6 +334,8 @@ static int print_json(struct log_view *v, const struct log_run *run)
 	kv_str(&w, "argv0", &r->argv0);
 	kv_str(&w, "cwd", &r->cwd);
 	kv_str(&w, "emulator", &r->emulator);
+	if (r->sha256[0])
+		jw_kv_string(&w, "sha256", r->sha256);
 	kv_str(&w, "decision", &r->decision);
 	kv_str(&w, "reason_code", &r->reason_code);
 	kv_str(&w, "reason", &r->reason);
@@ -433,6 +435,14 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (v->follow)
 			warn_msg("log: the collector rejected %lld message(s): %s",
 				 r->lost_count, v->counts.rejected_reason);
+		log_rec_free(r);
+		return;
+	case LE_HASH:
+		/* Joins a run still held back; one already shown keeps its
+		 * digest in the log only. */
+		p = hash_slot(v, r->id);
+		if (*p && r->sha256[0])
+			memcpy((*p)->run.rec.sha256, r->sha256, sizeof(r->sha256));
 		log_rec_free(r);
 		return;
 	case LE_EXIT:

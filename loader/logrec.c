@@ -36,6 +36,7 @@ static const struct {
 } events[] = {
 	{ "exec", LE_EXEC }, { "deny", LE_DENY }, { "fail", LE_FAIL },
 	{ "exit", LE_EXIT }, { "lost", LE_LOST }, { "rejected", LE_REJECTED },
+	{ "hash", LE_HASH },
 };
 
 /* A string value as a heap copy with its marked bytes restored; absent,
@@ -188,6 +189,15 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 		if (!r->id[0])
 			err = -EPROTO;
 		parse_exit(o, r);
+		break;
+	case LE_HASH:
+		/* A digest for no exec is of no use; one with "error" instead
+		 * of a digest is a record all the same (nothing to join). */
+		if (!r->id[0])
+			err = -EPROTO;
+		get_small(o, "sha256", r->sha256, sizeof(r->sha256));
+		if (strlen(r->sha256) != 64)
+			r->sha256[0] = '\0';
 		break;
 	case LE_LOST:
 	case LE_REJECTED:

@@ -13,8 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* "lost" and "rejected" are the collector's notices: a count and a reason. */
-enum log_event { LE_EXEC, LE_DENY, LE_FAIL, LE_EXIT, LE_LOST, LE_REJECTED };
+/* "lost" and "rejected" are the collector's notices: a count and a reason;
+ * "hash" is its SHA-256 of an exec's binary (binfmt-shimd --sha256). */
+enum log_event { LE_EXEC, LE_DENY, LE_FAIL, LE_EXIT, LE_LOST, LE_REJECTED, LE_HASH };
 
 /* What a run came to, one word each (also the --verdict names). */
 enum log_outcome {
@@ -49,6 +50,7 @@ struct log_rec {
 	char time[LOG_TIME_MAX];	/* as written, "" when absent */
 	int64_t time_us;		/* -1 when absent or unparsable */
 	char id[LOG_ID_MAX];		/* collector id, "" when absent */
+	char sha256[65];		/* hex digest: hash records, and runs they joined */
 	bool collector;			/* "source":"collector" */
 	bool verified;			/* has a "verified" object */
 	long long pid, uid, gid;	/* -1 when absent */

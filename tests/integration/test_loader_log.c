@@ -144,6 +144,45 @@ TEST(json_joins_exec_and_exit_by_id)
 	cleanup();
 }
 
+/* binfmt-shimd --sha256 writes a hash record after the exec record: the
+ * digest joins its run; a hash record with an error is no bad line. */
+TEST(hash_records_join_their_run)
+{
+	static const char text[] =
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\",\"event\":\"exec\",\"id\":\"h1\","
+		"\"source\":\"collector\",\"pid\":301,\"uid\":0,\"path\":\"/b/one\",\"arch\":\"aarch64\","
+		"\"decision\":\"run\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.000002Z\",\"event\":\"exec\",\"id\":\"h2\","
+		"\"source\":\"collector\",\"pid\":302,\"uid\":0,\"path\":\"/b/two\",\"arch\":\"aarch64\","
+		"\"decision\":\"run\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.100000Z\",\"event\":\"hash\",\"id\":\"h1\","
+		"\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
+		"\"size\":0,\"source\":\"collector\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.100001Z\",\"event\":\"hash\",\"id\":\"h2\","
+		"\"error\":\"skipped: hash queue full\",\"source\":\"collector\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:01.000000Z\",\"event\":\"exit\",\"id\":\"h1\","
+		"\"pid\":301,\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"duration_ms\":5,"
+		"\"status\":\"known\",\"source\":\"collector\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:01.000001Z\",\"event\":\"exit\",\"id\":\"h2\","
+		"\"pid\":302,\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"duration_ms\":5,"
+		"\"status\":\"known\",\"source\":\"collector\"}\n";
+	json_t *v[4];
+	const char *f;
+	size_t n;
+
+	CLI_OR_SKIP();
+	f = puts_("hash.jsonl", text);
+	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", f, NULL)) TH_LOG("%s", r.err);
+	EXPECT_STREQ("", r.err);
+	n = json_lines(r.out, v, 4);
+	ASSERT_EQ(2, n) TH_LOG("%s", r.out);
+	EXPECT_STREQ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		     jstr(v[0], "sha256"));
+	EXPECT_EQ(NULL, json_object_get(v[1], "sha256"));
+	json_lines_free(v, n);
+	cleanup();
+}
+
 /* Each filter, alone and combined: the runs (pids) that must be left. */
 TEST(filters)
 {
