@@ -30,59 +30,6 @@
 
 #define CALLER_UID 1000
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-/* Child: unshare, wait for the parent to map 0..65535, return 0 or -errno. */
-static int enter_full_userns(char *why, size_t len)
-{
-	int go[2], done[2];
-	char path[64], c;
-	pid_t child = getpid(), helper;
-	int st;
-
-	if (pipe(go) || pipe(done))
-		return -errno;
-	helper = fork();
-	if (helper < 0)
-		return -errno;
-	if (helper == 0) {	/* still in the parent namespace: writes the maps */
-		int err = 0;
-
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)child);
-		err |= write_str(path, "0 0 65536");
-		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)child);
-		err |= write_str(path, "0 0 65536");
-		_exit(err ? 2 : 0);
-	}
-	close(go[0]);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS)) {
-		snprintf(why, len, "unshare: %s", strerror(errno));
-		return -errno;
-	}
-	if (write(go[1], "x", 1) != 1 || waitpid(helper, &st, 0) != helper)
-		return -EIO;
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		snprintf(why, len, "mapping 65536 uids needs real root");
-		return -EPERM;
-	}
-	close(done[0]);
-	close(done[1]);
-	return setresuid(0, 0, 0) || setresgid(0, 0, 0) ? -errno : 0;
-}
-
 TEST(secure_exec_ignores_the_callers_environment)
 {
 	char why[256] = "", shim[512], src[512], dir[] = "/tmp/bshim-secure.XXXXXX";
@@ -102,7 +49,7 @@ TEST(secure_exec_ignores_the_callers_environment)
 	ASSERT_NE(NULL, mkdtemp(dir));
 	ASSERT_EQ(0, chmod(dir, 0755));
 	{
-		int err = enter_full_userns(why, sizeof(why));
+		int err = tl_full_userns(why, sizeof(why));
 
 		if (err == -EPERM)
 			SKIP(return, "%s", why);

@@ -87,7 +87,12 @@ int se_config(struct shimenv *e, const char *text)
 
 size_t se_log(struct shimenv *e, json_t **records, size_t max)
 {
-	FILE *f = fopen(e->log, "r");
+	return se_read_jsonl(e->log, records, max);
+}
+
+size_t se_read_jsonl(const char *path, json_t **records, size_t max)
+{
+	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0, n = 0;
 	ssize_t len;

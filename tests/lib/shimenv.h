@@ -31,6 +31,8 @@ int se_config(struct shimenv *e, const char *text);
  * (json_decref). Returns the number of lines; a line that is not a JSON
  * object is returned as NULL in records[]. */
 size_t se_log(struct shimenv *e, json_t **records, size_t max);
+/* The same for any JSON Lines file. */
+size_t se_read_jsonl(const char *path, json_t **records, size_t max);
 void se_log_free(json_t **records, size_t n);
 
 /* Copy a fixture into e->dir under name (mode 0755); returns the path. */

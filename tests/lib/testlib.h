@@ -18,6 +18,15 @@
  */
 int tl_private_binfmt(char *why, size_t whylen);
 
+/*
+ * Like tl_private_binfmt's first half, but with uids and gids 0..65535
+ * mapped onto the same host ids (a helper still in the parent namespace
+ * writes the maps), for tests that need a second uid: setuid files, per-uid
+ * fairness. Only real root may map them: -EPERM then, why[] says so.
+ * Mounts nothing. 0 or -errno.
+ */
+int tl_full_userns(char *why, size_t whylen);
+
 /* Write a registration string to BINFMT_MNT/register. 0 or -errno. */
 int tl_register(const char *line);
 
