@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "hexdigit.h"
 #include "logscan.h"
@@ -294,4 +295,18 @@ int logscan_fmt_time(int64_t us, char sep, char *buf, size_t len)
 		return -ENOSPC;
 	}
 	return n;
+}
+
+int logscan_format_time(int64_t sec, long nsec, char *buf, size_t len)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	int n;
+
+	if (nsec < 0 || nsec > 999999999 || !gmtime_r(&t, &tm))
+		return -EINVAL;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, nsec / 1000);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }

@@ -41,6 +41,11 @@ size_t logscan_unmark(char *s, size_t len);
  */
 int logscan_time(const char *s, size_t n, int64_t *us);
 
+/* The other way, as every record's "time" is written: seconds and
+ * nanoseconds since the epoch as "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" (27 bytes).
+ * Returns the length, or -ENOSPC / -EINVAL. */
+int logscan_format_time(int64_t sec, long nsec, char *buf, size_t len);
+
 /* A span like "90s", "30m", "1h", "2d", "1w", "1h30m" (no sign, units
  * s m h d w, at most 100 years) in microseconds. 0 or -EINVAL. */
 int logscan_span(const char *s, int64_t *us);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logscan.h"
 #include "shimd.h"
 
 /* sd_listen_fds(3): passed sockets start at fd 3. */
@@ -43,13 +44,9 @@ uint64_t shimd_now_ns(void)
 void shimd_rfc3339(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	logscan_format_time(ts.tv_sec, ts.tv_nsec, buf, len);
 }
 
 void shimd_next_id(struct shimd *d, char *buf, size_t len)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "logscan.h"
 #include "shim.h"
 
 /* Caller-controlled strings are capped so a record always fits one write:
@@ -70,13 +71,9 @@ static void kv_str_or_null(struct json_writer *w, const char *k, const char *v)
 static void rfc3339(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	logscan_format_time(ts.tv_sec, ts.tv_nsec, buf, len);
 }
 
 static void elf_object(struct json_writer *w, const struct shim *s)

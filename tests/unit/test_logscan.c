@@ -182,4 +182,26 @@ TEST(unmark_strings)
 	}
 }
 
+/* The records' own time format reads back to the same microsecond. */
+TEST(format_time_round_trips)
+{
+	static const struct { int64_t sec; long nsec; const char *want; } cases[] = {
+		{ 0, 0, "1970-01-01T00:00:00.000000Z" },
+		{ 1795775438, 627537999, "2026-11-27T10:30:38.627537Z" },
+		{ 253402300799LL, 999999999, "9999-12-31T23:59:59.999999Z" },
+	};
+	char buf[64];
+	int64_t us;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(27, logscan_format_time(cases[i].sec, cases[i].nsec, buf, sizeof(buf)));
+		EXPECT_STREQ(cases[i].want, buf);
+		ASSERT_EQ(0, logscan_time(buf, strlen(buf), &us));
+		EXPECT_EQ(cases[i].sec * 1000000 + cases[i].nsec / 1000, us);
+	}
+	EXPECT_EQ(-ENOSPC, logscan_format_time(0, 0, buf, 27));
+	EXPECT_EQ(-EINVAL, logscan_format_time(0, 1000000000, buf, sizeof(buf)));
+}
+
 TEST_HARNESS_MAIN
