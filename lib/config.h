@@ -40,10 +40,12 @@ struct shim_config {
 	char log_path[CONFIG_PATH_MAX];	/* "" : the default */
 	char socket[CONFIG_PATH_MAX];	/* collector socket, "" : none */
 	bool deny_on_log_failure;	/* [log] on_failure = deny */
-	struct config_arch archs[CONFIG_MAX_ARCHS];
 	size_t narchs;
-	struct config_error errors[CONFIG_MAX_ERRORS];
 	size_t nerrors;			/* may exceed CONFIG_MAX_ERRORS */
+	struct config_error errors[CONFIG_MAX_ERRORS];
+	/* Last: 33 KiB of which a config touches only the sections it has
+	 * (the shim keeps this in .bss, where untouched pages cost nothing). */
+	struct config_arch archs[CONFIG_MAX_ARCHS];
 };
 
 /* Defaults: everything empty/allow. */

@@ -14,12 +14,19 @@
 #include <fcntl.h>
 #include <elf.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "shim.h"
 
 #ifndef AT_FLAGS_PRESERVE_ARGV0
 #define AT_FLAGS_PRESERVE_ARGV0 1
 #endif
+
+int shim_open(const char *path, int flags, unsigned mode)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC | O_LARGEFILE, mode);
+}
 
 void shim_parse_args(struct shim *s, int argc, char **argv)
 {
@@ -31,6 +38,11 @@ void shim_parse_args(struct shim *s, int argc, char **argv)
 	s->fd = -1;
 	s->secure = getauxval(AT_SECURE) != 0;
 	s->preserve_argv0 = (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0) != 0;
+	s->uid = (unsigned)getauxval(AT_UID);
+	s->euid = (unsigned)getauxval(AT_EUID);
+	s->gid = (unsigned)getauxval(AT_GID);
+	s->pid = (int)getpid();
+	s->ppid = (int)getppid();
 
 	/* getauxval returns 0 both for "absent" and for fd 0: errno tells. */
 	errno = 0;

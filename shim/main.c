@@ -27,8 +27,14 @@ static int refuse(struct shim *s)
 /* qemu-<target> -0 <argv0> [-L <sysroot>] <binary> <args...> */
 static int hand_off(struct shim *s)
 {
-	char **argv = calloc((size_t)s->guest_argc + 8, sizeof(*argv));
+	/* The usual argv fits here: no malloc, so no brk calls and no heap
+	 * page to fault in on the way to the emulator. */
+	static char *small[256];
+	char **argv = small;
 	int i = 0, k;
+
+	if ((size_t)s->guest_argc + 8 > sizeof(small) / sizeof(small[0]))
+		argv = calloc((size_t)s->guest_argc + 8, sizeof(*argv));
 
 	if (!argv) {
 		s->err = ENOMEM;
@@ -51,7 +57,8 @@ static int hand_off(struct shim *s)
 #endif
 	execv(s->route.emulator, argv);
 	s->err = errno;
-	free(argv);
+	if (argv != small)
+		free(argv);
 failed:
 	/* The exec record is written; this second record says it failed. */
 	s->event = EV_FAIL;

@@ -130,12 +130,12 @@ static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
 	jw_kv_int(&w, "v", 1);
 	jw_kv_string(&w, "time", now);
 	jw_kv_string(&w, "event", event_names[ev]);
-	jw_kv_int(&w, "pid", getpid());
-	jw_kv_int(&w, "ppid", getppid());
-	jw_kv_uint(&w, "uid", getuid());
-	jw_kv_uint(&w, "gid", getgid());
-	if (geteuid() != getuid())
-		jw_kv_uint(&w, "euid", geteuid());
+	jw_kv_int(&w, "pid", s->pid);
+	jw_kv_int(&w, "ppid", s->ppid);
+	jw_kv_uint(&w, "uid", s->uid);
+	jw_kv_uint(&w, "gid", s->gid);
+	if (s->euid != s->uid)
+		jw_kv_uint(&w, "euid", s->euid);
 	kv_str_or_null(&w, "cwd", cwd);
 	kv_capped(&w, "path", s->path);
 	kv_capped(&w, "argv0", s->argv0);
@@ -199,10 +199,10 @@ static int write_file(struct shim *s, const char *rec, size_t len)
 	ssize_t n;
 	int fd, err = 0;
 
-	fd = open(s->log_path, flags, 0640);
+	fd = shim_open(s->log_path, flags, 0640);
 	if (fd < 0 && errno == ENOENT) {
 		make_parent(s->log_path);
-		fd = open(s->log_path, flags, 0640);
+		fd = shim_open(s->log_path, flags, 0640);
 	}
 	if (fd < 0) {
 		err = errno;

@@ -48,10 +48,13 @@ struct shim {
 	bool preserve_argv0;	/* AT_FLAGS_PRESERVE_ARGV0 */
 	int execfd;		/* AT_EXECFD (O/C flag), -1 when absent */
 	bool secure;		/* AT_SECURE */
+	/* Who runs it: the ids from auxv (AT_UID, AT_EUID, AT_GID), read
+	 * once; the record may be built three times (collector, file, syslog). */
+	int pid, ppid;
+	unsigned uid, euid, gid;
 
-	/* Configuration. */
+	/* Configuration (cfg itself is the last member: see there). */
 	const char *config_path;
-	struct shim_config cfg;
 	int config_rc;		/* 0, -ENOENT (defaults) or -errno */
 	const char *log_path;
 
@@ -82,10 +85,17 @@ struct shim {
 	char sink_error[160];	/* why the file sink failed, "" if it did not */
 	char collector_error[160];	/* why the collector did not take it */
 	bool logged;		/* some sink took the record */
+
+	/* Last, so the hot members above share few pages. */
+	struct shim_config cfg;
 };
 
 /* shim/kernel.c: argv and auxv as binfmt_misc lays them out. */
 void shim_parse_args(struct shim *s, int argc, char **argv);
+
+/* shim/kernel.c: open(2) with O_CLOEXEC, one system call (musl's open()
+ * adds an fcntl for kernels older than 2.6.23). -1 and errno on failure. */
+int shim_open(const char *path, int flags, unsigned mode);
 
 /* shim/decide.c: config, probe, route; sets event/why/reason/fix. */
 void shim_load_config(struct shim *s);

@@ -102,6 +102,32 @@ TEST_F(run, arguments_pass_verbatim)
 				    "argv[4]=-0\nargv[5]=--help\nargv[6]=-L\n")) TH_LOG("%s", out);
 }
 
+/* 5,000 arguments: more than the shim's static argv holds (256), so the
+ * emulator's argv comes from the heap; every one must arrive, in order. */
+TEST_F(run, thousands_of_arguments_pass_verbatim)
+{
+	enum { N = 5000 };
+	static char *argv[N + 3];
+	static char words[N][16], out[256 * 1024], want[64];
+	int st, i;
+
+	argv[0] = self->bin;
+	argv[1] = "argv";
+	for (i = 0; i < N; i++) {
+		snprintf(words[i], sizeof(words[i]), "w%d", i);
+		argv[i + 2] = words[i];
+	}
+	argv[N + 2] = NULL;
+	st = tl_run(argv, NULL, 0, out, sizeof(out), NULL, 0);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	EXPECT_NE(NULL, strstr(out, "argv[2]=w0\nargv[3]=w1\n")) TH_LOG("%.200s", out);
+	snprintf(want, sizeof(want), "argv[%d]=w%d\n", N + 1, N - 1);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("no %s", want);
+	snprintf(want, sizeof(want), "argv[%d]=", N + 2);
+	EXPECT_EQ(NULL, strstr(out, want));
+}
+
 TEST_F(run, one_mebibyte_through_stdin_and_stdout)
 {
 	size_t len = 1 << 20, i;
