@@ -6,7 +6,8 @@
  * sees them. The ring is created disabled (IORING_SETUP_R_DISABLED) and
  * restricted before it is enabled (IORING_REGISTER_RESTRICTIONS, Linux
  * 5.10, io_uring_register(2)) to the operations loop.c submits and the
- * one SQE flag it uses (IOSQE_IO_LINK); no registration is allowed after.
+ * two SQE flags it uses (IOSQE_IO_LINK, IOSQE_BUFFER_SELECT); the receive
+ * buffer ring is registered before, and no registration is allowed after.
  * An attacker who got control of the loop could not open, connect or
  * read arbitrary files through the ring.
  *
@@ -31,8 +32,9 @@ static const char *const allowed[] = {
 	"read", "write", "writev", "close",	/* stderr, the last flush, fds */
 	"pwritev2",				/* sink.c: RWF_NOWAIT batches */
 	"fstat", "newfstatat", "statx",		/* conn.c: the binary fd */
-	"pread64", "lseek",			/* conn.c: the ELF header */
+	"pread64", "preadv2", "lseek",		/* conn.c: the ELF header */
 	"getsockopt", "sendto",			/* SO_PEERCRED, answers, datagram sinks */
+	"shutdown",				/* conn.c: ends a connection's recvmsg */
 	"recvmsg",				/* conn.c: a message already queued */
 	"openat", "mkdir",			/* SIGHUP: reopen the log */
 	"fdatasync", "fsync",			/* reopen, shutdown */
@@ -48,10 +50,10 @@ static const char *const allowed[] = {
 /* What loop.c, conn.c, exitwatch.c and sink.c submit. */
 static const uint8_t ring_ops[] = {
 	IORING_OP_ACCEPT,	/* multishot accept */
-	IORING_OP_RECVMSG,	/* one message per connection */
+	IORING_OP_RECVMSG,	/* multishot, one per connection */
 	IORING_OP_POLL_ADD,	/* pidfds */
 	IORING_OP_LINK_TIMEOUT,	/* the reap wait */
-	IORING_OP_READ,		/* the signalfd */
+	IORING_OP_READ,		/* the signalfd, hashes, slow binary heads */
 	IORING_OP_WRITE,	/* the log */
 	IORING_OP_FSYNC,	/* the fsync policy, reopen */
 	IORING_OP_CLOSE,	/* reopen: the old log */
@@ -70,7 +72,7 @@ int confine_ring(struct io_uring *ring)
 		r[i].sqe_op = ring_ops[i];
 	}
 	r[i].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
-	r[i].sqe_flags = IOSQE_IO_LINK;
+	r[i].sqe_flags = IOSQE_IO_LINK | IOSQE_BUFFER_SELECT;
 	/* Debian's liburing 2.3 declares io_uring_register_restrictions()
 	 * and io_uring_enable_rings() but does not export them: the system
 	 * call itself, io_uring_register(2). */

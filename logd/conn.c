@@ -2,15 +2,27 @@
 /*
  * One shim connection: one message (lib/shimmsg.h), then the answer.
  *
- * Nothing the client says is taken on its word where the kernel can say
- * it instead: pid, uid and gid come from the credentials the kernel
- * attached (SCM_CREDENTIALS, checked by the kernel when the client sets
- * them; SO_PEERCRED of the connection when the message has none); dev,
- * inode, size and mtime from fstat of the fd the client sent; arch and
- * e_machine from our own elf_probe of that fd. The record keeps the
- * client's other fields, the verified values win in "pid", "uid", "gid",
- * "arch" and "elf"."machine", and "claimed" keeps what the client said
- * where it differs.
+ * Receiving: each accepted connection gets one multishot recvmsg that
+ * takes its buffer from a ring of RECV_BUFS buffers the kernel picks from
+ * (IORING_REGISTER_PBUF_RING, Linux 5.19; multishot recvmsg, 6.0). An idle
+ * connection holds no buffer, so memory is bounded by the ring whatever
+ * the clients do; each buffer goes back to the ring as soon as its message
+ * is handled. After the answer, shutdown(SHUT_RD) ends the multishot
+ * request, and its last completion frees the slot.
+ *
+ * Probing: the binary's attributes come from statx(AT_STATX_DONT_SYNC),
+ * which does not ask a network or FUSE file system to revalidate, and its
+ * head from preadv2(RWF_NOWAIT), which answers only from the page cache
+ * (the kernel has just read the same page to exec it). When the page is
+ * not cached, or the file system cannot say (-EOPNOTSUPP: FUSE), the read
+ * goes into the ring with a PROBE_WAIT_MS link timeout: a stalled file
+ * stalls neither the loop nor the shim; its record then says the arch
+ * could not be verified ("verified": {"probe_error": ...}).
+ *
+ * Credentials: pid, uid and gid come from what the kernel attached
+ * (SCM_CREDENTIALS, checked by the kernel when the client sets them;
+ * SO_PEERCRED of the connection when the message has none). The rest of
+ * what the collector vouches for, and the record: verify.c.
  *
  * A message that breaks any rule is refused (answer 'R', so the shim falls
  * back to its own log), its fds closed, and counted in a "rejected"
@@ -19,17 +31,19 @@
  * file, a pidfd that is not one or names another process than the sender.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "arch.h"
 #include "pidfd_abi.h"
 #include "shimd.h"
 
@@ -37,28 +51,107 @@
  * binaries, the program headers (the shim reads the same 4 KiB). */
 #define HEAD_SIZE 4096
 
-/* A shim sends right after it connects; an idle connection is closed
- * after this long, so idle connections cannot hold every slot. */
-static struct __kernel_timespec idle_ts = { .tv_sec = 1 };
+/* A shim sends right after it connects; a connection that has sent
+ * nothing this long after its accept is shut down by the sweep
+ * (conn_sweep, every 250 ms while connections are open), so idle
+ * connections cannot hold every slot. */
+#define IDLE_NS (1000ull * 1000 * 1000)
 
-struct verified {
-	struct ucred cred;
-	bool have_file;
-	struct stat st;
-	const struct arch *arch;
-	bool have_machine;
-	unsigned machine;
-};
+/* The receive buffers: one message each, with its control data. */
+#define RECV_BGID 1
+#define RECV_BUFS 32			/* a power of two */
+#define RECV_CTL (CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SHIMD_FDS_MAX * sizeof(int)))
+/* One byte more than a message may have: MSG_TRUNC, or the parser, tells. */
+#define RECV_BUF_SIZE (sizeof(struct io_uring_recvmsg_out) + RECV_CTL + SHIMMSG_MAX + 1)
+
+static struct io_uring_buf_ring *rbr;
+static unsigned char *rbufs;
+static struct msghdr rtmpl;		/* the layout of every buffer */
+static bool starved;			/* some request ended on -ENOBUFS */
+
+/* A head read the page cache could not answer: in the ring, with the
+ * message kept until it ends. The read's user_data is the slot, its link
+ * timeout's is &slot->ts (both tagged OP_PROBE). */
+#define PROBE_SLOTS 16
+#define PROBE_WAIT_MS 2
+
+struct probe_slot {
+	struct conn *c;			/* NULL once its record is written */
+	char *msg;			/* the message, a copy */
+	size_t len;
+	int fds[2], nfds, binfd, pidfd;
+	struct verified v;
+	unsigned char head[HEAD_SIZE];
+	bool busy, read_done, timer_done;
+	struct __kernel_timespec ts __attribute__((aligned(8)));
+} __attribute__((aligned(8)));
+
+static struct probe_slot *probes;	/* PROBE_SLOTS, allocated at start */
+
+int conn_init(struct shimd *d)
+{
+	struct io_uring_buf_reg reg = { 0 };
+	unsigned i;
+	int err;
+
+	probes = calloc(PROBE_SLOTS, sizeof(*probes));
+	rbufs = malloc(RECV_BUFS * RECV_BUF_SIZE);
+	rbr = mmap(NULL, RECV_BUFS * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE,
+		   MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	if (!probes || !rbufs || rbr == MAP_FAILED)
+		return -ENOMEM;
+	reg.ring_addr = (uintptr_t)rbr;
+	reg.ring_entries = RECV_BUFS;
+	reg.bgid = RECV_BGID;
+	err = io_uring_register_buf_ring(&d->ring, &reg, 0);
+	if (err < 0)
+		return err;
+	io_uring_buf_ring_init(rbr);
+	for (i = 0; i < RECV_BUFS; i++)
+		io_uring_buf_ring_add(rbr, rbufs + (size_t)i * RECV_BUF_SIZE, RECV_BUF_SIZE, i,
+				      io_uring_buf_ring_mask(RECV_BUFS), (int)i);
+	io_uring_buf_ring_advance(rbr, RECV_BUFS);
+	rtmpl.msg_namelen = 0;
+	rtmpl.msg_controllen = RECV_CTL;
+	return 0;
+}
+
+static void recycle(unsigned bid)
+{
+	io_uring_buf_ring_add(rbr, rbufs + (size_t)bid * RECV_BUF_SIZE, RECV_BUF_SIZE, bid,
+			      io_uring_buf_ring_mask(RECV_BUFS), 0);
+	io_uring_buf_ring_advance(rbr, 1);
+}
+
+static void arm_recv(struct shimd *d, struct conn *c)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_recvmsg_multishot(sqe, c->fd, &rtmpl, MSG_CMSG_CLOEXEC);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = RECV_BGID;
+	io_uring_sqe_set_data(sqe, shimd_tag(c, OP_RECV));
+	c->armed = true;
+	c->starved = false;
+}
 
 static void conn_free(struct shimd *d, struct conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
-	free(c->buf);
-	c->buf = NULL;
 	c->fd = -1;
 	c->in_use = false;
 	d->nconns--;
+}
+
+/* Done with a connection: free it once no request of ours holds it. */
+static void conn_end(struct shimd *d, struct conn *c)
+{
+	c->answered = true;
+	if (c->armed)
+		shutdown(c->fd, SHUT_RD);	/* its last completion frees it */
+	else if (!c->probing)
+		conn_free(d, c);
 }
 
 void conn_ack(struct shimd *d, struct conn *c, bool ok)
@@ -68,7 +161,7 @@ void conn_ack(struct shimd *d, struct conn *c, bool ok)
 	/* A shim that gave up waiting has closed: it logged the record
 	 * itself, and the send fails harmlessly. */
 	(void)!send(c->fd, &a, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-	conn_free(d, c);
+	conn_end(d, c);
 }
 
 static unsigned uid_conns(struct shimd *d, uid_t uid)
@@ -84,11 +177,9 @@ static unsigned uid_conns(struct shimd *d, uid_t uid)
 void conn_accepted(struct shimd *d, int fd)
 {
 	socklen_t len = sizeof(struct ucred);
-	struct io_uring_sqe *sqe;
 	struct ucred peer;
 	struct conn *c = NULL;
 	unsigned i;
-	ssize_t n;
 
 	/* Closing is the fair refusal: the shim sees EOF and falls back. */
 	if (d->stopping || d->nconns >= SHIMD_CONNS_MAX ||
@@ -100,219 +191,58 @@ void conn_accepted(struct shimd *d, int fd)
 	for (i = 0; i < SHIMD_CONNS_MAX && !c; i++)
 		if (!d->conns[i].in_use)
 			c = &d->conns[i];
-	c->buf = malloc(SHIMMSG_MAX + 1);
-	if (!c->buf) {
+	if (!c) {			/* cannot be: nconns counts them */
 		close(fd);
 		return;
 	}
+	memset(c, 0, sizeof(*c));
 	c->in_use = true;
 	c->fd = fd;
 	c->peer = peer;
+	c->t_accept_ns = shimd_now_ns();
 	d->nconns++;
-	/* One byte more than a message may have: MSG_TRUNC tells. */
-	c->iov.iov_base = c->buf;
-	c->iov.iov_len = SHIMMSG_MAX + 1;
-	memset(&c->msg, 0, sizeof(c->msg));
-	c->msg.msg_iov = &c->iov;
-	c->msg.msg_iovlen = 1;
-	c->msg.msg_control = c->ctl;
-	c->msg.msg_controllen = CMSG_SPACE(sizeof(struct ucred)) +
-				CMSG_SPACE(SHIMD_FDS_MAX * sizeof(int));
-	/* The shim sends right after connecting, so the message is usually
-	 * queued already: take it now, and spare the shim a turn of the
-	 * loop. Otherwise the ring waits for it. */
-	n = recvmsg(fd, &c->msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-		conn_received(d, c, n >= 0 ? (int)n : -errno);
-		return;
+	arm_recv(d, c);
+	shimd_arm_sweep(d);
+}
+
+/* Connections silent past IDLE_NS are shut down. */
+void conn_sweep(struct shimd *d)
+{
+	uint64_t now = shimd_now_ns();
+	unsigned i;
+
+	for (i = 0; i < SHIMD_CONNS_MAX; i++) {
+		struct conn *c = &d->conns[i];
+
+		if (c->in_use && !c->got_msg && !c->answered &&
+		    now - c->t_accept_ns > IDLE_NS) {
+			c->answered = true;
+			if (c->armed)
+				shutdown(c->fd, SHUT_RD);
+			else
+				conn_free(d, c);
+		}
 	}
-	c->msg.msg_controllen = CMSG_SPACE(sizeof(struct ucred)) +
-				CMSG_SPACE(SHIMD_FDS_MAX * sizeof(int));
-	sqe = shimd_sqe(d);
-	io_uring_prep_recvmsg(sqe, fd, &c->msg, MSG_CMSG_CLOEXEC);
-	io_uring_sqe_set_data(sqe, (void *)((uintptr_t)c | OP_RECV));
-	/* A connection that says nothing in time gives its slot back. */
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = shimd_sqe(d);
-	io_uring_prep_link_timeout(sqe, &idle_ts, 0);
-	io_uring_sqe_set_data(sqe, NULL);
+}
+
+/* After a batch of completions: requests the buffer ring ran dry for
+ * start again, now that their buffers are back. */
+void conn_rearm(struct shimd *d)
+{
+	unsigned i;
+
+	if (!starved)
+		return;
+	starved = false;
+	for (i = 0; i < SHIMD_CONNS_MAX; i++)
+		if (d->conns[i].in_use && d->conns[i].starved)
+			arm_recv(d, &d->conns[i]);
 }
 
 static void close_fds(int *fds, int n)
 {
 	while (n-- > 0)
 		close(fds[n]);
-}
-
-static void kv_ntime(struct json_writer *w, const char *k, const struct timespec *ts)
-{
-	char buf[64];
-	struct tm tm;
-
-	gmtime_r(&ts->tv_sec, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts->tv_nsec);
-	jw_kv_string(w, k, buf);
-}
-
-/* Our own reading of the binary: fstat, then the ELF header. */
-static int probe_file(int fd, struct verified *v)
-{
-	static unsigned char head[HEAD_SIZE];
-	struct elf_info ei;
-	ssize_t n;
-
-	if (fstat(fd, &v->st) < 0 || !S_ISREG(v->st.st_mode))
-		return -EBADF;
-	v->have_file = true;
-	n = pread(fd, head, sizeof(head), 0);
-	if (n <= 0)
-		return 0;
-	/* No reader past the head: the header fields are all we need. */
-	if (elf_probe(head, (size_t)n, NULL, NULL, &ei) == 0 || ei.machine) {
-		v->have_machine = ei.elf_class != 0;
-		v->machine = ei.machine;
-		v->arch = ei.arch;
-	}
-	return 0;
-}
-
-static bool claim_differs_int(const struct shimmsg *m, int idx, long long want)
-{
-	return idx >= 0 && (m->m[idx].type != SHIMMSG_INT || m->m[idx].i != want);
-}
-
-static bool claim_differs_str(const struct shimmsg *m, int idx, const char *want)
-{
-	if (idx < 0)
-		return false;
-	if (!want)
-		return m->m[idx].type != SHIMMSG_NULL;
-	return m->m[idx].type != SHIMMSG_STRING || strcmp(m->m[idx].s, want);
-}
-
-static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
-		     struct json_writer *w)
-{
-	size_t i;
-
-	if (m->m[e].type != SHIMMSG_OBJECT || !v->have_machine) {
-		shimmsg_emit_value(m, e, w);
-		return;
-	}
-	jw_object_begin(w);
-	for (i = (size_t)e + 1; i < m->n; i++) {
-		if (m->m[i].parent != e)
-			continue;
-		jw_key(w, m->m[i].key);
-		if (!strcmp(m->m[i].key, "machine"))
-			jw_uint(w, v->machine);
-		else
-			shimmsg_emit_value(m, (int)i, w);
-	}
-	jw_object_end(w);
-}
-
-/* The exec (or deny/fail) record: the client's members in its order with
- * the verified values in place, then id, source, verified, claimed. */
-static int build(struct shimd *d, const struct shimmsg *m, const struct verified *v,
-		 const char *id, char *out, size_t cap)
-{
-	const char *arch = v->arch ? v->arch->name : NULL;
-	int ipid = shimmsg_find(m, -1, "pid"), iuid = shimmsg_find(m, -1, "uid");
-	int igid = shimmsg_find(m, -1, "gid"), iarch = shimmsg_find(m, -1, "arch");
-	int ielf = shimmsg_find(m, -1, "elf"), imach = -1;
-	bool dpid, duid, dgid, darch = false, dmach = false;
-	struct json_writer w;
-	size_t i;
-
-	(void)d;
-	if (ielf >= 0 && m->m[ielf].type == SHIMMSG_OBJECT)
-		imach = shimmsg_find(m, ielf, "machine");
-	dpid = claim_differs_int(m, ipid, v->cred.pid);
-	duid = claim_differs_int(m, iuid, v->cred.uid);
-	dgid = claim_differs_int(m, igid, v->cred.gid);
-	if (v->have_file) {
-		darch = claim_differs_str(m, iarch, arch);
-		dmach = v->have_machine && claim_differs_int(m, imach, v->machine);
-	}
-	jw_init(&w, out, cap);
-	jw_object_begin(&w);
-	for (i = 0; i < m->n; i++) {
-		const char *k = m->m[i].key;
-
-		if (m->m[i].parent != -1)
-			continue;
-		jw_key(&w, k);
-		if ((int)i == ipid)
-			jw_int(&w, v->cred.pid);
-		else if ((int)i == iuid)
-			jw_uint(&w, v->cred.uid);
-		else if ((int)i == igid)
-			jw_uint(&w, v->cred.gid);
-		else if ((int)i == iarch && v->have_file)
-			arch ? jw_string(&w, arch) : jw_null(&w);
-		else if ((int)i == ielf)
-			emit_elf(m, ielf, v, &w);
-		else
-			shimmsg_emit_value(m, (int)i, &w);
-	}
-	if (ipid < 0)
-		jw_kv_int(&w, "pid", v->cred.pid);
-	if (iuid < 0)
-		jw_kv_uint(&w, "uid", v->cred.uid);
-	if (igid < 0)
-		jw_kv_uint(&w, "gid", v->cred.gid);
-	jw_kv_string(&w, "id", id);
-	jw_kv_string(&w, "source", "collector");
-	jw_key(&w, "verified");
-	jw_object_begin(&w);
-	jw_kv_int(&w, "pid", v->cred.pid);
-	jw_kv_uint(&w, "uid", v->cred.uid);
-	jw_kv_uint(&w, "gid", v->cred.gid);
-	if (v->have_file) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "%u:%u", major(v->st.st_dev), minor(v->st.st_dev));
-		jw_kv_string(&w, "dev", dev);
-		jw_kv_uint(&w, "ino", (uint64_t)v->st.st_ino);
-		jw_kv_int(&w, "size", (int64_t)v->st.st_size);
-		kv_ntime(&w, "mtime", &v->st.st_mtim);
-		arch ? jw_kv_string(&w, "arch", arch) : jw_kv_null(&w, "arch");
-		if (v->have_machine)
-			jw_kv_uint(&w, "machine", v->machine);
-		else
-			jw_kv_null(&w, "machine");
-	}
-	jw_object_end(&w);
-	if (dpid || duid || dgid || darch || dmach) {
-		jw_key(&w, "claimed");
-		jw_object_begin(&w);
-		if (dpid) {
-			jw_key(&w, "pid");
-			shimmsg_emit_value(m, ipid, &w);
-		}
-		if (duid) {
-			jw_key(&w, "uid");
-			shimmsg_emit_value(m, iuid, &w);
-		}
-		if (dgid) {
-			jw_key(&w, "gid");
-			shimmsg_emit_value(m, igid, &w);
-		}
-		if (darch) {
-			jw_key(&w, "arch");
-			shimmsg_emit_value(m, iarch, &w);
-		}
-		if (dmach) {
-			jw_key(&w, "machine");
-			shimmsg_emit_value(m, imach, &w);
-		}
-		jw_object_end(&w);
-	}
-	jw_object_end(&w);
-	return jw_finish(&w);
 }
 
 static void reject(struct shimd *d, struct conn *c, int *fds, int nfds,
@@ -323,30 +253,210 @@ static void reject(struct shimd *d, struct conn *c, int *fds, int nfds,
 	conn_ack(d, c, false);
 }
 
-void conn_received(struct shimd *d, struct conn *c, int res)
+/* The rest, once the head is read (or could not be): pidfd check, the
+ * record, then the hash and the exit watch. Takes the fds. */
+static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
+		   struct verified *v, int *fds, int nfds, int binfd, int pidfd,
+		   bool binfd_busy)
 {
-	static struct shimmsg m;
 	static char rec[SHIMD_REC_MAX];
-	struct cmsghdr *cm;
-	struct verified v = { 0 };
 	struct pidfd_info pi = { .mask = PIDFD_INFO_PID | PIDFD_INFO_EXIT };
 	struct rec_fields f = { 0 };
-	int fds[SHIMD_FDS_MAX * 2], nfds = 0, want, binfd = -1, pidfd = -1, len, k;
-	bool have_cred = false;
-	char id[48];
 	const char *ev;
+	char id[48];
+	int len;
 
-	if (res <= 0) {			/* error, or closed without a message */
-		conn_free(d, c);
+	/* A sender that has already ended (its shim stopped waiting) has no
+	 * pid left to compare (ESRCH, or only its exit status): its
+	 * credentials still vouch for the record. */
+	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ? errno != ESRCH :
+			   pi.pid && (pid_t)pi.pid != v->cred.pid)) {
+		reject(d, c, fds, binfd_busy ? 0 : nfds, v->cred.uid, "pidfd is not the sender's");
+		if (binfd_busy)
+			close(pidfd);
 		return;
 	}
-	for (cm = CMSG_FIRSTHDR(&c->msg); cm; cm = CMSG_NXTHDR(&c->msg, cm)) {
+	ev = shimmsg_str(m, "event");
+	if (pidfd >= 0 && !strcmp(ev, "exec") &&
+	    exitwatch_count_uid(d, v->cred.uid) >= SHIMD_WATCH_PER_UID) {
+		reject(d, c, fds, binfd_busy ? 0 : nfds, v->cred.uid,
+		       "too many runs tracked for this uid");
+		if (binfd_busy)
+			close(pidfd);
+		return;
+	}
+	shimd_next_id(d, id, sizeof(id));
+	len = verify_build(m, v, id, rec, sizeof(rec));
+	f.event = ev;
+	f.id = id;
+	f.arch = v->arch ? v->arch->name : shimmsg_str(m, "arch");
+	f.path = shimmsg_str(m, "path");
+	f.pid = v->cred.pid;
+	f.uid = v->cred.uid;
+	if (len < 0 || sink_put(d, rec, (size_t)len, &f, c) < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		if (binfd >= 0 && !binfd_busy)
+			close(binfd);
+		if (len < 0)
+			sink_count_rejected(d, v->cred.uid, "record too large");
+		conn_ack(d, c, false);	/* the shim logs it itself */
+		return;
+	}
+	d->n_exec++;
+	/* The hash comes after the record, in its own (hash.c); a binary
+	 * whose head read is still going (a stalled file) is not hashed. */
+	if (binfd >= 0 && !binfd_busy)
+		hash_add(d, binfd, v->cred.pid, v->cred.uid, (int64_t)v->st.st_size, id);
+	if (pidfd < 0)
+		return;
+	/* Only a run has an end worth waiting for: deny and fail exit 126. */
+	if (strcmp(ev, "exec") || exitwatch_add(d, pidfd, v->cred.pid, v->cred.uid, id) < 0)
+		close(pidfd);
+}
+
+/* The head read goes to the ring: the message is copied, the record
+ * waits for the read or PROBE_WAIT_MS. */
+static bool probe_later(struct shimd *d, struct conn *c, const char *msg, size_t len,
+			const struct verified *v, int *fds, int nfds, int binfd, int pidfd)
+{
+	static struct __kernel_timespec wait_ts = { .tv_nsec = PROBE_WAIT_MS * 1000000L };
+	struct io_uring_sqe *sqe;
+	struct probe_slot *p = NULL;
+	unsigned i;
+
+	for (i = 0; i < PROBE_SLOTS && !p; i++)
+		if (!probes[i].busy)
+			p = &probes[i];
+	if (!p || !(p->msg = malloc(len)))
+		return false;
+	memcpy(p->msg, msg, len);
+	p->len = len;
+	p->c = c;
+	p->v = *v;
+	memcpy(p->fds, fds, (size_t)nfds * sizeof(int));
+	p->nfds = nfds;
+	p->binfd = binfd;
+	p->pidfd = pidfd;
+	p->busy = true;
+	p->read_done = p->timer_done = false;
+	p->ts = wait_ts;
+	c->probing = true;
+	sqe = shimd_sqe(d);
+	io_uring_prep_read(sqe, binfd, p->head, HEAD_SIZE, 0);
+	io_uring_sqe_set_data(sqe, shimd_tag(p, OP_PROBE));
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = shimd_sqe(d);
+	io_uring_prep_link_timeout(sqe, &p->ts, 0);
+	io_uring_sqe_set_data(sqe, shimd_tag(&p->ts, OP_PROBE));
+	d->n_probe_async++;
+	return true;
+}
+
+/* The record of a slot, with what the read gave (res) or why not. */
+static void probe_finish(struct shimd *d, struct probe_slot *p, int res, const char *error)
+{
+	static struct shimmsg m;
+	struct conn *c = p->c;
+
+	p->c = NULL;
+	c->probing = false;
+	if (error)
+		p->v.probe_error = error;
+	else
+		verify_head(p->head, res, &p->v);
+	if (shimmsg_parse(p->msg, p->len, &m) < 0) {	/* parsed before: cannot fail */
+		reject(d, c, p->fds, p->nfds, p->v.cred.uid, "malformed message");
+		p->binfd = -1;
+		return;
+	}
+	finish(d, c, &m, &p->v, p->fds, p->nfds, p->binfd, p->pidfd, !p->read_done);
+}
+
+void conn_probe_cqe(struct shimd *d, void *ptr, int res)
+{
+	static const char slow_read[] = "the binary's first 4 KiB did not read in 2 ms "
+					"(a slow or stalled file system)";
+	struct probe_slot *p;
+	bool timer = false;
+	size_t i;
+
+	/* The slot is found by address: the read's is the slot, the
+	 * timeout's is its ts member. */
+	i = (size_t)((unsigned char *)ptr - (unsigned char *)probes) / sizeof(*probes);
+	if (i >= PROBE_SLOTS)
+		return;
+	p = &probes[i];
+	timer = ptr == (void *)&p->ts;
+	if (timer) {
+		p->timer_done = true;
+		/* -ETIME: the read took too long; the record goes without. */
+		if (res == -ETIME && p->c)
+			probe_finish(d, p, 0, slow_read);
+	} else {
+		p->read_done = true;
+		/* Cancelled by its timeout (-ECANCELED; -EINTR when a FUSE
+		 * server answered the interrupt), before or after the
+		 * timeout's own completion. */
+		if (p->c && (res == -ECANCELED || res == -EINTR))
+			probe_finish(d, p, 0, slow_read);
+		else if (p->c)
+			probe_finish(d, p, res, res < 0 ? "reading the binary failed" : NULL);
+		else if (p->binfd >= 0)
+			close(p->binfd);	/* its record went without it */
+		p->binfd = -1;
+	}
+	if (p->read_done && p->timer_done) {
+		free(p->msg);
+		p->msg = NULL;
+		p->busy = false;
+	}
+}
+
+/* An empty message's fds (a hostile client's) are closed and counted. */
+static void drop_fds(struct shimd *d, struct conn *c, struct io_uring_recvmsg_out *o)
+{
+	struct cmsghdr *cm;
+	size_t n = 0, k;
+
+	for (cm = io_uring_recvmsg_cmsg_firsthdr(o, &rtmpl); cm;
+	     cm = io_uring_recvmsg_cmsg_nexthdr(o, &rtmpl, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (k = 0; k < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); k++, n++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(int));
+			close(fd);
+		}
+	}
+	if (n)
+		sink_count_rejected(d, c->peer.uid, "empty message");
+}
+
+/* One message: checks, then our own reading of the binary. */
+static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvmsg_out *o,
+			 int res)
+{
+	static struct shimmsg m;
+	static unsigned char head[HEAD_SIZE];
+	struct cmsghdr *cm;
+	struct verified v = { 0 };
+	int fds[SHIMD_FDS_MAX * 2], nfds = 0, want, binfd = -1, pidfd = -1, k;
+	const char *payload = io_uring_recvmsg_payload(o, &rtmpl);
+	size_t plen = io_uring_recvmsg_payload_length(o, res, &rtmpl);
+	bool have_cred = false;
+	struct iovec iov;
+	ssize_t n;
+
+	for (cm = io_uring_recvmsg_cmsg_firsthdr(o, &rtmpl); cm;
+	     cm = io_uring_recvmsg_cmsg_nexthdr(o, &rtmpl, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET)
 			continue;
 		if (cm->cmsg_type == SCM_RIGHTS) {
-			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			size_t nf = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 
-			for (k = 0; k < (int)n; k++) {
+			for (k = 0; k < (int)nf; k++) {
 				int fd;
 
 				memcpy(&fd, CMSG_DATA(cm) + (size_t)k * sizeof(int), sizeof(int));
@@ -365,15 +475,22 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 	 * connection's own are as good (the same process connected). */
 	if (!have_cred)
 		v.cred = c->peer;
-	if (c->msg.msg_flags & MSG_TRUNC) {
+	if (c->got_msg || c->answered) {
+		/* One message per connection: a second is not read as one. */
+		close_fds(fds, nfds);
+		sink_count_rejected(d, v.cred.uid, "more than one message on a connection");
+		return;
+	}
+	c->got_msg = true;
+	if (o->flags & MSG_TRUNC) {
 		reject(d, c, fds, nfds, v.cred.uid, "oversized message");
 		return;
 	}
-	if (c->msg.msg_flags & MSG_CTRUNC) {
+	if (o->flags & MSG_CTRUNC) {
 		reject(d, c, fds, nfds, v.cred.uid, "too many fds");
 		return;
 	}
-	k = shimmsg_parse(c->buf, (size_t)res, &m);
+	k = shimmsg_parse(payload, plen, &m);
 	if (k < 0) {
 		reject(d, c, fds, nfds, v.cred.uid,
 		       k == -EPROTONOSUPPORT ? "unknown message version" :
@@ -390,49 +507,58 @@ void conn_received(struct shimd *d, struct conn *c, int res)
 		binfd = fds[0];
 	if (m.flags & SHIMMSG_F_PIDFD)
 		pidfd = fds[nfds - 1];
-	if (binfd >= 0 && probe_file(binfd, &v) < 0) {
-		reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
+	if (binfd >= 0) {
+		if (verify_stat(binfd, &v) < 0) {
+			reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
+			return;
+		}
+		iov.iov_base = head;
+		iov.iov_len = sizeof(head);
+		n = preadv2(binfd, &iov, 1, 0, RWF_NOWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+			if (probe_later(d, c, payload, plen, &v, fds, nfds, binfd, pidfd))
+				return;
+			v.probe_error = "too many slow reads of binaries at once";
+			n = 0;
+		} else if (n < 0) {
+			v.probe_error = "reading the binary failed";
+		}
+		verify_head(head, n, &v);
+	}
+	finish(d, c, &m, &v, fds, nfds, binfd, pidfd, false);
+}
+
+/* A completion of a connection's multishot recvmsg. */
+void conn_recv_cqe(struct shimd *d, struct conn *c, const struct io_uring_cqe *cqe)
+{
+	bool more = cqe->flags & IORING_CQE_F_MORE;
+
+	if (cqe->flags & IORING_CQE_F_BUFFER) {
+		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+		struct io_uring_recvmsg_out *o =
+			io_uring_recvmsg_validate(rbufs + (size_t)bid * RECV_BUF_SIZE,
+						  cqe->res, &rtmpl);
+
+		/* Payload 0: end of file (the request ends with it; the kernel
+		 * still fills in a header), or an empty message, which ends
+		 * the request too and is no message of ours. */
+		if (cqe->res > 0 && o && o->payloadlen)
+			conn_message(d, c, o, cqe->res);
+		else if (cqe->res > 0 && o)
+			drop_fds(d, c, o);
+		recycle(bid);
+	}
+	if (more)
+		return;
+	c->armed = false;
+	if (cqe->res == -ENOBUFS && !c->got_msg && !c->answered) {
+		c->starved = true;	/* conn_rearm, after this batch */
+		starved = true;
 		return;
 	}
-	/* A sender that has already ended (its shim stopped waiting) has no
-	 * pid left to compare (ESRCH, or only its exit status): its
-	 * credentials still vouch for the record. */
-	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ? errno != ESRCH :
-			   pi.pid && (pid_t)pi.pid != v.cred.pid)) {
-		reject(d, c, fds, nfds, v.cred.uid, "pidfd is not the sender's");
-		return;
-	}
-	ev = shimmsg_str(&m, "event");
-	if (pidfd >= 0 && !strcmp(ev, "exec") &&
-	    exitwatch_count_uid(d, v.cred.uid) >= SHIMD_WATCH_PER_UID) {
-		reject(d, c, fds, nfds, v.cred.uid, "too many runs tracked for this uid");
-		return;
-	}
-	shimd_next_id(d, id, sizeof(id));
-	len = build(d, &m, &v, id, rec, sizeof(rec));
-	f.event = ev;
-	f.id = id;
-	f.arch = v.arch ? v.arch->name : shimmsg_str(&m, "arch");
-	f.path = shimmsg_str(&m, "path");
-	f.pid = v.cred.pid;
-	f.uid = v.cred.uid;
-	if (len < 0 || sink_put(d, rec, (size_t)len, &f, c) < 0) {
-		if (pidfd >= 0)
-			close(pidfd);
-		if (binfd >= 0)
-			close(binfd);
-		if (len < 0)
-			sink_count_rejected(d, v.cred.uid, "record too large");
-		conn_ack(d, c, false);	/* the shim logs it itself */
-		return;
-	}
-	d->n_exec++;
-	/* The hash comes after the record, in its own (hash.c). */
-	if (binfd >= 0)
-		hash_add(d, binfd, v.cred.pid, v.cred.uid, (int64_t)v.st.st_size, id);
-	if (pidfd < 0)
-		return;
-	/* Only a run has an end worth waiting for: deny and fail exit 126. */
-	if (strcmp(ev, "exec") || exitwatch_add(d, pidfd, v.cred.pid, v.cred.uid, id) < 0)
-		close(pidfd);
+	/* The request is over: EOF (the shim closed, or our shutdown),
+	 * an error, or a cancel. A record still being probed or written
+	 * answers later (conn_ack), and that frees the connection. */
+	if (!c->got_msg || c->answered)
+		conn_free(d, c);
 }

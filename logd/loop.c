@@ -32,6 +32,10 @@
 #define RING_ENTRIES 1024
 
 static struct __kernel_timespec tick_ts;
+/* The idle sweep (conn_sweep): every SWEEP_MS while connections are open. */
+#define SWEEP_MS 250
+static struct __kernel_timespec sweep_ts = { .tv_nsec = SWEEP_MS * 1000000L };
+static bool sweep_armed;
 
 uint64_t shimd_now_ns(void)
 {
@@ -66,17 +70,12 @@ struct io_uring_sqe *shimd_sqe(struct shimd *d)
 	return sqe;
 }
 
-static void *tagged(void *p, enum op_tag t)
-{
-	return (void *)((uintptr_t)p | t);
-}
-
 static void arm_accept(struct shimd *d)
 {
 	struct io_uring_sqe *sqe = shimd_sqe(d);
 
 	io_uring_prep_multishot_accept(sqe, d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	io_uring_sqe_set_data(sqe, tagged(&d->listen_fd, OP_ACCEPT));
+	io_uring_sqe_set_data(sqe, shimd_tag(&d->listen_fd, OP_ACCEPT));
 	d->accept_armed = true;
 }
 
@@ -85,7 +84,7 @@ static void arm_signal(struct shimd *d)
 	struct io_uring_sqe *sqe = shimd_sqe(d);
 
 	io_uring_prep_read(sqe, d->sig_fd, d->sig_buf, sizeof(struct signalfd_siginfo), 0);
-	io_uring_sqe_set_data(sqe, tagged(&d->sig_fd, OP_SIGNAL));
+	io_uring_sqe_set_data(sqe, shimd_tag(&d->sig_fd, OP_LOOP));
 }
 
 static void arm_tick(struct shimd *d)
@@ -96,7 +95,19 @@ static void arm_tick(struct shimd *d)
 	tick_ts.tv_sec = ms / 1000;
 	tick_ts.tv_nsec = (long long)(ms % 1000) * 1000000;
 	io_uring_prep_timeout(sqe, &tick_ts, 0, 0);
-	io_uring_sqe_set_data(sqe, tagged(&tick_ts, OP_TICK));
+	io_uring_sqe_set_data(sqe, shimd_tag(&tick_ts, OP_LOOP));
+}
+
+void shimd_arm_sweep(struct shimd *d)
+{
+	struct io_uring_sqe *sqe;
+
+	if (sweep_armed)
+		return;
+	sqe = shimd_sqe(d);
+	io_uring_prep_timeout(sqe, &sweep_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, shimd_tag(&sweep_ts, OP_LOOP));
+	sweep_armed = true;
 }
 
 static int make_parent(const char *path)
@@ -177,7 +188,7 @@ static void begin_stop(struct shimd *d)
 	hash_stop(d);
 	if (d->accept_armed) {
 		sqe = shimd_sqe(d);
-		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)tagged(&d->listen_fd, OP_ACCEPT), 0);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)shimd_tag(&d->listen_fd, OP_ACCEPT), 0);
 		io_uring_sqe_set_data(sqe, NULL);
 	}
 	/* New shims find no socket and fall back at once. */
@@ -214,7 +225,10 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 		}
 		break;
 	case OP_RECV:
-		conn_received(d, p, cqe->res);
+		conn_recv_cqe(d, p, cqe);
+		break;
+	case OP_PROBE:
+		conn_probe_cqe(d, p, cqe->res);
 		break;
 	case OP_POLL:
 		exitwatch_event(d, p, cqe->res);
@@ -225,12 +239,18 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 	case OP_FSYNC:
 		sink_fsync_done(d, cqe->res);
 		break;
-	case OP_SIGNAL:
-		on_signal(d, cqe->res);
-		break;
-	case OP_TICK:
-		sink_tick(d);
-		arm_tick(d);
+	case OP_LOOP:
+		if (p == (void *)&d->sig_fd) {
+			on_signal(d, cqe->res);
+		} else if (p == (void *)&sweep_ts) {
+			sweep_armed = false;
+			conn_sweep(d);
+			if (d->nconns)
+				shimd_arm_sweep(d);
+		} else {
+			sink_tick(d);
+			arm_tick(d);
+		}
 		break;
 	default:		/* tag 0: a hash read; NULL: link timeouts, cancels */
 		if (p)
@@ -261,7 +281,7 @@ static int setup(struct shimd *d)
 	if ((err = sink_open(d)) < 0 || (err = hash_init(d)) < 0)
 		return err;
 	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, IORING_SETUP_R_DISABLED)) < 0 ||
-	    (err = confine_ring(&d->ring)) < 0) {
+	    (err = conn_init(d)) < 0 || (err = confine_ring(&d->ring)) < 0) {
 		fprintf(stderr, "binfmt-shimd: io_uring: %s\n", strerror(-err));
 		return err;
 	}
@@ -305,14 +325,16 @@ int shimd_run(struct shimd *d)
 			n++;
 		}
 		io_uring_cq_advance(&d->ring, n);
+		conn_rearm(d);
 	}
 	/* Runs still going: their exits cannot be recorded; say so. */
 	n = exitwatch_abandon(d);
 	if (n)
 		sink_count_lost(d, n, "collector stopped while these runs were still going: no exit record");
 	sink_close(d);
-	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost\n",
-		d->n_exec, d->n_exit, d->lost);
+	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost; "
+		"%llu binaries' heads read in the ring\n",
+		d->n_exec, d->n_exit, d->lost, d->n_probe_async);
 	if (d->o.sha256)
 		fprintf(stderr, "binfmt-shimd: %llu binaries hashed, %llu failed, %llu skipped\n",
 			d->n_hash, d->n_hash_failed, d->n_hash_skipped);

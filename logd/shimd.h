@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * binfmt-shimd, the audit collector (docs/binfmt-shimd.8). One thread, one
- * io_uring: multishot accept on the shim socket, one recvmsg per
- * connection (one message each, lib/shimmsg.h), a poll per tracked pidfd,
+ * io_uring: multishot accept on the shim socket, a multishot recvmsg per
+ * connection from a ring of provided buffers (one message each,
+ * lib/shimmsg.h), a poll per tracked pidfd,
  * batched writes of JSON Lines, fsync by count or time, signals through a
  * signalfd. The folders of the design are the processes; in here the files
  * are the concerns:
  *   main.c     options -> run -> exit code
  *   loop.c     the ring, its completions, start-up and shutdown
- *   conn.c     one message: fds, credentials, parse, verify, exec record
+ *   conn.c     connections: receive, one message each, its checks, answer
+ *   verify.c   what the kernel vouches for, and the exec record
  *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
  *   hash.c     --sha256: each binary hashed in the ring, a "hash" record
  *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
@@ -20,6 +22,8 @@
 #include <liburing.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "shimmsg.h"
@@ -57,19 +61,28 @@ struct shimd_opts {
  * Tag 0 is a hash read (hash.c) when the pointer is not NULL; every other
  * untagged operation (link timeouts, cancels, reopen) carries NULL. */
 enum op_tag {
-	OP_ACCEPT = 1, OP_RECV, OP_POLL, OP_WRITE, OP_FSYNC, OP_SIGNAL, OP_TICK,
+	OP_ACCEPT = 1, OP_RECV, OP_POLL, OP_WRITE, OP_FSYNC,
+	OP_LOOP,		/* the signalfd read, the tick: told by address */
+	OP_PROBE,		/* conn.c: a head read, or its link timeout */
 };
 #define OP_TAG_MASK 7ull
+
+static inline void *shimd_tag(void *p, enum op_tag t)
+{
+	return (void *)((uintptr_t)p | t);
+}
 
 struct conn {
 	int fd;
 	struct ucred peer;		/* SO_PEERCRED at accept */
-	char *buf;			/* SHIMMSG_MAX + 1 */
-	struct msghdr msg;
-	struct iovec iov;
-	char ctl[256];
+	uint64_t t_accept_ns;		/* CLOCK_MONOTONIC */
 	struct conn *next_ack;		/* in a batch waiting for its write */
 	bool in_use;
+	bool armed;			/* its multishot recvmsg is in the ring */
+	bool starved;			/* that ended on -ENOBUFS: start again */
+	bool got_msg;			/* its one message came */
+	bool answered;			/* answered, or given up on */
+	bool probing;			/* its binary's head is read in the ring */
 };
 
 /* A run whose end we wait for. */
@@ -138,7 +151,19 @@ struct shimd {
 	long long rejected_uid;
 
 	unsigned long long n_exec, n_exit;
+	unsigned long long n_probe_async;	/* heads read in the ring */
 	unsigned long long n_hash, n_hash_failed, n_hash_skipped;
+};
+
+/* What the collector itself established about a message (verify.c). */
+struct verified {
+	struct ucred cred;
+	bool have_file;
+	struct stat st;
+	const struct arch *arch;
+	bool have_machine;
+	unsigned machine;
+	const char *probe_error;	/* why arch/machine are not verified */
 };
 
 /* loop.c */
@@ -147,11 +172,22 @@ struct io_uring_sqe *shimd_sqe(struct shimd *d);
 uint64_t shimd_now_ns(void);
 void shimd_rfc3339(char *buf, size_t len);
 void shimd_next_id(struct shimd *d, char *buf, size_t len);
+void shimd_arm_sweep(struct shimd *d);	/* conn_sweep, soon, while conns are open */
 
 /* conn.c */
+int conn_init(struct shimd *d);		/* before the ring is restricted */
 void conn_accepted(struct shimd *d, int fd);
-void conn_received(struct shimd *d, struct conn *c, int res);
+void conn_recv_cqe(struct shimd *d, struct conn *c, const struct io_uring_cqe *cqe);
+void conn_probe_cqe(struct shimd *d, void *ptr, int res);
 void conn_ack(struct shimd *d, struct conn *c, bool ok);
+void conn_sweep(struct shimd *d);
+void conn_rearm(struct shimd *d);
+
+/* verify.c */
+int verify_stat(int fd, struct verified *v);	/* -EBADF: not a regular file */
+void verify_head(const unsigned char *head, long n, struct verified *v);
+int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
+		 char *out, size_t cap);
 
 /* exitwatch.c */
 bool exitwatch_probe_kernel(void);

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the collector vouches for, and the exec record built from it.
+ *
+ * Nothing the client says is taken on its word where the kernel can say
+ * it instead: pid, uid and gid come from the credentials the kernel
+ * attached (conn.c); dev, inode, size and mtime from statx of the fd the
+ * client sent (AT_STATX_DONT_SYNC: what the kernel has, with no round
+ * trip to a network or FUSE server); arch and e_machine from our own
+ * elf_probe of the file's head. The record keeps the client's other
+ * fields; the verified values win in "pid", "uid", "gid", "arch" and
+ * "elf"."machine", and "claimed" keeps what the client said where it
+ * differs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "elf.h"
+#include "json.h"
+#include "shimd.h"
+
+static void kv_ntime(struct json_writer *w, const char *k, const struct timespec *ts)
+{
+	char buf[64];
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts->tv_nsec);
+	jw_kv_string(w, k, buf);
+}
+
+/* Our own reading of the binary, part 1: its attributes, from what the
+ * kernel has (AT_STATX_DONT_SYNC: no revalidation round trip). */
+int verify_stat(int fd, struct verified *v)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &sx) < 0 ||
+	    !S_ISREG(sx.stx_mode))
+		return -EBADF;
+	memset(&v->st, 0, sizeof(v->st));
+	v->st.st_mode = sx.stx_mode;
+	v->st.st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	v->st.st_ino = (ino_t)sx.stx_ino;
+	v->st.st_size = (off_t)sx.stx_size;
+	v->st.st_mtim.tv_sec = sx.stx_mtime.tv_sec;
+	v->st.st_mtim.tv_nsec = sx.stx_mtime.tv_nsec;
+	v->have_file = true;
+	return 0;
+}
+
+/* Part 2: arch and e_machine from the head. */
+void verify_head(const unsigned char *head, long n, struct verified *v)
+{
+	struct elf_info ei;
+
+	if (n <= 0)
+		return;
+	/* No reader past the head: the header fields are all we need. */
+	if (elf_probe(head, (size_t)n, NULL, NULL, &ei) == 0 || ei.machine) {
+		v->have_machine = ei.elf_class != 0;
+		v->machine = ei.machine;
+		v->arch = ei.arch;
+	}
+}
+
+static bool claim_differs_int(const struct shimmsg *m, int idx, long long want)
+{
+	return idx >= 0 && (m->m[idx].type != SHIMMSG_INT || m->m[idx].i != want);
+}
+
+static bool claim_differs_str(const struct shimmsg *m, int idx, const char *want)
+{
+	if (idx < 0)
+		return false;
+	if (!want)
+		return m->m[idx].type != SHIMMSG_NULL;
+	return m->m[idx].type != SHIMMSG_STRING || strcmp(m->m[idx].s, want);
+}
+
+static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
+		     struct json_writer *w)
+{
+	size_t i;
+
+	if (m->m[e].type != SHIMMSG_OBJECT || !v->have_machine) {
+		shimmsg_emit_value(m, e, w);
+		return;
+	}
+	jw_object_begin(w);
+	for (i = (size_t)e + 1; i < m->n; i++) {
+		if (m->m[i].parent != e)
+			continue;
+		jw_key(w, m->m[i].key);
+		if (!strcmp(m->m[i].key, "machine"))
+			jw_uint(w, v->machine);
+		else
+			shimmsg_emit_value(m, (int)i, w);
+	}
+	jw_object_end(w);
+}
+
+/* The exec (or deny/fail) record: the client's members in its order with
+ * the verified values in place, then id, source, verified, claimed. */
+int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
+		 char *out, size_t cap)
+{
+	const char *arch = v->arch ? v->arch->name : NULL;
+	int ipid = shimmsg_find(m, -1, "pid"), iuid = shimmsg_find(m, -1, "uid");
+	int igid = shimmsg_find(m, -1, "gid"), iarch = shimmsg_find(m, -1, "arch");
+	int ielf = shimmsg_find(m, -1, "elf"), imach = -1;
+	bool dpid, duid, dgid, darch = false, dmach = false;
+	struct json_writer w;
+	size_t i;
+
+	if (ielf >= 0 && m->m[ielf].type == SHIMMSG_OBJECT)
+		imach = shimmsg_find(m, ielf, "machine");
+	dpid = claim_differs_int(m, ipid, v->cred.pid);
+	duid = claim_differs_int(m, iuid, v->cred.uid);
+	dgid = claim_differs_int(m, igid, v->cred.gid);
+	if (v->have_file) {
+		darch = claim_differs_str(m, iarch, arch);
+		dmach = v->have_machine && claim_differs_int(m, imach, v->machine);
+	}
+	jw_init(&w, out, cap);
+	jw_object_begin(&w);
+	for (i = 0; i < m->n; i++) {
+		const char *k = m->m[i].key;
+
+		if (m->m[i].parent != -1)
+			continue;
+		jw_key(&w, k);
+		if ((int)i == ipid)
+			jw_int(&w, v->cred.pid);
+		else if ((int)i == iuid)
+			jw_uint(&w, v->cred.uid);
+		else if ((int)i == igid)
+			jw_uint(&w, v->cred.gid);
+		else if ((int)i == iarch && v->have_file)
+			arch ? jw_string(&w, arch) : jw_null(&w);
+		else if ((int)i == ielf)
+			emit_elf(m, ielf, v, &w);
+		else
+			shimmsg_emit_value(m, (int)i, &w);
+	}
+	if (ipid < 0)
+		jw_kv_int(&w, "pid", v->cred.pid);
+	if (iuid < 0)
+		jw_kv_uint(&w, "uid", v->cred.uid);
+	if (igid < 0)
+		jw_kv_uint(&w, "gid", v->cred.gid);
+	jw_kv_string(&w, "id", id);
+	jw_kv_string(&w, "source", "collector");
+	jw_key(&w, "verified");
+	jw_object_begin(&w);
+	jw_kv_int(&w, "pid", v->cred.pid);
+	jw_kv_uint(&w, "uid", v->cred.uid);
+	jw_kv_uint(&w, "gid", v->cred.gid);
+	if (v->have_file) {
+		char dev[32];
+
+		snprintf(dev, sizeof(dev), "%u:%u", major(v->st.st_dev), minor(v->st.st_dev));
+		jw_kv_string(&w, "dev", dev);
+		jw_kv_uint(&w, "ino", (uint64_t)v->st.st_ino);
+		jw_kv_int(&w, "size", (int64_t)v->st.st_size);
+		kv_ntime(&w, "mtime", &v->st.st_mtim);
+		arch ? jw_kv_string(&w, "arch", arch) : jw_kv_null(&w, "arch");
+		if (v->have_machine)
+			jw_kv_uint(&w, "machine", v->machine);
+		else
+			jw_kv_null(&w, "machine");
+		if (v->probe_error)
+			jw_kv_string(&w, "probe_error", v->probe_error);
+	}
+	jw_object_end(&w);
+	if (dpid || duid || dgid || darch || dmach) {
+		jw_key(&w, "claimed");
+		jw_object_begin(&w);
+		if (dpid) {
+			jw_key(&w, "pid");
+			shimmsg_emit_value(m, ipid, &w);
+		}
+		if (duid) {
+			jw_key(&w, "uid");
+			shimmsg_emit_value(m, iuid, &w);
+		}
+		if (dgid) {
+			jw_key(&w, "gid");
+			shimmsg_emit_value(m, igid, &w);
+		}
+		if (darch) {
+			jw_key(&w, "arch");
+			shimmsg_emit_value(m, iarch, &w);
+		}
+		if (dmach) {
+			jw_key(&w, "machine");
+			shimmsg_emit_value(m, imach, &w);
+		}
+		jw_object_end(&w);
+	}
+	jw_object_end(&w);
+	return jw_finish(&w);
+}
+
