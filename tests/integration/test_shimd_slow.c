@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binfmt-shimd and binaries whose bytes are not at hand: the collector
+ * reads a binary's head with preadv2(RWF_NOWAIT) and, when the page cache
+ * cannot answer, in the ring with a 2 ms link timeout. So a file out of
+ * the page cache is still verified (read in the ring), and a file on a
+ * stalled FUSE mount stalls neither the loop nor anybody else's record:
+ * its own record says its arch could not be verified.
+ */
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+
+#include "stallfs.h"
+#include "test_shimd.h"
+
+FIXTURE(slow) {
+	struct shimd_env s;
+};
+
+FIXTURE_SETUP(slow)
+{
+	char why[256];
+	int rc = sd_setup(&self->s, why, sizeof(why));
+
+	if (rc > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+	sd_teardown(&self->s);
+}
+
+/* A copy of path at dst with none of its pages cached: 0, or -errno. */
+static int copy_uncached(const char *path, const char *dst)
+{
+	static char buf[1 << 20];
+	long n = tl_read_file(path, buf, sizeof(buf));
+	unsigned char vec[256];
+	void *map;
+	int fd, k, resident = 0;
+
+	if (n <= 0)
+		return n < 0 ? (int)n : -EIO;
+	fd = open(dst, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)n) != n || fsync(fd) ||
+	    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)) {
+		close(fd);
+		return -EIO;
+	}
+	/* mincore(2) says whether the eviction took. */
+	map = mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -errno;
+	if (mincore(map, (size_t)n < sizeof(vec) * 4096 ? (size_t)n : sizeof(vec) * 4096, vec) == 0)
+		for (k = 0; k < 1; k++)
+			resident += vec[k] & 1;
+	munmap(map, (size_t)n);
+	return resident ? -EBUSY : 0;
+}
+
+/* The "stopped:" line of the daemon's stderr: heads read in the ring. */
+static long ring_reads(const char *err)
+{
+	static char text[65536];
+	const char *p;
+
+	if (tl_read_file(err, text, sizeof(text)) < 0 || !(p = strstr(text, "lost; ")))
+		return -1;
+	return strtol(p + strlen("lost; "), NULL, 10);
+}
+
+TEST_F(slow, a_binary_out_of_the_page_cache_is_read_in_the_ring)
+{
+	char cold[256], body[512], msg[1024];
+	json_t *r[4];
+	struct stat st;
+	int fds[1], a, rc;
+	size_t n, len;
+
+	snprintf(cold, sizeof(cold), "%.200s/cold", self->s.e.dir);
+	rc = copy_uncached(self->s.hello, cold);
+	if (rc == -EBUSY)
+		SKIP(return, "posix_fadvise(DONTNEED) left the first page of %s cached "
+		     "(the file system keeps it): nothing to read in the ring", cold);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, sd_start(&self->s));
+	snprintf(body, sizeof(body),
+		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\"}", cold);
+	len = sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body);
+	fds[0] = open(cold, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_EQ(0, fstat(fds[0], &st));
+	a = sd_send_raw(self->s.sock, msg, len, fds, 1, NULL);
+	close(fds[0]);
+	EXPECT_EQ(SHIMMSG_ACK_OK, a);
+	sd_stop(&self->s, SIGTERM);
+	EXPECT_EQ(1, ring_reads(self->s.err));
+	n = sd_read(self->s.out, r, 4);
+	ASSERT_EQ(1, n);
+	ASSERT_NE(NULL, r[0]);
+	/* Read in the ring, well within 2 ms on a local disk... or not:
+	 * either way the record says which. */
+	if (json_object_get(json_object_get(r[0], "verified"), "probe_error")) {
+		TH_LOG("the disk was slower than 2 ms: %s", se_str(r[0], "verified.probe_error"));
+		EXPECT_TRUE(json_is_null(json_object_get(json_object_get(r[0], "verified"),
+							 "arch")));
+	} else {
+		EXPECT_STREQ("aarch64", se_str(r[0], "verified.arch"));
+		EXPECT_EQ(183, se_int(r[0], "verified.machine"));
+	}
+	EXPECT_EQ((long long)st.st_ino, se_int(r[0], "verified.ino"));
+	EXPECT_EQ((long long)st.st_size, se_int(r[0], "verified.size"));
+	se_log_free(r, n);
+}
+
+/*
+ * The binary sits on a FUSE mount whose server holds every read. Its
+ * message is answered, with a record that says the arch could not be
+ * verified, while the read hangs; a real shim's exec meanwhile gets its
+ * record from the collector; once the server answers, the daemon holds
+ * no fd more than before.
+ */
+TEST_F(slow, a_stalled_fuse_binary_stalls_nobody)
+{
+	static char content[1 << 20];
+	char mnt[256], bin[300], body[512], msg[1024], why[256];
+	struct stallfs f;
+	json_t *r[16];
+	struct stat st;
+	int fds[1], a, before, i, st_exec;
+	long clen = tl_read_file(self->s.hello, content, sizeof(content));
+	size_t n, len, k;
+	json_t *fuse_rec = NULL, *hello_rec = NULL;
+
+	ASSERT_LT(0, clen);
+	snprintf(mnt, sizeof(mnt), "%.200s/fuse", self->s.e.dir);
+	a = stallfs_start(&f, mnt, content, (size_t)clen, why, sizeof(why));
+	if (a == -ENOENT || a == -EPERM || a == -ENODEV)
+		SKIP(return, "no FUSE mount here: %s", why);
+	ASSERT_EQ(0, a) TH_LOG("%s", why);
+	snprintf(bin, sizeof(bin), "%s/bin", mnt);
+	ASSERT_EQ(0, sd_start(&self->s));
+	usleep(50000);
+	before = sd_fd_count(self->s.dpid);
+
+	snprintf(body, sizeof(body),
+		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\"}", bin);
+	len = sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body);
+	fds[0] = open(bin, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fds[0]) TH_LOG("open %s: %s", bin, strerror(errno));
+	ASSERT_EQ(0, fstat(fds[0], &st));
+	a = sd_send_raw(self->s.sock, msg, len, fds, 1, NULL);
+	close(fds[0]);
+	EXPECT_EQ(SHIMMSG_ACK_OK, a);
+	/* The daemon's read is the one held. */
+	EXPECT_EQ(1, stallfs_wait_read(&f, 5000));
+
+	/* Meanwhile a real exec, through a real shim. */
+	st_exec = sd_exec(self->s.hello, "exit", "0");
+	EXPECT_TRUE(WIFEXITED(st_exec) && WEXITSTATUS(st_exec) == 0);
+
+	ASSERT_EQ(0, stallfs_release(&f));
+	for (i = 0; i < 200 && sd_fd_count(self->s.dpid) != before; i++)
+		usleep(10000);
+	EXPECT_EQ(before, sd_fd_count(self->s.dpid));
+	sd_stop(&self->s, SIGTERM);
+	stallfs_stop(&f);
+	EXPECT_EQ(1, ring_reads(self->s.err));
+
+	n = sd_read(self->s.out, r, 16);
+	for (k = 0; k < n; k++) {
+		if (!r[k] || strcmp(se_str(r[k], "event"), "deny") == 0)
+			fuse_rec = fuse_rec ? fuse_rec : r[k];
+		else if (!strcmp(se_str(r[k], "event"), "exec"))
+			hello_rec = r[k];
+	}
+	ASSERT_NE(NULL, fuse_rec);
+	EXPECT_STREQ(bin, se_str(fuse_rec, "path"));
+	EXPECT_NE(NULL, strstr(se_str(fuse_rec, "verified.probe_error"), "did not read in 2 ms"))
+		TH_LOG("probe_error: %s", se_str(fuse_rec, "verified.probe_error"));
+	EXPECT_TRUE(json_is_null(json_object_get(json_object_get(fuse_rec, "verified"), "arch")));
+	EXPECT_EQ((long long)st.st_size, se_int(fuse_rec, "verified.size"));
+	EXPECT_EQ((long long)st.st_ino, se_int(fuse_rec, "verified.ino"));
+	ASSERT_NE(NULL, hello_rec);
+	EXPECT_STREQ("collector", se_str(hello_rec, "sink"));
+	EXPECT_STREQ("aarch64", se_str(hello_rec, "verified.arch"));
+	se_log_free(r, n);
+	EXPECT_EQ(0, sd_fallbacks_not_late(self->s.e.log));
+}
+
+TEST_HARNESS_MAIN
