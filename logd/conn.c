@@ -286,7 +286,8 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 		return;
 	}
 	shimd_next_id(d, id, sizeof(id));
-	len = verify_build(m, v, id, rec, sizeof(rec));
+	/* A "hash" record follows when the binary goes to hash.c. */
+	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0 && !binfd_busy, rec, sizeof(rec));
 	f.event = ev;
 	f.id = id;
 	f.arch = v->arch ? v->arch->name : shimmsg_str(m, "arch");

@@ -187,7 +187,7 @@ void conn_rearm(struct shimd *d);
 int verify_stat(int fd, struct verified *v);	/* -EBADF: not a regular file */
 void verify_head(const unsigned char *head, long n, struct verified *v);
 int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
-		 char *out, size_t cap);
+		 bool hash_follows, char *out, size_t cap);
 
 /* exitwatch.c */
 bool exitwatch_probe_kernel(void);

@@ -110,7 +110,7 @@ static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
 /* The exec (or deny/fail) record: the client's members in its order with
  * the verified values in place, then id, source, verified, claimed. */
 int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
-		 char *out, size_t cap)
+		 bool hash_follows, char *out, size_t cap)
 {
 	const char *arch = v->arch ? v->arch->name : NULL;
 	int ipid = shimmsg_find(m, -1, "pid"), iuid = shimmsg_find(m, -1, "uid");
@@ -158,6 +158,8 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 		jw_kv_uint(&w, "gid", v->cred.gid);
 	jw_kv_string(&w, "id", id);
 	jw_kv_string(&w, "source", "collector");
+	if (hash_follows)
+		jw_kv_bool(&w, "hash_follows", true);
 	jw_key(&w, "verified");
 	jw_object_begin(&w);
 	jw_kv_int(&w, "pid", v->cred.pid);
