@@ -25,8 +25,11 @@
 struct log_node {
 	struct log_run run;
 	struct log_node *prev, *next;	/* the queue */
-	struct log_node *hnext;		/* the pending-id hash chain */
-	bool pending;
+	struct log_node *hnext;		/* the pending-key hash chain */
+	char key[LOG_ID_MAX + 64];	/* the collector's id, or late_key() */
+	bool pending;			/* in the hash, waiting for: */
+	bool need_exit, need_hash;	/*   its exit, its hash record, */
+	bool late;			/*   or (a late copy) its collector twin */
 };
 
 /* FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/), 64-bit. */
@@ -57,13 +60,31 @@ int log_view_init(struct log_view *v)
 	return 0;
 }
 
-static struct log_node **hash_slot(struct log_view *v, const char *id)
+static struct log_node **hash_slot(struct log_view *v, const char *key)
 {
-	struct log_node **p = &v->hash[fnv1a(id, strlen(id)) & (v->nhash - 1)];
+	struct log_node **p = &v->hash[fnv1a(key, strlen(key)) & (v->nhash - 1)];
 
-	while (*p && strcmp((*p)->run.rec.id, id))
+	while (*p && strcmp((*p)->key, key))
 		p = &(*p)->hnext;
 	return p;
+}
+
+/* A shim's late copy and the collector's record of the same exec share
+ * the shim's pid and the shim's "time" (docs/log-format.md). */
+static const char *late_key(const struct log_rec *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "late:%lld:%s", r->shim_pid, r->time);
+	return buf;
+}
+
+static bool recent_has(const struct log_view *v, uint64_t h)
+{
+	size_t i, n = v->nrecent < LOG_RECENT ? v->nrecent : LOG_RECENT;
+
+	for (i = 0; i < n; i++)
+		if (v->recent[i] == h)
+			return true;
+	return false;
 }
 
 static void unpend(struct log_view *v, struct log_node *n)
@@ -72,12 +93,39 @@ static void unpend(struct log_view *v, struct log_node *n)
 
 	if (!n->pending)
 		return;
-	p = hash_slot(v, n->run.rec.id);
+	p = hash_slot(v, n->key);
 	if (*p == n)
 		*p = n->hnext;
 	n->pending = false;
 	n->hnext = NULL;
 }
+
+static void unlink_node(struct log_view *v, struct log_node *n)
+{
+	unpend(v, n);
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		v->head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		v->tail = n->prev;
+	v->qlen--;
+}
+
+/* Waiting in the hash under key for what the flags say. */
+static void pend(struct log_view *v, struct log_node *n, const char *key)
+{
+	struct log_node **p = hash_slot(v, key);
+
+	if (*p)
+		return;		/* a repeated key keeps the first one waiting */
+	snprintf(n->key, sizeof(n->key), "%s", key);
+	*p = n;
+	n->pending = true;
+}
+
 
 /* ---- filters ---- */
 
@@ -376,16 +424,7 @@ static void emit(struct log_view *v, struct log_node *n)
 {
 	struct log_run *run = &n->run;
 
-	unpend(v, n);
-	if (n->prev)
-		n->prev->next = n->next;
-	else
-		v->head = n->next;
-	if (n->next)
-		n->next->prev = n->prev;
-	else
-		v->tail = n->prev;
-	v->qlen--;
+	unlink_node(v, n);
 	if (log_filter_match(&v->filter, run)) {
 		v->counts.shown++;
 		if (v->mode == LM_STATS)
@@ -402,14 +441,26 @@ static void emit(struct log_view *v, struct log_node *n)
 	free(n);
 }
 
+/* What a node waited for came: show it when nothing else is awaited. */
+static void settle(struct log_view *v, struct log_node *n)
+{
+	if (n->need_exit || n->need_hash)
+		return;
+	unpend(v, n);
+	if (v->follow || v->mode == LM_STATS)
+		emit(v, n);
+}
+
 /* Show what may leave: the complete runs at the head. */
 static void drain(struct log_view *v)
 {
 	while (v->head && !v->head->pending)
 		emit(v, v->head);
 	while (v->qlen > v->window && v->head) {
-		v->head->run.window_cut = true;
-		v->counts.window_cut++;
+		if (v->head->need_exit) {
+			v->head->run.window_cut = true;
+			v->counts.window_cut++;
+		}
 		emit(v, v->head);
 	}
 }
@@ -417,6 +468,7 @@ static void drain(struct log_view *v)
 void log_view_rec(struct log_view *v, struct log_rec *r)
 {
 	struct log_node *n, **p;
+	char key[LOG_ID_MAX + 64];
 
 	switch (r->event) {
 	case LE_LOST:
@@ -438,16 +490,25 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		log_rec_free(r);
 		return;
 	case LE_HASH:
-		/* Joins a run still held back; one already shown keeps its
+		/* Joins a run still held back (its exec said "hash_follows":
+		 * held until the hash came); one already shown keeps its
 		 * digest in the log only. */
 		p = hash_slot(v, r->id);
-		if (*p && r->sha256[0])
-			memcpy((*p)->run.rec.sha256, r->sha256, sizeof(r->sha256));
+		if (*p && !(*p)->late) {
+			n = *p;
+			if (r->sha256[0])
+				memcpy(n->run.rec.sha256, r->sha256, sizeof(r->sha256));
+			if (n->need_hash) {
+				n->need_hash = false;
+				settle(v, n);
+				drain(v);
+			}
+		}
 		log_rec_free(r);
 		return;
 	case LE_EXIT:
 		p = hash_slot(v, r->id);
-		if (!*p) {
+		if (!*p || !(*p)->need_exit) {
 			v->counts.orphan_exits++;
 			log_rec_free(r);
 			return;
@@ -455,13 +516,33 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		n = *p;
 		n->run.exit = *r;
 		n->run.has_exit = true;
-		unpend(v, n);
-		if (v->follow || v->mode == LM_STATS)
-			emit(v, n);
+		n->need_exit = false;
+		settle(v, n);
 		drain(v);
 		return;
 	default:
 		break;
+	}
+	/* A shim's late copy of a record the collector wrote: one run. */
+	if (r->time[0] && (r->late_copy || r->collector)) {
+		late_key(r, key, sizeof(key));
+		if (r->late_copy && recent_has(v, fnv1a(key, strlen(key)))) {
+			v->counts.late_merged++;
+			log_rec_free(r);
+			return;
+		}
+		if (r->collector) {
+			p = hash_slot(v, key);
+			if (*p && (*p)->late) {	/* the copy came first */
+				n = *p;
+				unlink_node(v, n);
+				log_rec_free(&n->run.rec);
+				free(n);
+				v->counts.runs--;
+				v->counts.late_merged++;
+			}
+			v->recent[v->nrecent++ % LOG_RECENT] = fnv1a(key, strlen(key));
+		}
 	}
 	v->counts.runs++;
 	n = calloc(1, sizeof(*n));
@@ -478,13 +559,18 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 	v->tail = n;
 	v->qlen++;
 	/* Only a collector's exec gets an exit record; a repeated id keeps
-	 * the first run waiting. */
-	if (r->event == LE_EXEC && r->id[0]) {
-		p = hash_slot(v, r->id);
-		if (!*p) {
-			*p = n;
-			n->pending = true;
-		}
+	 * the first run waiting. A late copy waits for its collector twin
+	 * (or the end, or the window). */
+	if (r->id[0] && r->collector && (r->event == LE_EXEC || r->hash_follows)) {
+		n->need_exit = r->event == LE_EXEC;
+		n->need_hash = r->hash_follows;
+		pend(v, n, r->id);
+		if (!n->pending)
+			n->need_exit = n->need_hash = false;
+	} else if (r->late_copy && r->time[0]) {
+		n->late = true;
+		pend(v, n, late_key(r, key, sizeof(key)));
+		n->late = n->pending;
 	}
 	/* Order matters only for rows: counts take a run as soon as it is
 	 * complete, so only the pending ones are held. */

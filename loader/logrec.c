@@ -109,6 +109,9 @@ static int parse_run(json_t *o, struct log_rec *r)
 			r->arch = a;
 		}
 	}
+	/* The pid the shim saw (another pid namespace than the collector's
+	 * shows as "claimed"). */
+	r->shim_pid = get_int(json_object_get(o, "claimed"), "pid", get_int(o, "pid", -1));
 	return err ? -ENOMEM : 0;
 }
 
@@ -183,6 +186,14 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 	case LE_DENY:
 	case LE_FAIL:
 		err = parse_run(o, r);
+		r->hash_follows = r->collector &&
+				  json_is_true(json_object_get(o, "hash_follows"));
+		if (!r->collector) {
+			char ce[160];
+
+			get_small(o, "collector_error", ce, sizeof(ce));
+			r->late_copy = strstr(ce, "no answer in time") != NULL;
+		}
 		break;
 	case LE_EXIT:
 		/* An exit that names no exec is of no use to anyone. */

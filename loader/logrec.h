@@ -52,8 +52,11 @@ struct log_rec {
 	char id[LOG_ID_MAX];		/* collector id, "" when absent */
 	char sha256[65];		/* hex digest: hash records, and runs they joined */
 	bool collector;			/* "source":"collector" */
+	bool hash_follows;		/* the collector will write a "hash" record */
+	bool late_copy;			/* a shim's own record: the collector was late */
 	bool verified;			/* has a "verified" object */
 	long long pid, uid, gid;	/* -1 when absent */
+	long long shim_pid;		/* the shim's own: claimed.pid, else pid */
 	struct log_str path, argv0, cwd, emulator, arch, decision,
 		       reason_code, reason;
 	/* exit */
@@ -113,6 +116,7 @@ struct log_counts {
 	char rejected_reason[128];	/* the last one's reason */
 	unsigned long long orphan_exits;	/* no exec record for the id */
 	unsigned long long window_cut;	/* runs shown before their exit came */
+	unsigned long long late_merged;	/* shims' late copies of collector records */
 	char first_bad[512];		/* "FILE:LINE" of the first bad line */
 	char lost_reason[128];		/* the last lost record's reason */
 };
@@ -152,6 +156,11 @@ struct log_view {
 	size_t qlen;
 	struct log_node **hash;
 	size_t nhash;
+	/* Keys (pid, time) of the latest collector runs: a shim's late copy
+	 * of one of them, written after it, is dropped (logjoin.c). */
+#define LOG_RECENT 4096
+	uint64_t recent[LOG_RECENT];
+	size_t nrecent;
 	bool header_done;
 };
 

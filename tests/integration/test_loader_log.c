@@ -183,6 +183,97 @@ TEST(hash_records_join_their_run)
 	cleanup();
 }
 
+/* A collector with --sha256 marks the exec "hash_follows": its run waits
+ * for the hash record even when the exit comes first. */
+TEST(a_hash_after_the_exit_still_joins_its_run)
+{
+	static const char text[] =
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\",\"event\":\"exec\",\"id\":\"k1\","
+		"\"source\":\"collector\",\"hash_follows\":true,\"pid\":311,\"uid\":0,"
+		"\"path\":\"/b/big\",\"arch\":\"aarch64\",\"decision\":\"run\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:00.500000Z\",\"event\":\"exit\",\"id\":\"k1\","
+		"\"pid\":311,\"exit_code\":4,\"signal\":null,\"core_dumped\":false,\"duration_ms\":5,"
+		"\"status\":\"known\",\"source\":\"collector\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:02.000000Z\",\"event\":\"exec\",\"id\":\"k2\","
+		"\"source\":\"collector\",\"pid\":312,\"uid\":0,\"path\":\"/b/next\","
+		"\"arch\":\"aarch64\",\"decision\":\"run\"}\n"
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:03.000000Z\",\"event\":\"hash\",\"id\":\"k1\","
+		"\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
+		"\"size\":0,\"source\":\"collector\"}\n";
+	char pids[64];
+	json_t *v[4];
+	const char *f;
+	size_t n;
+
+	CLI_OR_SKIP();
+	f = puts_("hashlate.jsonl", text);
+	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", f, NULL)) TH_LOG("%s", r.err);
+	n = json_lines(r.out, v, 4);
+	ASSERT_EQ(2, n) TH_LOG("%s", r.out);
+	EXPECT_STREQ("311,312", pids_of(r.out, pids, sizeof(pids)));
+	EXPECT_STREQ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		     jstr(v[0], "sha256"));
+	EXPECT_EQ(4, jint(v[0], "exit.exit_code"));
+	json_lines_free(v, n);
+	cleanup();
+}
+
+/* A shim that waited for the collector in vain writes its own copy; the
+ * collector, late, writes its record too. One run, the collector's,
+ * whichever comes first; other fallbacks are runs of their own. */
+TEST(a_late_shim_copy_is_one_run_with_the_collectors_record)
+{
+#define LATE(pid, t) \
+	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
+	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\",\"sink\":\"file\"," \
+	"\"collector_error\":\"collector unavailable: no answer in time: Connection timed out\"}\n"
+#define COLL(pid, t, id) \
+	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
+	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\",\"sink\":\"collector\"," \
+	"\"id\":\"" id "\",\"source\":\"collector\",\"verified\":{\"pid\":" pid ",\"uid\":0,\"gid\":0}}\n"
+#define XIT(pid, id) \
+	"{\"v\":1,\"time\":\"2026-11-27T10:09:00Z\",\"event\":\"exit\",\"id\":\"" id "\"," \
+	"\"pid\":" pid ",\"exit_code\":0,\"signal\":null,\"core_dumped\":false," \
+	"\"duration_ms\":5,\"status\":\"known\",\"source\":\"collector\"}\n"
+	static const char text[] =
+		COLL("401", "2026-11-27T10:00:01.000001Z", "m1")
+		LATE("401", "2026-11-27T10:00:01.000001Z")
+		XIT("401", "m1")
+		LATE("402", "2026-11-27T10:00:02.000002Z")
+		COLL("402", "2026-11-27T10:00:02.000002Z", "m2")
+		XIT("402", "m2")
+		"{\"v\":1,\"time\":\"2026-11-27T10:00:03Z\",\"event\":\"exec\",\"pid\":403,"
+		"\"uid\":0,\"path\":\"/b/p403\",\"arch\":\"aarch64\",\"decision\":\"run\","
+		"\"collector_error\":\"collector unavailable: /run/x.sock: Connection refused\"}\n"
+		LATE("404", "2026-11-27T10:00:04.000004Z")
+		/* Same pid, another time: not a twin. */
+		COLL("405", "2026-11-27T10:00:05.000005Z", "m5")
+		LATE("405", "2026-11-27T10:00:05.000006Z")
+		XIT("405", "m5");
+#undef LATE
+#undef COLL
+#undef XIT
+	char pids[64];
+	json_t *v[8];
+	const char *f;
+	size_t n;
+
+	CLI_OR_SKIP();
+	f = puts_("late.jsonl", text);
+	ASSERT_EQ(0, cli_run(&r, "log", "--json", "--file", f, NULL)) TH_LOG("%s", r.err);
+	EXPECT_STREQ("401,402,403,404,405,405", pids_of(r.out, pids, sizeof(pids)));
+	n = json_lines(r.out, v, 8);
+	ASSERT_EQ(6, n) TH_LOG("%s", r.out);
+	EXPECT_STREQ("m1", jstr(v[0], "id"));
+	EXPECT_STREQ("m2", jstr(v[1], "id"));
+	EXPECT_EQ(0, jint(v[0], "exit.exit_code"));
+	EXPECT_EQ(0, jint(v[1], "exit.exit_code"));
+	json_lines_free(v, n);
+	ASSERT_EQ(0, cli_run(&r, "log", "--stats", "--json", "--file", f, NULL)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "\"runs\":6")) TH_LOG("%s", r.out);
+	cleanup();
+}
+
 /* Each filter, alone and combined: the runs (pids) that must be left. */
 TEST(filters)
 {

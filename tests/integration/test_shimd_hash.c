@@ -168,6 +168,7 @@ TEST_F(hash, hash_record_follows_exec_and_equals_sha256sum)
 		if (!self->r[i] || strcmp(se_str(self->r[i], "event"), "exec"))
 			continue;
 		execs++;
+		EXPECT_TRUE(json_is_true(json_object_get(self->r[i], "hash_follows")));
 		k = strstr(se_str(self->r[i], "path"), "/tiny") != NULL;
 		id = se_str(self->r[i], "id");
 		h = hash_of(self->r, n, id, &count);
@@ -206,6 +207,8 @@ TEST_F(hash, without_sha256_no_hash_records)
 	n = sd_read(self->s.out, self->r, MAX_RECS);
 	EXPECT_EQ(3, sd_count(self->r, n, "exec"));
 	EXPECT_EQ(0, sd_count(self->r, n, "hash"));
+	for (k = 0; k < (int)n; k++)
+		EXPECT_EQ(NULL, json_object_get(self->r[k], "hash_follows"));
 	se_log_free(self->r, n);
 }
 
