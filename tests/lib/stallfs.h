@@ -29,6 +29,14 @@
  * read is answered or the server goes. STALLFS_ASYNC_READ negotiates
  * FUSE_ASYNC_READ as libfuse does: readahead becomes a background request,
  * the reader waits on the page lock (killable; no FUSE_INTERRUPT is sent).
+ *
+ * Measured on Linux 6.18: in the default (sync) mode an io_uring READ
+ * submitted without IOSQE_ASYNC blocks io_uring_enter() itself: the inline
+ * IOCB_NOWAIT attempt still runs readahead, and fuse_readahead() waits for
+ * the held request in the submitter. With IOSQE_ASYNC the submit returns at
+ * once and a cancel reaches the server as FUSE_INTERRUPT (the read ends
+ * -EINTR). In STALLFS_ASYNC_READ mode the inline attempt gets -EAGAIN and
+ * is punted to io-wq, where a cancel does not end it (-EALREADY).
  */
 #define STALLFS_ASYNC_READ	0x1u
 

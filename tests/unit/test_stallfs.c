@@ -179,17 +179,32 @@ static void held_read_case(struct __test_metadata *_metadata, unsigned flags)
 	unsigned char got[CONTENT_LEN + 1];
 	struct stallfs f;
 	char path[300];
+	pid_t pid, opener;
 	int out, st;
-	pid_t pid;
 
 	fill_content();
 	START(&f, content, sizeof(content), flags);
 	pid = reader(bin_path(&f, path, sizeof(path)), &out);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(1, stallfs_wait_read(&f, 5000));
-	usleep(200000);
+	/* Opening and stat'ing the file (as the collector does with a binary
+	 * it is told about) does not wait for the held read. In a child: if
+	 * it hangs, it hangs uninterruptibly until the release below. */
+	opener = fork();
+	ASSERT_LE(0, opener);
+	if (opener == 0) {
+		struct stat s;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		_exit(fd >= 0 && fstat(fd, &s) == 0 && s.st_size == CONTENT_LEN ? 0 : 1);
+	}
+	st = wait_for(opener, 3000);
+	EXPECT_NE(-1, st) TH_LOG("open() waits for the held read");
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("opener status %#x", st);
 	EXPECT_EQ(0, waitpid(pid, &st, WNOHANG)) TH_LOG("the reader finished while held");
 	ASSERT_EQ(0, stallfs_release(&f));
+	if (st == -1)
+		wait_for(opener, 5000);
 	EXPECT_EQ(CONTENT_LEN, slurp(out, got, sizeof(got)));
 	EXPECT_EQ(0, memcmp(got, content, CONTENT_LEN));
 	st = wait_for(pid, 5000);
