@@ -310,7 +310,8 @@ static void handle(struct server *s, const void *buf, size_t n)
 		do_init(s, h, arg);
 		break;
 	case FUSE_LOOKUP:
-		do_lookup(s, h, arg, strnlen(arg, alen) + 1);
+		/* The name is NUL-terminated; one that is not matches nothing. */
+		do_lookup(s, h, arg, strnlen(arg, alen) < alen ? strnlen(arg, alen) + 1 : 0);
 		break;
 	case FUSE_GETATTR:
 		do_getattr(s, h);

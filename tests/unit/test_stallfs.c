@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -39,7 +40,9 @@ static void fill_content(void)
 
 /* Enter a private user + mount namespace and mount stallfs at a fresh
  * /tmp/stallfs.<pid> (stallfs_start makes it, stallfs_stop removes it);
- * SKIP with the reason when that is not possible here. */
+ * SKIP with the reason when that is not possible here. A private tmpfs
+ * over /tmp keeps a test that fails before its stop from leaving the
+ * directory on the host. */
 #define START(f, data, len, flags)							\
 	do {										\
 		char _why[256], _dir[64];						\
@@ -47,6 +50,7 @@ static void fill_content(void)
 											\
 		if (_e)									\
 			SKIP(return, "%s", _why);					\
+		mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");	\
 		snprintf(_dir, sizeof(_dir), "/tmp/stallfs.%d", (int)getpid());		\
 		_e = stallfs_start_flags(f, _dir, data, len, flags, _why, sizeof(_why));\
 		if (_e == -ENOENT || _e == -ENODEV || _e == -EPERM || _e == -EACCES)	\
