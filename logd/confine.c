@@ -6,7 +6,8 @@
  * sees them. The ring is created disabled (IORING_SETUP_R_DISABLED) and
  * restricted before it is enabled (IORING_REGISTER_RESTRICTIONS, Linux
  * 5.10, io_uring_register(2)) to the operations loop.c submits and the
- * two SQE flags it uses (IOSQE_IO_LINK, IOSQE_BUFFER_SELECT); the receive
+ * three SQE flags it uses (IOSQE_IO_LINK, IOSQE_BUFFER_SELECT,
+ * IOSQE_ASYNC); the receive
  * buffer ring is registered before, and no registration is allowed after.
  * An attacker who got control of the loop could not open, connect or
  * read arbitrary files through the ring.
@@ -72,7 +73,7 @@ int confine_ring(struct io_uring *ring)
 		r[i].sqe_op = ring_ops[i];
 	}
 	r[i].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
-	r[i].sqe_flags = IOSQE_IO_LINK | IOSQE_BUFFER_SELECT;
+	r[i].sqe_flags = IOSQE_IO_LINK | IOSQE_BUFFER_SELECT | IOSQE_ASYNC;
 	/* Debian's liburing 2.3 declares io_uring_register_restrictions()
 	 * and io_uring_enable_rings() but does not export them: the system
 	 * call itself, io_uring_register(2). */

@@ -120,6 +120,11 @@ static void submit_read(struct shimd *d, struct hash_slot *s)
 	struct io_uring_sqe *sqe = shimd_sqe(d);
 
 	io_uring_prep_read(sqe, s->j.fd, s->buf, HASH_CHUNK, s->off);
+	/* Straight to an io-wq worker: the ring's inline attempt at a read
+	 * on a hung FUSE mount waits in readahead inside io_uring_enter()
+	 * (measured on 6.18, tests/lib/stallfs.h), which would stall the
+	 * loop. */
+	sqe->flags |= IOSQE_ASYNC;
 	io_uring_sqe_set_data(sqe, s);		/* tag 0: a hash read */
 	s->reading = true;
 	d->inflight++;

@@ -126,7 +126,11 @@ TEST_F(slow, a_binary_out_of_the_page_cache_is_read_in_the_ring)
  * record from the collector; once the server answers, the daemon holds
  * no fd more than before.
  */
-TEST_F(slow, a_stalled_fuse_binary_stalls_nobody)
+/* flags: 0, synchronous FUSE reads (the reader waits in the request
+ * itself, interruptibly); or STALLFS_ASYNC_READ, as libfuse mounts
+ * (readahead in the background, the reader waits on the page lock). */
+static void stalled_fuse(struct __test_metadata *_metadata, FIXTURE_DATA(slow) *self,
+			 unsigned flags)
 {
 	static char content[1 << 20];
 	char mnt[256], bin[300], body[512], msg[1024], why[256];
@@ -140,7 +144,7 @@ TEST_F(slow, a_stalled_fuse_binary_stalls_nobody)
 
 	ASSERT_LT(0, clen);
 	snprintf(mnt, sizeof(mnt), "%.200s/fuse", self->s.e.dir);
-	a = stallfs_start(&f, mnt, content, (size_t)clen, why, sizeof(why));
+	a = stallfs_start_flags(&f, mnt, content, (size_t)clen, flags, why, sizeof(why));
 	if (a == -ENOENT || a == -EPERM || a == -ENODEV)
 		SKIP(return, "no FUSE mount here: %s", why);
 	ASSERT_EQ(0, a) TH_LOG("%s", why);
@@ -192,6 +196,16 @@ TEST_F(slow, a_stalled_fuse_binary_stalls_nobody)
 	EXPECT_STREQ("aarch64", se_str(hello_rec, "verified.arch"));
 	se_log_free(r, n);
 	EXPECT_EQ(0, sd_fallbacks_not_late(self->s.e.log));
+}
+
+TEST_F(slow, a_stalled_fuse_binary_stalls_nobody)
+{
+	stalled_fuse(_metadata, self, 0);
+}
+
+TEST_F(slow, a_stalled_fuse_binary_stalls_nobody_async_reads)
+{
+	stalled_fuse(_metadata, self, STALLFS_ASYNC_READ);
 }
 
 TEST_HARNESS_MAIN
