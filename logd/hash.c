@@ -236,6 +236,8 @@ void hash_read_done(struct shimd *d, void *p, int res)
 		if (p == &s->ts) {		/* the pause is over */
 			s->pausing = false;
 			d->inflight--;
+			if (!s->busy)
+				return;		/* abandoned at the stop */
 			if (d->stopping) {
 				finish(d, s, "skipped: collector stopped");
 			} else if (digest(d, s)) {
@@ -256,6 +258,8 @@ static void read_done(struct shimd *d, struct hash_slot *s, int res)
 
 	s->reading = false;
 	d->inflight--;
+	if (!s->busy)
+		return;			/* abandoned at the stop: reported */
 	if (res == -EAGAIN || res == -EINTR) {
 		if (!d->stopping) {
 			submit_read(d, s);
@@ -285,24 +289,46 @@ static void read_done(struct shimd *d, struct hash_slot *s, int res)
 	start_more(d);
 }
 
-/* SIGTERM: what has not started is reported as skipped now; the files
- * being read end at their next completion. */
+/* SIGTERM: what has not started is reported as skipped now; the reads in
+ * flight are cancelled and end at their completion, or are given up on
+ * STOP_WAIT_NS after the stop (a read hung on a FUSE mount may never
+ * complete: it must not keep the collector from stopping). */
+#define STOP_WAIT_NS (1000 * 1000 * 1000ull)
+static uint64_t stop_ns;
+
 void hash_stop(struct shimd *d)
 {
+	struct io_uring_sqe *sqe;
+	unsigned i;
+
 	while (q_len) {
 		skip(d, &queue[q_head], "skipped: collector stopped");
 		q_head = (q_head + 1) % HASH_QUEUE_MAX;
 		q_len--;
 	}
+	stop_ns = shimd_now_ns();
+	for (i = 0; i < HASH_ACTIVE; i++) {
+		if (!slots[i].busy || !slots[i].reading)
+			continue;
+		sqe = shimd_sqe(d);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&slots[i], 0);
+		io_uring_sqe_set_data(sqe, NULL);
+	}
 }
 
-bool hash_idle(const struct shimd *d)
+bool hash_idle(struct shimd *d)
 {
+	bool busy = false;
 	unsigned i;
 
-	(void)d;
 	for (i = 0; i < HASH_ACTIVE; i++)
-		if (slots[i].busy)
-			return false;
-	return q_len == 0;
+		busy |= slots[i].busy;
+	if (busy && d->stopping && shimd_now_ns() - stop_ns > STOP_WAIT_NS) {
+		for (i = 0; i < HASH_ACTIVE; i++)
+			if (slots[i].busy)
+				finish(d, &slots[i], "skipped: collector stopped (the read "
+				       "did not end)");
+		busy = false;
+	}
+	return !busy && q_len == 0;
 }

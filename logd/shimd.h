@@ -201,7 +201,7 @@ int hash_init(struct shimd *d);
 void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id);
 void hash_read_done(struct shimd *d, void *slot, int res);
 void hash_stop(struct shimd *d);
-bool hash_idle(const struct shimd *d);
+bool hash_idle(struct shimd *d);
 
 /* sink.c */
 int sink_open(struct shimd *d);

@@ -208,4 +208,83 @@ TEST_F(slow, a_stalled_fuse_binary_stalls_nobody_async_reads)
 	stalled_fuse(_metadata, self, STALLFS_ASYNC_READ);
 }
 
+/*
+ * --sha256 and a FUSE binary whose first pages are cached but whose rest
+ * hangs: the head is verified, the hash read hangs, and SIGTERM still
+ * stops the collector: the hash record says it was skipped.
+ */
+static void hash_hung_at_stop(struct __test_metadata *_metadata, FIXTURE_DATA(slow) *self,
+			      unsigned flags)
+{
+	static const char *const with_hash[] = { "--sha256", NULL };
+	static char content[1 << 20];
+	char mnt[256], bin[300], body[512], msg[1024], why[256], head[4096];
+	struct stallfs f;
+	json_t *r[16];
+	int fd, fds[1], a, st, i;
+	size_t n;
+	long clen = tl_read_file(self->s.hello, content, sizeof(content));
+
+	ASSERT_LT(0, clen);
+	/* The hello program padded with zeros to 1 MiB: more than FUSE
+	 * reads ahead of the head. */
+	snprintf(mnt, sizeof(mnt), "%.200s/fuse", self->s.e.dir);
+	a = stallfs_start_flags(&f, mnt, content, sizeof(content), flags, why, sizeof(why));
+	if (a == -ENOENT || a == -EPERM || a == -ENODEV)
+		SKIP(return, "no FUSE mount here: %s", why);
+	ASSERT_EQ(0, a) TH_LOG("%s", why);
+	snprintf(bin, sizeof(bin), "%s/bin", mnt);
+	ASSERT_EQ(0, stallfs_release(&f));
+	fd = open(bin, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(head), pread(fd, head, sizeof(head), 0));
+	ASSERT_EQ(0, stallfs_hold(&f));
+
+	ASSERT_EQ(0, sd_start_args(&self->s, with_hash));
+	snprintf(body, sizeof(body),
+		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\"}", bin);
+	fds[0] = fd;
+	a = sd_send_raw(self->s.sock, msg, sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body),
+			fds, 1, NULL);
+	close(fd);
+	EXPECT_EQ(SHIMMSG_ACK_OK, a);
+	ASSERT_EQ(1, stallfs_wait_read(&f, 5000)) TH_LOG("the hash read was not held");
+
+	kill(self->s.dpid, SIGTERM);
+	for (i = 0; i < 1000 && waitpid(self->s.dpid, &st, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 1000) {
+		stallfs_release(&f);	/* or it never ends */
+		waitpid(self->s.dpid, &st, 0);
+	}
+	self->s.dpid = 0;
+	EXPECT_GT(1000, i) TH_LOG("SIGTERM waited for the hung read");
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status 0x%x", st);
+	stallfs_stop(&f);
+
+	n = sd_read(self->s.out, r, 16);
+	ASSERT_EQ(2, n);
+	ASSERT_NE(NULL, r[0]);
+	ASSERT_NE(NULL, r[1]);
+	EXPECT_STREQ("deny", se_str(r[0], "event"));
+	EXPECT_STREQ("aarch64", se_str(r[0], "verified.arch"));
+	EXPECT_TRUE(json_is_true(json_object_get(r[0], "hash_follows")));
+	EXPECT_STREQ("hash", se_str(r[1], "event"));
+	EXPECT_STREQ(se_str(r[0], "id"), se_str(r[1], "id"));
+	EXPECT_EQ(NULL, json_object_get(r[1], "sha256"));
+	EXPECT_NE(NULL, strstr(se_str(r[1], "error"), "skipped: collector stopped"))
+		TH_LOG("error: %s", se_str(r[1], "error"));
+	se_log_free(r, n);
+}
+
+TEST_F(slow, sigterm_does_not_wait_for_a_hung_hash_read)
+{
+	hash_hung_at_stop(_metadata, self, 0);
+}
+
+TEST_F(slow, sigterm_does_not_wait_for_a_hung_hash_read_async_reads)
+{
+	hash_hung_at_stop(_metadata, self, STALLFS_ASYNC_READ);
+}
+
 TEST_HARNESS_MAIN

@@ -9,8 +9,10 @@
  * opcode's result. FORGET, BATCH_FORGET and INTERRUPT get no answer.
  *
  * Control channel (a SOCK_SEQPACKET socketpair), one byte a message:
- *   server -> test  'I' INIT answered, 'H' a read is held, 'A' released
- *   test -> server  'G' answer the held reads and every later one
+ *   server -> test  'I' INIT answered, 'H' a read is held, 'A' released,
+ *                   'B' holding again
+ *   test -> server  'G' answer the held reads and every later one,
+ *                   'S' hold every later read again
  * The server exits when /dev/fuse says the connection is gone (ENODEV:
  * unmounted or aborted) or the control channel closes.
  */
@@ -380,6 +382,10 @@ static int serve(struct server *s)
 				return 0;		/* the test went away */
 			if (n == 1 && c == 'G')
 				release_all(s);
+			if (n == 1 && c == 'S') {	/* hold reads again */
+				s->released = 0;
+				ctl_send(s, 'B');
+			}
 		}
 		if (p[0].revents & (POLLERR | POLLHUP))
 			return 0;			/* connection aborted */
@@ -552,6 +558,26 @@ int stallfs_wait_read(struct stallfs *f, int timeout_ms)
 			f->held++;
 	}
 	return 1;
+}
+
+int stallfs_hold(struct stallfs *f)
+{
+	char c = 'S';
+	int r;
+
+	if (send(f->ctl, &c, 1, MSG_NOSIGNAL) != 1)
+		return -errno;
+	for (;;) {
+		r = ctl_recv(f->ctl, &c, 10000);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (c == 'B')
+			break;
+	}
+	f->held = 0;
+	return 0;
 }
 
 int stallfs_release(struct stallfs *f)

@@ -69,6 +69,9 @@ int stallfs_wait_read(struct stallfs *f, int timeout_ms);
 /* Answer the held reads, and every later read at once. Returns when the
  * server has written the answers. 0 or -errno. */
 int stallfs_release(struct stallfs *f);
+/* After a release: hold every later read again (pages already read stay
+ * in the page cache: FOPEN_KEEP_CACHE). 0 or -errno. */
+int stallfs_hold(struct stallfs *f);
 /* Unmount (umount2 MNT_DETACH), stop the server, reap it. Readers still
  * waiting get an error (the connection is aborted when the server's
  * /dev/fuse fd closes). Safe to call twice. */
