@@ -560,45 +560,34 @@ int stallfs_wait_read(struct stallfs *f, int timeout_ms)
 	return 1;
 }
 
-int stallfs_hold(struct stallfs *f)
+/* A command to the server, then its answer; the 'H's still in flight
+ * before it are skipped. 0 or -errno. */
+static int ctl_command(struct stallfs *f, char cmd, char answer)
 {
-	char c = 'S';
+	char c = cmd;
 	int r;
 
 	if (send(f->ctl, &c, 1, MSG_NOSIGNAL) != 1)
 		return -errno;
-	for (;;) {
+	do {
 		r = ctl_recv(f->ctl, &c, 10000);
 		if (r < 0)
 			return r;
 		if (r == 0)
 			return -ETIMEDOUT;
-		if (c == 'B')
-			break;
-	}
+	} while (c != answer);
 	f->held = 0;
 	return 0;
 }
 
+int stallfs_hold(struct stallfs *f)
+{
+	return ctl_command(f, 'S', 'B');
+}
+
 int stallfs_release(struct stallfs *f)
 {
-	char c = 'G';
-	int r;
-
-	if (send(f->ctl, &c, 1, MSG_NOSIGNAL) != 1)
-		return -errno;
-	/* Skip the 'H's still in flight until the server says done. */
-	for (;;) {
-		r = ctl_recv(f->ctl, &c, 10000);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return -ETIMEDOUT;
-		if (c == 'A')
-			break;
-	}
-	f->held = 0;
-	return 0;
+	return ctl_command(f, 'G', 'A');
 }
 
 void stallfs_stop(struct stallfs *f)
