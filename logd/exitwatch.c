@@ -120,16 +120,9 @@ static void write_exit(struct shimd *d, struct watch_node *n, bool known, int st
 	struct rec_fields f = { .event = "exit", .id = n->w.id, .pid = n->w.pid,
 				.uid = n->w.uid };
 	struct json_writer w;
-	char now[64];
 	int len;
 
-	shimd_rfc3339(now, sizeof(now));
-	jw_init(&w, rec, sizeof(rec));
-	jw_object_begin(&w);
-	jw_kv_int(&w, "v", 1);
-	jw_kv_string(&w, "time", now);
-	jw_kv_string(&w, "event", "exit");
-	jw_kv_string(&w, "id", n->w.id);
+	shimd_record_begin(&w, rec, sizeof(rec), "exit", n->w.id);
 	jw_kv_int(&w, "pid", n->w.pid);
 	if (known && WIFEXITED(status))
 		jw_kv_int(&w, "exit_code", WEXITSTATUS(status));

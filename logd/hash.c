@@ -85,17 +85,11 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 		       uint64_t size, const char *error)
 {
 	struct rec_fields f = { .event = "hash", .id = j->id, .pid = j->pid, .uid = j->uid };
-	char rec[512], now[64];
+	char rec[512];
 	struct json_writer w;
 	int len;
 
-	shimd_rfc3339(now, sizeof(now));
-	jw_init(&w, rec, sizeof(rec));
-	jw_object_begin(&w);
-	jw_kv_int(&w, "v", 1);
-	jw_kv_string(&w, "time", now);
-	jw_kv_string(&w, "event", "hash");
-	jw_kv_string(&w, "id", j->id);
+	shimd_record_begin(&w, rec, sizeof(rec), "hash", j->id);
 	if (hex)
 		jw_kv_string(&w, "sha256", hex);
 	jw_kv_uint(&w, "size", size);

@@ -53,6 +53,21 @@ void shimd_rfc3339(char *buf, size_t len)
 	logscan_format_time(ts.tv_sec, ts.tv_nsec, buf, len);
 }
 
+void shimd_record_begin(struct json_writer *w, char *buf, size_t cap, const char *event,
+			const char *id)
+{
+	char now[64];
+
+	shimd_rfc3339(now, sizeof(now));
+	jw_init(w, buf, cap);
+	jw_object_begin(w);
+	jw_kv_int(w, "v", 1);
+	jw_kv_string(w, "time", now);
+	jw_kv_string(w, "event", event);
+	if (id)
+		jw_kv_string(w, "id", id);
+}
+
 void shimd_next_id(struct shimd *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s-%llu", d->id_prefix, (unsigned long long)++d->seq);

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "json.h"
 #include "shimmsg.h"
 
 #define SHIMD_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
@@ -172,6 +173,10 @@ struct io_uring_sqe *shimd_sqe(struct shimd *d);
 uint64_t shimd_now_ns(void);
 void shimd_rfc3339(char *buf, size_t len);
 void shimd_next_id(struct shimd *d, char *buf, size_t len);
+/* Open w on buf with the head of a record of the collector's own:
+ * {"v":1,"time":<now>,"event":event[,"id":id] (docs/log-format.md). */
+void shimd_record_begin(struct json_writer *w, char *buf, size_t cap, const char *event,
+			const char *id);
 void shimd_arm_sweep(struct shimd *d);	/* conn_sweep, soon, while conns are open */
 
 /* conn.c */

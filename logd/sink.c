@@ -115,19 +115,14 @@ static void put_notice(struct shimd *d, const char *event, unsigned long long *c
 		       const char *reason, long long uid)
 {
 	bool is_lost = count == &d->lost;
-	char rec[512], now[64];
+	char rec[512];
 	struct rec_fields f = { .event = event, .id = "", .pid = -1, .uid = uid };
 	struct json_writer w;
 	int len;
 
 	if (!*count)
 		return;
-	shimd_rfc3339(now, sizeof(now));
-	jw_init(&w, rec, sizeof(rec));
-	jw_object_begin(&w);
-	jw_kv_int(&w, "v", 1);
-	jw_kv_string(&w, "time", now);
-	jw_kv_string(&w, "event", event);
+	shimd_record_begin(&w, rec, sizeof(rec), event, NULL);
 	jw_kv_uint(&w, "count", *count);
 	jw_kv_string(&w, "reason", reason);
 	if (uid >= 0)
