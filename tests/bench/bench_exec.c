@@ -23,20 +23,6 @@
 #include "binfmt.h"
 #include "testlib.h"
 
-static int set_enabled(const char *name, int on)
-{
-	char path[512];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), BINFMT_MNT "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
 static double run_once(const char *bin)
 {
 	struct timespec a, b;
@@ -118,8 +104,8 @@ int main(int argc, char **argv)
 			int which = (i + k) & 1;	/* flip the order each round */
 			double ms;
 
-			set_enabled(deb.name, which == 0);
-			set_enabled(ours.name, which == 1);
+			tl_binfmt_enable(deb.name, which == 0);
+			tl_binfmt_enable(ours.name, which == 1);
 			ms = run_once(bin);
 			if (i >= 0)
 				t[which][i] = ms;

@@ -20,20 +20,6 @@
 #include "../integration/test_shimd.h"
 #include "binfmt.h"
 
-static int set_enabled(const char *name, int on)
-{
-	char path[512];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), BINFMT_MNT "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
 static double run_once(const char *bin)
 {
 	double t0 = sd_now();
@@ -92,8 +78,8 @@ static void latency(const struct binfmt_entry *deb, const struct binfmt_entry *o
 			int which = (i + k) % 3;
 			double ms;
 
-			set_enabled(deb->name, which == 0);
-			set_enabled(ours->name, which != 0);
+			tl_binfmt_enable(deb->name, which == 0);
+			tl_binfmt_enable(ours->name, which != 0);
 			setenv("BINFMT_SHIM_CONFIG", which == 2 ? conf_f : conf_c, 1);
 			ms = run_once(guest);
 			if (i >= 0)
@@ -176,8 +162,8 @@ int main(int argc, char **argv)
 		rounds, conf_c, conf_f);
 
 	/* 2. storms: collector, file, collector, file; the better of each. */
-	set_enabled(deb.name, 0);
-	set_enabled(ours.name, 1);
+	tl_binfmt_enable(deb.name, 0);
+	tl_binfmt_enable(ours.name, 1);
 	/* Fresh files: the daemon reopens its log on SIGHUP (after the last
 	 * latency run's exit record is in). */
 	usleep(200000);

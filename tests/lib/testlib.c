@@ -112,6 +112,14 @@ int tl_register(const char *line)
 	return write_file(BINFMT_MNT "/register", line);
 }
 
+int tl_binfmt_enable(const char *name, int on)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), BINFMT_MNT "/%s", name);
+	return write_file(path, on ? "1" : "0");
+}
+
 static const char *top_build(void)
 {
 	const char *b = getenv("BSHIM_BUILD");

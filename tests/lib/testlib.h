@@ -30,6 +30,9 @@ int tl_full_userns(char *why, size_t whylen);
 /* Write a registration string to BINFMT_MNT/register. 0 or -errno. */
 int tl_register(const char *line);
 
+/* Enable (1) or disable (0) the entry BINFMT_MNT/name. 0 or -errno. */
+int tl_binfmt_enable(const char *name, int on);
+
 /* $BSHIM_FIXTURES/name (default <top>/build/fixtures/name) into buf;
  * returns buf. tl_have() tells whether it exists. */
 const char *tl_fixture(const char *name, char *buf, size_t len);
