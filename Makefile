@@ -84,6 +84,12 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(TOP)/fuzz/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay/%)
+# Targets beyond lib/: their extra sources and libraries. The log reader
+# (`binfmt-shim log`) parses lines any user's shim may have written.
+FUZZ_EXTRA_fuzz_logjoin := loader/logrec.c loader/logjoin.c loader/logstats.c loader/util.c
+FUZZ_LIBS_fuzz_logjoin := -ljansson
+$(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_logjoin) \
+	$(wildcard loader/*.h)
 
 .PHONY: all check tests deps fixtures fuzz kmod vmtest demo bench install \
 	uninstall clean ksft-headers
@@ -131,7 +137,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A) $(TESTLIB_OBJ) $(KSFT)/kselftest_harness.h
 
 $(BUILD)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
 	@mkdir -p $(@D)
-	$(call qp,CC,$@)$(CC) $(CFLAGS) -DBSHIM_TOP='"$(CURDIR)"' $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_A)
+	$(call qp,CC,$@)$(CC) $(CFLAGS) -DBSHIM_TOP='"$(CURDIR)"' -Iloader $(LDFLAGS) -o $@ $< \
+		tests/fuzz/replay.c $(FUZZ_EXTRA_$*) $(LIB_A) $(FUZZ_LIBS_$*)
 
 tests: $(TEST_BIN) $(REPLAY_BIN)
 
@@ -154,7 +161,9 @@ fuzz: $(FUZZ_BIN)
 $(TOP)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(call qp,FUZZ,$@)$(FUZZCC) -g -O1 -std=gnu11 -D_GNU_SOURCE -iquote lib \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC)
+		-Iloader -DSYSCONFDIR='"$(SYSCONFDIR)"' -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(FUZZ_EXTRA_$*) \
+		$(LIB_SRC) $(FUZZ_LIBS_$*)
 
 kmod:
 	$(Q)scripts/kmod
