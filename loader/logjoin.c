@@ -102,6 +102,10 @@ static void unpend(struct log_view *v, struct log_node *n)
 
 static void unlink_node(struct log_view *v, struct log_node *n)
 {
+	if (n->late) {
+		n->late = false;
+		v->nlate--;
+	}
 	unpend(v, n);
 	if (n->prev)
 		n->prev->next = n->next;
@@ -465,11 +469,30 @@ static void drain(struct log_view *v)
 	}
 }
 
+/* --follow shows runs as they end; a late copy whose twin has not come
+ * LATE_WAIT_US of log time later is shown as it is (its collector died
+ * before writing, say). */
+#define LATE_WAIT_US (5 * 1000000LL)
+
+static void flush_late(struct log_view *v, int64_t now_us)
+{
+	struct log_node *n, *next;
+
+	for (n = v->head; n && v->nlate; n = next) {
+		next = n->next;
+		if (n->late && n->run.rec.time_us >= 0 &&
+		    now_us - n->run.rec.time_us > LATE_WAIT_US)
+			emit(v, n);
+	}
+}
+
 void log_view_rec(struct log_view *v, struct log_rec *r)
 {
 	struct log_node *n, **p;
 	char key[LOG_ID_MAX + 64];
 
+	if (v->follow && v->nlate && r->time_us >= 0)
+		flush_late(v, r->time_us);
 	switch (r->event) {
 	case LE_LOST:
 		v->counts.lost += (unsigned long long)r->lost_count;
@@ -568,9 +591,9 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (!n->pending)
 			n->need_exit = n->need_hash = false;
 	} else if (r->late_copy && r->time[0]) {
-		n->late = true;
 		pend(v, n, late_key(r, key, sizeof(key)));
 		n->late = n->pending;
+		v->nlate += n->late;
 	}
 	/* Order matters only for rows: counts take a run as soon as it is
 	 * complete, so only the pending ones are held. */

@@ -161,6 +161,7 @@ struct log_view {
 #define LOG_RECENT 4096
 	uint64_t recent[LOG_RECENT];
 	size_t nrecent;
+	size_t nlate;		/* late copies held, waiting for their twin */
 	bool header_done;
 };
 

@@ -160,6 +160,68 @@ TEST(follow_appends_and_rotation)
 	cleanup();
 }
 
+/* --follow and shims' late copies: a copy whose collector twin comes is
+ * not shown (the twin is, once its exit came); one whose twin has not
+ * come 5 s of log time later is shown as it is. */
+TEST(follow_merges_late_copies)
+{
+#define LATE_(pid, t) \
+	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
+	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\"," \
+	"\"collector_error\":\"collector unavailable: no answer in time: x\"}\n"
+	static char text[4096];
+	char log[256], out[256];
+	int fd, st = 0, i;
+	pid_t pid;
+	long n;
+
+	CLI_OR_SKIP();
+	puts_("late.jsonl", LATE_("71", "2026-11-27T10:00:00.000001Z"));
+	snprintf(log, sizeof(log), "%s/late.jsonl", tmpdir);
+	snprintf(out, sizeof(out), "%s/late.out", tmpdir);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char *argv[] = { (char *)cli_path(), "log", "--follow", "--json",
+				 "--file", log, NULL };
+
+		dup2(fd, 1);
+		alarm(20);	/* never outlive the test */
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd);
+	/* 71's twin comes, then its exit: one run, the collector's. */
+	ASSERT_EQ(0, append(log, "{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\","
+			   "\"event\":\"exec\",\"pid\":71,\"uid\":0,\"path\":\"/b/p71\","
+			   "\"arch\":\"aarch64\",\"decision\":\"run\",\"id\":\"t71\","
+			   "\"source\":\"collector\",\"verified\":{\"pid\":71,\"uid\":0}}\n"));
+	ASSERT_EQ(0, append(log, "{\"v\":1,\"time\":\"2026-11-27T10:00:01Z\",\"event\":\"exit\","
+			   "\"id\":\"t71\",\"pid\":71,\"exit_code\":5,\"status\":\"known\","
+			   "\"duration_ms\":3,\"source\":\"collector\"}\n"));
+	EXPECT_EQ(0, wait_for(out, "\"exit_code\":5")) TH_LOG("the joined run was not shown");
+	/* 72's twin never comes; 73, 10 s later, lets it go. */
+	ASSERT_EQ(0, append(log, LATE_("72", "2026-11-27T10:00:02.000001Z")));
+	ASSERT_EQ(0, append(log, EXEC(73, "/b/p73", "")));
+	EXPECT_EQ(0, wait_for(out, "\"pid\":72,")) TH_LOG("the lone copy was never shown");
+	EXPECT_EQ(0, wait_for(out, "\"pid\":73,"));
+	kill(pid, SIGTERM);
+	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (i == 100) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	n = tl_read_file(out, text, sizeof(text));
+	ASSERT_LT(0, n);
+	EXPECT_EQ(NULL, strstr(strstr(text, "\"pid\":71,") + 1, "\"pid\":71,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"id\":\"t71\"")) TH_LOG("%s", text);
+	cleanup();
+#undef LATE_
+}
+
 /* --follow --stats: SIGINT prints the counts so far (a run still waiting
  * for its exit counts as running) and exits 0; a file cut short
  * (copytruncate) is read again from its start. */
