@@ -334,6 +334,7 @@ static int print_json(const struct log_stats *st, const struct log_counts *k, FI
 	jw_kv_uint(w, "rejected", k->rejected);
 	jw_kv_uint(w, "orphan_exits", k->orphan_exits);
 	jw_kv_uint(w, "window_cut", k->window_cut);
+	jw_kv_uint(w, "late_copies_merged", k->late_merged);
 	jw_object_end(w);
 	jw_object_end(w);
 	err = jdoc_print(&d, f);

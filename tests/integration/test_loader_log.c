@@ -271,6 +271,7 @@ TEST(a_late_shim_copy_is_one_run_with_the_collectors_record)
 	json_lines_free(v, n);
 	ASSERT_EQ(0, cli_run(&r, "log", "--stats", "--json", "--file", f, NULL)) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.out, "\"runs\":6")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"late_copies_merged\":2")) TH_LOG("%s", r.out);
 	cleanup();
 }
 
