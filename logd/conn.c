@@ -260,17 +260,17 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 		   bool binfd_busy)
 {
 	static char rec[SHIMD_REC_MAX];
-	struct pidfd_info pi = { .mask = PIDFD_INFO_PID | PIDFD_INFO_EXIT };
 	struct rec_fields f = { 0 };
 	const char *ev;
 	char id[48];
+	pid_t ppid = 0;
 	int len;
 
 	/* A sender that has already ended (its shim stopped waiting) has no
-	 * pid left to compare (ESRCH, or only its exit status): its
-	 * credentials still vouch for the record. */
-	if (pidfd >= 0 && (ioctl(pidfd, PIDFD_GET_INFO, &pi) < 0 ? errno != ESRCH :
-			   pi.pid && (pid_t)pi.pid != v->cred.pid)) {
+	 * pid left to compare (0): its credentials still vouch for the
+	 * record. */
+	if (pidfd >= 0 && (exitwatch_pidfd_pid(pidfd, &ppid) < 0 ||
+			   (ppid && ppid != v->cred.pid))) {
 		reject(d, c, fds, binfd_busy ? 0 : nfds, v->cred.uid, "pidfd is not the sender's");
 		if (binfd_busy)
 			close(pidfd);

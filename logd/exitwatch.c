@@ -11,6 +11,7 @@
  * status "unknown".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,47 @@ bool exitwatch_probe_kernel(void)
 		pi.mask = 0;
 	close(fd);
 	return (pi.mask & PIDFD_INFO_EXIT) != 0;
+}
+
+/*
+ * The pid a pidfd refers to, in our pid namespace: 0 once the process has
+ * ended. PIDFD_GET_INFO (Linux 6.13) where the kernel has it, else the
+ * "Pid:" line of /proc/self/fdinfo/<fd> (Linux 5.3; -1 there once the
+ * process is gone). -EBADF when the fd is no pidfd.
+ */
+int exitwatch_pidfd_pid(int pidfd, pid_t *pid)
+{
+	struct pidfd_info pi = { .mask = PIDFD_INFO_PID };
+	char path[48], buf[512];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	*pid = 0;
+	if (ioctl(pidfd, PIDFD_GET_INFO, &pi) == 0) {
+		*pid = (pid_t)pi.pid;
+		return 0;
+	}
+	if (errno == ESRCH)
+		return 0;
+	if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP)
+		return -EBADF;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strstr(buf, "\nPid:\t");
+	if (!p)
+		return -EBADF;
+	*pid = (pid_t)strtol(p + 6, NULL, 10);
+	if (*pid < 0)
+		*pid = 0;
+	return 0;
 }
 
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid)

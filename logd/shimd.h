@@ -196,6 +196,7 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 
 /* exitwatch.c */
 bool exitwatch_probe_kernel(void);
+int exitwatch_pidfd_pid(int pidfd, pid_t *pid);
 int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *id);
 void exitwatch_event(struct shimd *d, struct watch *w, int res);
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid);
