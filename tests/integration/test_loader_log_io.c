@@ -105,34 +105,68 @@ static int wait_for(const char *path, const char *needle)
 	return -1;
 }
 
-/* --follow: appended lines, a line written in two pieces, a rotation
- * (rename + create: the old file's last lines still count) and a clean
- * exit on SIGTERM. */
-TEST(follow_appends_and_rotation)
+/* binfmt-shim log --follow <opts...> --file log, its stdout into out; it
+ * ends itself after 20 s whatever happens. Its pid, or -errno. */
+static pid_t follow_start(const char *log, const char *out, const char *const *opts)
 {
-	char log[256], out[256], rotated[300];
-	int fd, st = 0, i;
+	char *argv[12];
+	int fd, n = 0, k;
 	pid_t pid;
 
-	CLI_OR_SKIP();
-	puts_("follow.jsonl", EXEC(1, "/first", ""));
-	snprintf(log, sizeof(log), "%s/follow.jsonl", tmpdir);
-	snprintf(rotated, sizeof(rotated), "%s.1", log);
-	snprintf(out, sizeof(out), "%s/follow.out", tmpdir);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ASSERT_LE(0, fd);
+	if (fd < 0)
+		return -errno;
+	argv[n++] = (char *)cli_path();
+	argv[n++] = "log";
+	argv[n++] = "--follow";
+	for (k = 0; opts[k] && n < 8; k++)
+		argv[n++] = (char *)opts[k];
+	argv[n++] = "--file";
+	argv[n++] = (char *)log;
+	argv[n] = NULL;
 	pid = fork();
-	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char *argv[] = { (char *)cli_path(), "log", "--follow", "--json",
-				 "--file", log, NULL };
-
 		dup2(fd, 1);
 		alarm(20);	/* never outlive the test */
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(fd);
+	return pid < 0 ? -errno : pid;
+}
+
+/* Send sig, wait up to 5 s (then SIGKILL): the wait status. */
+static int follow_stop(pid_t pid, int sig)
+{
+	int st = 0, i;
+
+	kill(pid, sig);
+	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (i == 100) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	return st;
+}
+
+/* --follow: appended lines, a line written in two pieces, a rotation
+ * (rename + create: the old file's last lines still count) and a clean
+ * exit on SIGTERM. */
+TEST(follow_appends_and_rotation)
+{
+	static const char *const opts[] = { "--json", NULL };
+	char log[256], out[256], rotated[300];
+	pid_t pid;
+	int st;
+
+	CLI_OR_SKIP();
+	puts_("follow.jsonl", EXEC(1, "/first", ""));
+	snprintf(log, sizeof(log), "%s/follow.jsonl", tmpdir);
+	snprintf(rotated, sizeof(rotated), "%s.1", log);
+	snprintf(out, sizeof(out), "%s/follow.out", tmpdir);
+	pid = follow_start(log, out, opts);
+	ASSERT_LT(0, pid);
 	EXPECT_EQ(0, wait_for(out, "\"pid\":1,"));
 	ASSERT_EQ(0, append(log, EXEC(2, "/second", CID("f2"))));
 	ASSERT_EQ(0, append(log, "{\"v\":1,\"event\":\"exit\",\"id\":\"f2\","));
@@ -148,13 +182,7 @@ TEST(follow_appends_and_rotation)
 	EXPECT_EQ(0, wait_for(out, "\"pid\":3,")) TH_LOG("the old file's last line was lost");
 	ASSERT_EQ(0, append(log, EXEC(5, "/fifth", "")));
 	EXPECT_EQ(0, wait_for(out, "\"pid\":5,"));
-	kill(pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
+	st = follow_stop(pid, SIGTERM);
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("not a clean exit on SIGTERM");
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	cleanup();
@@ -169,9 +197,9 @@ TEST(follow_merges_late_copies)
 	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
 	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\"," \
 	"\"collector_error\":\"collector unavailable: no answer in time: x\"}\n"
+	static const char *const opts[] = { "--json", NULL };
 	static char text[4096];
 	char log[256], out[256];
-	int fd, st = 0, i;
 	pid_t pid;
 	long n;
 
@@ -179,20 +207,8 @@ TEST(follow_merges_late_copies)
 	puts_("late.jsonl", LATE_("71", "2026-11-27T10:00:00.000001Z"));
 	snprintf(log, sizeof(log), "%s/late.jsonl", tmpdir);
 	snprintf(out, sizeof(out), "%s/late.out", tmpdir);
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char *argv[] = { (char *)cli_path(), "log", "--follow", "--json",
-				 "--file", log, NULL };
-
-		dup2(fd, 1);
-		alarm(20);	/* never outlive the test */
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd);
+	pid = follow_start(log, out, opts);
+	ASSERT_LT(0, pid);
 	/* 71's twin comes, then its exit: one run, the collector's. */
 	ASSERT_EQ(0, append(log, "{\"v\":1,\"time\":\"2026-11-27T10:00:00.000001Z\","
 			   "\"event\":\"exec\",\"pid\":71,\"uid\":0,\"path\":\"/b/p71\","
@@ -207,13 +223,7 @@ TEST(follow_merges_late_copies)
 	ASSERT_EQ(0, append(log, EXEC(73, "/b/p73", "")));
 	EXPECT_EQ(0, wait_for(out, "\"pid\":72,")) TH_LOG("the lone copy was never shown");
 	EXPECT_EQ(0, wait_for(out, "\"pid\":73,"));
-	kill(pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
+	follow_stop(pid, SIGTERM);
 	n = tl_read_file(out, text, sizeof(text));
 	ASSERT_LT(0, n);
 	EXPECT_EQ(NULL, strstr(strstr(text, "\"pid\":71,") + 1, "\"pid\":71,")) TH_LOG("%s", text);
@@ -227,41 +237,24 @@ TEST(follow_merges_late_copies)
  * (copytruncate) is read again from its start. */
 TEST(follow_stats_on_sigint_and_copytruncate)
 {
+	static const char *const opts[] = { "--stats", "--json", NULL };
 	char log[256], out[256];
-	int fd, st = 0, i;
 	pid_t pid;
+	int st;
 
 	CLI_OR_SKIP();
 	puts_("fs.jsonl", EXEC(1, "/a", "") EXEC(2, "/b", CID("s2")));
 	snprintf(log, sizeof(log), "%s/fs.jsonl", tmpdir);
 	snprintf(out, sizeof(out), "%s/fs.out", tmpdir);
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char *argv[] = { (char *)cli_path(), "log", "--follow", "--stats",
-				 "--json", "--file", log, NULL };
-
-		dup2(fd, 1);
-		alarm(20);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd);
+	pid = follow_start(log, out, opts);
+	ASSERT_LT(0, pid);
 	usleep(500000);
 	/* copytruncate: the same inode, emptied, then written again. */
 	ASSERT_EQ(0, truncate(log, 0));
 	usleep(500000);
 	ASSERT_EQ(0, append(log, EXEC(3, "/c", "")));
 	usleep(500000);
-	kill(pid, SIGINT);
-	for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
+	st = follow_stop(pid, SIGINT);
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	ASSERT_EQ(0, wait_for(out, "\"runs\":3,"));
