@@ -254,10 +254,10 @@ static void reject(struct shimd *d, struct conn *c, int *fds, int nfds,
 }
 
 /* The rest, once the head is read (or could not be): pidfd check, the
- * record, then the hash and the exit watch. Takes the fds. */
+ * record, then the hash and the exit watch. Takes the fds (binfd is -1,
+ * and not among fds, when a head read still holds it). */
 static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
-		   struct verified *v, int *fds, int nfds, int binfd, int pidfd,
-		   bool binfd_busy)
+		   struct verified *v, int *fds, int nfds, int binfd, int pidfd)
 {
 	static char rec[SHIMD_REC_MAX];
 	struct rec_fields f = { 0 };
@@ -271,23 +271,18 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	 * record. */
 	if (pidfd >= 0 && (exitwatch_pidfd_pid(pidfd, &ppid) < 0 ||
 			   (ppid && ppid != v->cred.pid))) {
-		reject(d, c, fds, binfd_busy ? 0 : nfds, v->cred.uid, "pidfd is not the sender's");
-		if (binfd_busy)
-			close(pidfd);
+		reject(d, c, fds, nfds, v->cred.uid, "pidfd is not the sender's");
 		return;
 	}
 	ev = shimmsg_str(m, "event");
 	if (pidfd >= 0 && !strcmp(ev, "exec") &&
 	    exitwatch_count_uid(d, v->cred.uid) >= SHIMD_WATCH_PER_UID) {
-		reject(d, c, fds, binfd_busy ? 0 : nfds, v->cred.uid,
-		       "too many runs tracked for this uid");
-		if (binfd_busy)
-			close(pidfd);
+		reject(d, c, fds, nfds, v->cred.uid, "too many runs tracked for this uid");
 		return;
 	}
 	shimd_next_id(d, id, sizeof(id));
 	/* A "hash" record follows when the binary goes to hash.c. */
-	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0 && !binfd_busy, rec, sizeof(rec));
+	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0, rec, sizeof(rec));
 	f.event = ev;
 	f.id = id;
 	f.arch = v->arch ? v->arch->name : shimmsg_str(m, "arch");
@@ -297,7 +292,7 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	if (len < 0 || sink_put(d, rec, (size_t)len, &f, c) < 0) {
 		if (pidfd >= 0)
 			close(pidfd);
-		if (binfd >= 0 && !binfd_busy)
+		if (binfd >= 0)
 			close(binfd);
 		if (len < 0)
 			sink_count_rejected(d, v->cred.uid, "record too large");
@@ -307,7 +302,7 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	d->n_exec++;
 	/* The hash comes after the record, in its own (hash.c); a binary
 	 * whose head read is still going (a stalled file) is not hashed. */
-	if (binfd >= 0 && !binfd_busy)
+	if (binfd >= 0)
 		hash_add(d, binfd, v->cred.pid, v->cred.uid, (int64_t)v->st.st_size, id);
 	if (pidfd < 0)
 		return;
@@ -359,11 +354,14 @@ static bool probe_later(struct shimd *d, struct conn *c, const char *msg, size_t
 	return true;
 }
 
-/* The record of a slot, with what the read gave (res) or why not. */
+/* The record of a slot, with what the read gave (res) or why not. A
+ * read still going keeps the binary's fd: it is closed when the read
+ * ends, and the binary is not hashed. */
 static void probe_finish(struct shimd *d, struct probe_slot *p, int res, const char *error)
 {
 	static struct shimmsg m;
 	struct conn *c = p->c;
+	int fds[2], nfds = 0, k, binfd = p->read_done ? p->binfd : -1;
 
 	p->c = NULL;
 	c->probing = false;
@@ -371,12 +369,16 @@ static void probe_finish(struct shimd *d, struct probe_slot *p, int res, const c
 		p->v.probe_error = error;
 	else
 		verify_head(p->head, res, &p->v);
+	for (k = 0; k < p->nfds; k++)
+		if (p->read_done || p->fds[k] != p->binfd)
+			fds[nfds++] = p->fds[k];
+	if (binfd >= 0)
+		p->binfd = -1;		/* finish() takes it */
 	if (shimmsg_parse(p->msg, p->len, &m) < 0) {	/* parsed before: cannot fail */
-		reject(d, c, p->fds, p->nfds, p->v.cred.uid, "malformed message");
-		p->binfd = -1;
+		reject(d, c, fds, nfds, p->v.cred.uid, "malformed message");
 		return;
 	}
-	finish(d, c, &m, &p->v, p->fds, p->nfds, p->binfd, p->pidfd, !p->read_done);
+	finish(d, c, &m, &p->v, fds, nfds, binfd, p->pidfd);
 }
 
 void conn_probe_cqe(struct shimd *d, void *ptr, int res)
@@ -533,7 +535,7 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 		}
 		verify_head(head, n, &v);
 	}
-	finish(d, c, &m, &v, fds, nfds, binfd, pidfd, false);
+	finish(d, c, &m, &v, fds, nfds, binfd, pidfd);
 }
 
 /* A completion of a connection's multishot recvmsg. */
