@@ -71,6 +71,32 @@ static int connectable(void)
 	return ok;
 }
 
+/* Lines of path holding every needle (NULL-terminated list). */
+static int count_lines(const char *path, const char *const *needles)
+{
+	static char text[1 << 16];
+	char *line, *save = NULL;
+	int n = 0, k, ok;
+
+	if (kl_read_file(path, text, sizeof(text)) <= 0)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		for (ok = 1, k = 0; needles[k] && ok; k++)
+			ok = strstr(line, needles[k]) != NULL;
+		n += ok;
+	}
+	return n;
+}
+
+/* A file into the test's log, when an expectation fails. */
+static void dump(struct __test_metadata *_metadata, const char *path)
+{
+	static char text[8192];
+
+	TH_LOG("%s: %s", path, kl_read_file(path, text, sizeof(text)) >= 0 ? text :
+	       "(cannot read)");
+}
+
 FIXTURE_SETUP(collector)
 {
 	/* The emulator is in /bin here, not in a directory the shim searches. */
@@ -108,15 +134,9 @@ FIXTURE_SETUP(collector)
 		int st;
 
 		if (waitpid(self->dpid, &st, WNOHANG) == self->dpid) {
-			char err[2048] = "";
-
-			fd = open(ERR, O_RDONLY);
-			if (fd >= 0) {
-				(void)!read(fd, err, sizeof(err) - 1);
-				close(fd);
-			}
 			self->dpid = 0;
-			ASSERT_TRUE(0) TH_LOG("binfmt-shimd exited with 0x%x: %s", st, err);
+			dump(_metadata, ERR);
+			ASSERT_TRUE(0) TH_LOG("binfmt-shimd exited with 0x%x", st);
 		}
 		usleep(10000);
 	}
@@ -133,42 +153,6 @@ FIXTURE_TEARDOWN(collector)
 		kill(self->dpid, SIGKILL);
 		waitpid(self->dpid, NULL, 0);
 	}
-}
-
-/* Lines of path holding every needle (NULL-terminated list). */
-static int count_lines(const char *path, const char *const *needles)
-{
-	static char text[1 << 16];
-	char *line, *save = NULL;
-	int fd = open(path, O_RDONLY), n = 0, k, ok;
-	ssize_t len;
-
-	if (fd < 0)
-		return 0;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	text[len] = '\0';
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		for (ok = 1, k = 0; needles[k] && ok; k++)
-			ok = strstr(line, needles[k]) != NULL;
-		n += ok;
-	}
-	return n;
-}
-
-/* A file into the test's log, when an expectation fails. */
-static void dump(struct __test_metadata *_metadata, const char *path)
-{
-	static char text[8192];
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	text[n > 0 ? n : 0] = '\0';
-	TH_LOG("%s: %s", path, n >= 0 ? text : "(cannot read)");
 }
 
 TEST_F(collector, exit_records_say_unknown_without_pidfd_get_info)
@@ -193,14 +177,8 @@ TEST_F(collector, exit_records_say_unknown_without_pidfd_get_info)
 	r = run_argv(HELLO, argv_exit, "bshim-coll", 0);
 	ASSERT_EQ(0, r.err);
 	EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 3) {
-		static char own[4096];
-		int fd = open(OWN_LOG, O_RDONLY);
-
-		if (fd >= 0) {
-			(void)!read(fd, own, sizeof(own) - 1);
-			close(fd);
-		}
-		TH_LOG("status 0x%x; the shim's own log: %s", r.status, own);
+		TH_LOG("status 0x%x", r.status);
+		dump(_metadata, OWN_LOG);
 	}
 	r = run_argv(HELLO, argv_sig, "bshim-coll", 0);
 	ASSERT_EQ(0, r.err);
