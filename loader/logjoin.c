@@ -424,11 +424,20 @@ static int print_json(struct log_view *v, const struct log_run *run)
 }
 
 /* The run leaves the queue: shown (if it matches) and freed. */
+/* Out of the queue and freed, not shown. */
+static void drop_node(struct log_view *v, struct log_node *n)
+{
+	unlink_node(v, n);
+	log_rec_free(&n->run.rec);
+	if (n->run.has_exit)
+		log_rec_free(&n->run.exit);
+	free(n);
+}
+
 static void emit(struct log_view *v, struct log_node *n)
 {
 	struct log_run *run = &n->run;
 
-	unlink_node(v, n);
 	if (log_filter_match(&v->filter, run)) {
 		v->counts.shown++;
 		if (v->mode == LM_STATS)
@@ -439,10 +448,7 @@ static void emit(struct log_view *v, struct log_node *n)
 		else if (v->mode == LM_TABLE)
 			print_row(v, run);
 	}
-	log_rec_free(&run->rec);
-	if (run->has_exit)
-		log_rec_free(&run->exit);
-	free(n);
+	drop_node(v, n);
 }
 
 /* What a node waited for came: show it when nothing else is awaited. */
@@ -557,10 +563,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (r->collector) {
 			p = hash_slot(v, key);
 			if (*p && (*p)->late) {	/* the copy came first */
-				n = *p;
-				unlink_node(v, n);
-				log_rec_free(&n->run.rec);
-				free(n);
+				drop_node(v, *p);
 				v->counts.runs--;
 				v->counts.late_merged++;
 			}
@@ -591,7 +594,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (!n->pending)
 			n->need_exit = n->need_hash = false;
 	} else if (r->late_copy && r->time[0]) {
-		pend(v, n, late_key(r, key, sizeof(key)));
+		pend(v, n, key);	/* late_key(), above */
 		n->late = n->pending;
 		v->nlate += n->late;
 	}
@@ -605,20 +608,11 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 void log_view_end(struct log_view *v, bool drop)
 {
 	while (v->head) {
-		if (drop && v->mode != LM_STATS) {
-			struct log_node *n = v->head;
-
-			unpend(v, n);
-			v->head = n->next;
-			log_rec_free(&n->run.rec);
-			free(n);
-			continue;
-		}
-		unpend(v, v->head);
-		emit(v, v->head);
+		if (drop && v->mode != LM_STATS)
+			drop_node(v, v->head);
+		else
+			emit(v, v->head);
 	}
-	v->tail = NULL;
-	v->qlen = 0;
 	free(v->hash);
 	v->hash = NULL;
 }
