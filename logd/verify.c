@@ -183,27 +183,18 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 	}
 	jw_object_end(&w);
 	if (dpid || duid || dgid || darch || dmach) {
+		const struct { bool differs; const char *key; int idx; } claims[] = {
+			{ dpid, "pid", ipid }, { duid, "uid", iuid }, { dgid, "gid", igid },
+			{ darch, "arch", iarch }, { dmach, "machine", imach },
+		};
+
 		jw_key(&w, "claimed");
 		jw_object_begin(&w);
-		if (dpid) {
-			jw_key(&w, "pid");
-			shimmsg_emit_value(m, ipid, &w);
-		}
-		if (duid) {
-			jw_key(&w, "uid");
-			shimmsg_emit_value(m, iuid, &w);
-		}
-		if (dgid) {
-			jw_key(&w, "gid");
-			shimmsg_emit_value(m, igid, &w);
-		}
-		if (darch) {
-			jw_key(&w, "arch");
-			shimmsg_emit_value(m, iarch, &w);
-		}
-		if (dmach) {
-			jw_key(&w, "machine");
-			shimmsg_emit_value(m, imach, &w);
+		for (i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+			if (!claims[i].differs)
+				continue;
+			jw_key(&w, claims[i].key);
+			shimmsg_emit_value(m, claims[i].idx, &w);
 		}
 		jw_object_end(&w);
 	}
