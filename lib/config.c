@@ -20,8 +20,12 @@
 void config_init(struct shim_config *c)
 {
 	c->log_path[0] = '\0';
-	c->socket[0] = '\0';
+	memcpy(c->socket, CONFIG_SOCKET_DEFAULT, sizeof(CONFIG_SOCKET_DEFAULT));
+	c->socket_set = false;
 	c->deny_on_log_failure = false;
+	c->on_failure_set = false;
+	c->users_override = false;
+	c->users_set = false;
 	c->narchs = 0;
 	c->nerrors = 0;
 }
@@ -98,7 +102,7 @@ static struct config_arch *arch_section(struct shim_config *c,
 	return &c->archs[c->narchs++];
 }
 
-enum section { SEC_NONE, SEC_LOG, SEC_ARCH, SEC_UNKNOWN };
+enum section { SEC_NONE, SEC_LOG, SEC_USERS, SEC_ARCH, SEC_UNKNOWN };
 
 struct parse_state {
 	enum section sec;
@@ -124,6 +128,10 @@ static int parse_section(struct shim_config *c, struct parse_state *st,
 	n = (size_t)(e - s);
 	if (eq(s, n, "log")) {
 		st->sec = SEC_LOG;
+		return 0;
+	}
+	if (eq(s, n, "users")) {
+		st->sec = SEC_USERS;
 		return 0;
 	}
 	if (n > 5 && memcmp(s, "arch.", 5) == 0 && n - 5 < sizeof(name)) {
@@ -175,11 +183,16 @@ static int parse_kv(struct shim_config *c, struct parse_state *st,
 	case SEC_UNKNOWN:
 		return -EINVAL;	/* the section header was reported */
 	case SEC_LOG:
-		if (eq(ks, kn, "path"))
+		if (eq(ks, kn, "path")) {
 			err = set_path(c->log_path, vs, vn);
-		else if (eq(ks, kn, "socket"))
-			err = set_path(c->socket, vs, vn);
-		else if (eq(ks, kn, "on_failure")) {
+		} else if (eq(ks, kn, "socket")) {
+			c->socket_set = true;
+			if (eq(vs, vn, "none"))
+				c->socket[0] = '\0';
+			else if ((err = set_path(c->socket, vs, vn)))
+				c->socket[0] = '\0';	/* a bad path is no socket */
+		} else if (eq(ks, kn, "on_failure")) {
+			c->on_failure_set = true;
 			if (eq(vs, vn, "allow"))
 				c->deny_on_log_failure = false;
 			else if (eq(vs, vn, "deny"))
@@ -190,6 +203,17 @@ static int parse_kv(struct shim_config *c, struct parse_state *st,
 			add_error(c, line, "unknown key '%.*s' in [log]", SHOWN(ks, kn));
 			return -EINVAL;
 		}
+		break;
+	case SEC_USERS:
+		if (!eq(ks, kn, "override")) {
+			add_error(c, line, "unknown key '%.*s' in [users]", SHOWN(ks, kn));
+			return -EINVAL;
+		}
+		/* Anything but "yes" keeps the safe default. */
+		c->users_set = true;
+		c->users_override = eq(vs, vn, "yes");
+		if (!c->users_override && !eq(vs, vn, "no"))
+			err = -EINVAL;
 		break;
 	case SEC_ARCH:
 		if (eq(ks, kn, "emulator"))
@@ -216,7 +240,7 @@ static int parse_kv(struct shim_config *c, struct parse_state *st,
 		add_error(c, line, "value of '%.*s' is too long", SHOWN(ks, kn));
 	else if (err)
 		add_error(c, line, "invalid value for '%.*s' (paths must be absolute; "
-			  "policy and on_failure take allow or deny)", SHOWN(ks, kn));
+			  "policy and on_failure take allow or deny, override yes or no)", SHOWN(ks, kn));
 	return err ? -EINVAL : 0;
 }
 
@@ -249,6 +273,44 @@ int config_parse(struct shim_config *c, const char *text, size_t len)
 		}
 	}
 	return ret;
+}
+
+static void merge_arch(struct shim_config *sys, const struct config_arch *u)
+{
+	struct config_arch *a = arch_section(sys, u->arch);
+
+	if (!a)
+		return;		/* every slot taken: the system's sections stay */
+	if (u->emulator[0] && (sys->users_override || !a->emulator[0]))
+		memcpy(a->emulator, u->emulator, sizeof(a->emulator));
+	if (u->sysroot[0] && (sys->users_override || !a->sysroot[0]))
+		memcpy(a->sysroot, u->sysroot, sizeof(a->sysroot));
+	/* A deny always adds; an allow only replaces where allowed. */
+	if (u->policy_line && (u->policy == POLICY_DENY || sys->users_override)) {
+		a->policy = u->policy;
+		a->policy_line = u->policy_line;
+		a->policy_user = true;
+	}
+}
+
+void config_merge(struct shim_config *sys, const struct shim_config *user)
+{
+	size_t i;
+
+	if (sys->users_override) {
+		if (user->log_path[0])
+			memcpy(sys->log_path, user->log_path, sizeof(sys->log_path));
+		if (user->socket_set) {
+			memcpy(sys->socket, user->socket, sizeof(sys->socket));
+			sys->socket_set = true;
+		}
+		if (user->on_failure_set)
+			sys->deny_on_log_failure = user->deny_on_log_failure;
+	} else if (user->deny_on_log_failure) {
+		sys->deny_on_log_failure = true;
+	}
+	for (i = 0; i < user->narchs; i++)
+		merge_arch(sys, &user->archs[i]);
 }
 
 const struct config_arch *config_for_arch(const struct shim_config *c,

@@ -14,6 +14,14 @@
  * key never silently discards a deny policy elsewhere in the file.
  */
 #define CONFIG_PATH_MAX 256
+
+/* The defaults, one home for each (docs/binfmt-shim.conf.5). SYSCONFDIR
+ * is a build-time setting (Makefile). */
+#define CONFIG_FILE_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
+#define CONFIG_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+/* The collector's socket (binfmt-shimd(8)): every user may connect, so it
+ * is the one destination that records every user's execs. */
+#define CONFIG_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
 #define CONFIG_MAX_ERRORS 4
 #define CONFIG_MAX_ARCHS 64
 
@@ -29,6 +37,7 @@ struct config_arch {
 	char sysroot[CONFIG_PATH_MAX];	/* "" : search the defaults */
 	enum config_policy policy;
 	unsigned policy_line;		/* line of the policy key, 0: none */
+	bool policy_user;		/* the policy is the caller's (config_merge) */
 };
 
 struct config_error {
@@ -38,8 +47,17 @@ struct config_error {
 
 struct shim_config {
 	char log_path[CONFIG_PATH_MAX];	/* "" : the default */
-	char socket[CONFIG_PATH_MAX];	/* collector socket, "" : none */
+	/* The collector's socket: CONFIG_SOCKET_DEFAULT unless the file says
+	 * another path, or "none" (then ""). */
+	char socket[CONFIG_PATH_MAX];
+	bool socket_set;		/* the file has a socket key */
 	bool deny_on_log_failure;	/* [log] on_failure = deny */
+	bool on_failure_set;
+	/* [users] override = yes: the caller's environment and config file
+	 * replace these settings instead of only adding to them. Meant for
+	 * test rigs; honoured only in the system file (config_merge). */
+	bool users_override;
+	bool users_set;			/* the file has a [users] key */
 	size_t narchs;
 	size_t nerrors;			/* may exceed CONFIG_MAX_ERRORS */
 	struct config_error errors[CONFIG_MAX_ERRORS];
@@ -57,6 +75,18 @@ void config_init(struct shim_config *c);
  * of the file still applies).
  */
 int config_parse(struct shim_config *c, const char *text, size_t len);
+
+/*
+ * Layer a caller's config (BINFMT_SHIM_CONFIG, already parsed into user)
+ * over the system's (sys). Without sys->users_override the caller may only
+ * add: a deny policy, on_failure = deny, and emulator or sysroot for an arch
+ * whose system section names none; everything else in user is ignored (the
+ * log path and socket of a caller's file give the caller a copy of the
+ * record, which is the shim's business, not this merge's). With it, every
+ * key user sets replaces the system's. A [users] section in user never
+ * counts. Each arch whose policy came from user gets policy_user set.
+ */
+void config_merge(struct shim_config *sys, const struct shim_config *user);
 
 /* The section for an arch, NULL when the file has none. */
 const struct config_arch *config_for_arch(const struct shim_config *c,

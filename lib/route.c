@@ -35,6 +35,7 @@ int route_emulator(const struct arch *a, const struct shim_config *cfg,
 	r->emulator_configured = false;
 	r->denied = ca && ca->policy == POLICY_DENY;
 	r->policy_line = ca ? ca->policy_line : 0;
+	r->policy_user = ca && ca->policy_user;
 
 	if (ca && ca->emulator[0]) {
 		r->emulator_configured = true;

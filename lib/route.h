@@ -50,6 +50,7 @@ struct route {
 	/* policy */
 	bool denied;
 	unsigned policy_line;		/* config line of the deny, 0: none */
+	bool policy_user;		/* ... in the caller's file, not the system's */
 };
 
 /* Choose the emulator for a. Returns 0, or -ENOENT when none is usable
