@@ -109,6 +109,32 @@ static void escape_into(struct sink *o, const char *str, size_t n)
 	}
 }
 
+size_t jw_escaped_prefix(const char *s, size_t n, size_t max)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0, out = 0, u, cost;
+
+	while (i < n) {
+		uint8_t c = p[i];
+
+		u = 1;
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' ||
+		    c == '\r' || c == '\t')
+			cost = 2;
+		else if (c < 0x20 || c == 0x7f)
+			cost = 6;
+		else if ((u = jw_utf8_len(p + i, n - i)))
+			cost = u;
+		else
+			cost = 6, u = 1;	/* a byte of invalid UTF-8: \u00XX */
+		if (cost > max - out)
+			break;
+		out += cost;
+		i += u;
+	}
+	return i;
+}
+
 int jw_escape(const char *s, size_t n, char *out, size_t cap)
 {
 	struct sink o = { out, cap ? cap - 1 : 0, 0, false };

@@ -83,6 +83,12 @@ int jw_finish(struct json_writer *w);
  * holds "" when cap > 0). For callers building text by hand. */
 int jw_escape(const char *s, size_t n, char *out, size_t cap);
 
+/* The longest prefix of s[0..n), in bytes, whose escaped form (the
+ * policy above, without quotes) takes at most max bytes; the cut falls
+ * between characters, never inside an escape or a UTF-8 sequence. For
+ * capping a field by what it costs in the record, not by its raw size. */
+size_t jw_escaped_prefix(const char *s, size_t n, size_t max);
+
 /* The length of the valid UTF-8 sequence at s[0..n), 0 if s[0] does not
  * start one (the rule the escaper uses). */
 size_t jw_utf8_len(const uint8_t *s, size_t n);
