@@ -36,34 +36,60 @@ static long read_all(int fd, void *buf, size_t len)
 	return (long)got;
 }
 
+/* Read and parse one config file into c: 0, -ENOENT (defaults), or -errno
+ * (an unreadable or oversized file counts as all defaults); -EINVAL when
+ * some lines were skipped. text is the caller's (64 KiB, .bss). */
+static int load_file(const char *path, struct shim_config *c, char *text)
+{
+	long n;
+	int fd, rc;
+
+	config_init(c);
+	fd = shim_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	n = read_all(fd, text, SHIM_CONFIG_MAX + 1);
+	close(fd);
+	if (n < 0)
+		rc = (int)n;
+	else if (n > SHIM_CONFIG_MAX)
+		rc = -EFBIG;
+	else
+		rc = config_parse(c, text, (size_t)n);
+	if (rc < 0 && rc != -EINVAL)
+		config_init(c);	/* unreadable: all defaults */
+	return rc;
+}
+
+/*
+ * The system file is always read. The caller's environment may add to it
+ * (a copy of the record, denies: config_merge) but never take the system
+ * record away or loosen a policy, unless the system file says
+ * [users] override = yes (test rigs). For a secure exec the environment is
+ * not asked at all.
+ */
 void shim_load_config(struct shim *s)
 {
 	static char text[SHIM_CONFIG_MAX + 1];
-	long n;
-	int fd;
+	const char *elog = env(s, "BINFMT_SHIM_LOG");
 
-	config_init(&s->cfg);
-	s->config_path = env(s, "BINFMT_SHIM_CONFIG");
-	if (!s->config_path)
-		s->config_path = SHIM_CONFIG_DEFAULT;
-	fd = shim_open(s->config_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-	if (fd < 0) {
-		s->config_rc = -errno;
-	} else {
-		n = read_all(fd, text, sizeof(text));
-		close(fd);
-		if (n < 0)
-			s->config_rc = (int)n;
-		else if (n > SHIM_CONFIG_MAX)
-			s->config_rc = -EFBIG;
-		else
-			s->config_rc = config_parse(&s->cfg, text, (size_t)n);
-		if (s->config_rc == -EFBIG || (s->config_rc < 0 && s->config_rc != -EINVAL))
-			config_init(&s->cfg);	/* unreadable: all defaults */
+	s->config_path = CONFIG_FILE_DEFAULT;
+	s->config_rc = load_file(s->config_path, &s->cfg, text);
+	s->uconfig_path = env(s, "BINFMT_SHIM_CONFIG");
+	if (s->uconfig_path) {
+		s->uconfig_rc = load_file(s->uconfig_path, &s->ucfg, text);
+		config_merge(&s->cfg, &s->ucfg);
 	}
-	s->log_path = env(s, "BINFMT_SHIM_LOG");
-	if (!s->log_path)
-		s->log_path = s->cfg.log_path[0] ? s->cfg.log_path : SHIM_LOG_DEFAULT;
+	s->log_path = s->cfg.log_path[0] ? s->cfg.log_path : CONFIG_LOG_DEFAULT;
+	if (s->cfg.users_override) {
+		if (elog)
+			s->log_path = elog;
+	} else {
+		s->user_log = elog ? elog : s->uconfig_path && s->ucfg.log_path[0] ?
+			      s->ucfg.log_path : NULL;
+		if (s->user_log && !strcmp(s->user_log, s->log_path))
+			s->user_log = NULL;	/* the system record is the copy */
+	}
 }
 
 static long pread_full(int fd, void *buf, size_t len, uint64_t off)

@@ -71,7 +71,10 @@ static void go_hint(struct shim *s)
 
 void shim_explain(struct shim *s)
 {
-	const char *cfg = s->config_path;
+	/* The file a fix should name: the system's, or the caller's where
+	 * the system lets it replace the settings ([users] override). */
+	const char *cfg = s->cfg.users_override && s->uconfig_path ? s->uconfig_path
+								    : s->config_path;
 	const char *name = s->arch ? s->arch->name : "?";
 	char pkg[48];
 
@@ -116,7 +119,8 @@ void shim_explain(struct shim *s)
 		compat_off(s);
 		break;
 	case WHY_DENIED:
-		R("policy = deny for %s (%s:%u)", name, cfg, s->route.policy_line);
+		R("policy = deny for %s (%s:%u)", name,
+		  s->route.policy_user ? s->uconfig_path : cfg, s->route.policy_line);
 		F("set policy = allow in [arch.%s] of %s", name, cfg);
 		break;
 	case WHY_NO_EMULATOR:
@@ -161,6 +165,12 @@ void shim_explain(struct shim *s)
 		F("make %s writable for this user, or start a syslog daemon on "
 		  "/dev/log, or set on_failure = allow in %s", s->log_path, cfg);
 		break;
+	case WHY_NO_PROC:
+		R("a setuid or setgid %s binary (a secure exec) is handed to the emulator "
+		  "only by the file the kernel opened, as /proc/self/fd/%d, and /proc "
+		  "is not mounted here", name, s->fd);
+		F("mount /proc in this chroot or container (mount -t proc proc /proc)");
+		break;
 	}
 }
 
@@ -189,21 +199,27 @@ void shim_diagnose(const struct shim *s)
 		(void)!write(2, msg, (size_t)n);
 }
 
-void shim_warn_config(const struct shim *s)
+static void warn_file(const char *path, int rc, const struct shim_config *c)
 {
 	size_t i;
 
-	if (s->config_rc == -ENOENT || s->config_rc == 0)
+	if (rc == -ENOENT || rc == 0)
 		return;
-	if (s->config_rc != -EINVAL) {
-		dprintf(2, "binfmt-shim: %s: %s; using the defaults\n", s->config_path,
-			strerror(-s->config_rc));
+	if (rc != -EINVAL) {
+		dprintf(2, "binfmt-shim: %s: %s; using the defaults\n", path, strerror(-rc));
 		return;
 	}
-	for (i = 0; i < s->cfg.nerrors && i < CONFIG_MAX_ERRORS; i++)
-		dprintf(2, "binfmt-shim: %s:%u: %s; line ignored\n", s->config_path,
-			s->cfg.errors[i].line, s->cfg.errors[i].msg);
-	if (s->cfg.nerrors > CONFIG_MAX_ERRORS)
-		dprintf(2, "binfmt-shim: %s: %zu more errors\n", s->config_path,
-			s->cfg.nerrors - CONFIG_MAX_ERRORS);
+	for (i = 0; i < c->nerrors && i < CONFIG_MAX_ERRORS; i++)
+		dprintf(2, "binfmt-shim: %s:%u: %s; line ignored\n", path,
+			c->errors[i].line, c->errors[i].msg);
+	if (c->nerrors > CONFIG_MAX_ERRORS)
+		dprintf(2, "binfmt-shim: %s: %zu more errors\n", path,
+			c->nerrors - CONFIG_MAX_ERRORS);
+}
+
+void shim_warn_config(const struct shim *s)
+{
+	warn_file(s->config_path, s->config_rc, &s->cfg);
+	if (s->uconfig_path)
+		warn_file(s->uconfig_path, s->uconfig_rc, &s->ucfg);
 }

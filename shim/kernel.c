@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <elf.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,6 +24,64 @@
 #ifndef AT_FLAGS_PRESERVE_ARGV0
 #define AT_FLAGS_PRESERVE_ARGV0 1
 #endif
+
+/*
+ * What a secure exec's emulator must not get from the caller, who is less
+ * privileged than the process now is:
+ *   - QEMU_*: qemu-user reads its options from these (linux-user/main.c,
+ *     the QEMU_* names of arg_table: QEMU_LD_PREFIX, QEMU_LOG,
+ *     QEMU_LOG_FILENAME, QEMU_STRACE, QEMU_GDB, QEMU_SET_ENV, ...), and
+ *     the emulator would act on them with the binary's credentials;
+ *   - what glibc's loader treats as unsafe for setuid programs
+ *     (UNSECURE_ENVVARS in sysdeps/generic/unsecvars.h, glibc 2.36):
+ *     GCONV_PATH GETCONF_DIR GLIBC_TUNABLES HOSTALIASES LD_AUDIT LD_DEBUG
+ *     LD_DEBUG_OUTPUT LD_DYNAMIC_WEAK LD_HWCAP_MASK LD_LIBRARY_PATH
+ *     LD_ORIGIN_PATH LD_PRELOAD LD_PROFILE LD_SHOW_AUXV LD_USE_LOAD_BIAS
+ *     LOCALDOMAIN LOCPATH MALLOC_TRACE NIS_PATH NLSPATH RESOLV_HOST_CONF
+ *     RES_OPTIONS TMPDIR TZDIR. The emulator is a static program that does
+ *     not scrub for the guest, and the guest's own loader sees AT_SECURE
+ *     only if the emulator passes it on, so the shim removes them; every
+ *     LD_*, MALLOC_* and GLIBC_* goes, a superset of glibc's list.
+ */
+static const char *const unsafe_prefix[] = { "QEMU_", "LD_", "MALLOC_", "GLIBC_" };
+static const char *const unsafe_name[] = {
+	"GCONV_PATH", "GETCONF_DIR", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+	"NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR",
+};
+
+static int unsafe(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : strlen(kv), i;
+
+	for (i = 0; i < sizeof(unsafe_prefix) / sizeof(unsafe_prefix[0]); i++)
+		if (!strncmp(kv, unsafe_prefix[i], strlen(unsafe_prefix[i])))
+			return 1;
+	for (i = 0; i < sizeof(unsafe_name) / sizeof(unsafe_name[0]); i++)
+		if (strlen(unsafe_name[i]) == n && !memcmp(kv, unsafe_name[i], n))
+			return 1;
+	return 0;
+}
+
+char **shim_guest_env(const struct shim *s)
+{
+	extern char **environ;
+	char **out;
+	size_t n = 0, k = 0;
+
+	if (!s->secure || !environ)
+		return environ;
+	while (environ[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (n = 0; environ[n]; n++)
+		if (!unsafe(environ[n]))
+			out[k++] = environ[n];
+	out[k] = NULL;
+	return out;
+}
 
 int shim_open(const char *path, int flags, unsigned mode)
 {

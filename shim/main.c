@@ -10,6 +10,8 @@
  * The shim parses no options: everything after the binary is the guest's.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,19 +26,53 @@ static int refuse(struct shim *s)
 	return EXIT_CANNOT_RUN;
 }
 
-/* qemu-<target> -0 <argv0> [-L <sysroot>] <binary> <args...> */
+/*
+ * The binary as the emulator opens it. Normally its path: the guest then
+ * sees itself as exec'd (AT_EXECFN, /proc/self/exe through qemu). For a
+ * secure exec (AT_SECURE: the C flag gave the process the binary's setuid
+ * or setgid credentials) a path could be swapped between the kernel's
+ * open and the emulator's, and the emulator would run the new file with
+ * those credentials; so the emulator gets the file the kernel opened
+ * (AT_EXECFD, else the one we probed), as /proc/self/fd/N, kept open
+ * across the exec. Opening that magic link always reaches the same file,
+ * whatever happens to its name. NULL: /proc is not there.
+ */
+static const char *binary_for_emulator(struct shim *s)
+{
+	static char fdpath[32];
+
+	if (!s->secure)
+		return s->path;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", s->fd);
+	if (s->fd < 0 || access(fdpath, F_OK) < 0 || fcntl(s->fd, F_SETFD, 0) < 0)
+		return NULL;
+	return fdpath;
+}
+
+/* qemu-<target> -0 <argv0> [-L <sysroot>] -- <binary> <args...>
+ * "--" ends qemu's options (linux-user/main.c, parse_args), so a binary
+ * named like an option ("-strace") is never read as one. */
 static int hand_off(struct shim *s)
 {
 	/* The usual argv fits here: no malloc, so no brk calls and no heap
 	 * page to fault in on the way to the emulator. */
 	static char *small[256];
-	char **argv = small;
+	const char *binary = binary_for_emulator(s);
+	char **argv = small, **envp;
 	int i = 0, k;
 
-	if ((size_t)s->guest_argc + 8 > sizeof(small) / sizeof(small[0]))
-		argv = calloc((size_t)s->guest_argc + 8, sizeof(*argv));
-
-	if (!argv) {
+	if (!binary) {
+		s->event = EV_FAIL;
+		s->why = WHY_NO_PROC;
+		s->sink_error[0] = '\0';
+		shim_explain(s);
+		shim_record(s);
+		return refuse(s);
+	}
+	if ((size_t)s->guest_argc + 9 > sizeof(small) / sizeof(small[0]))
+		argv = calloc((size_t)s->guest_argc + 9, sizeof(*argv));
+	envp = shim_guest_env(s);
+	if (!argv || !envp) {
 		s->err = ENOMEM;
 		goto failed;
 	}
@@ -47,7 +83,8 @@ static int hand_off(struct shim *s)
 		argv[i++] = "-L";
 		argv[i++] = s->route.sysroot;
 	}
-	argv[i++] = (char *)s->path;
+	argv[i++] = "--";
+	argv[i++] = (char *)binary;
 	for (k = 0; k < s->guest_argc; k++)
 		argv[i++] = s->guest_args[k];
 	argv[i] = NULL;
@@ -55,10 +92,8 @@ static int hand_off(struct shim *s)
 	/* make bench: callgrind counts up to here (it cannot follow execve). */
 	return 0;
 #endif
-	execv(s->route.emulator, argv);
+	execve(s->route.emulator, argv, envp);
 	s->err = errno;
-	if (argv != small)
-		free(argv);
 failed:
 	/* The exec record is written; this second record says it failed. */
 	s->event = EV_FAIL;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,10 +22,25 @@
 #include "logscan.h"
 #include "shim.h"
 
-/* Caller-controlled strings are capped so a record always fits one write:
- * argv0 can be as long as the kernel's argument limit. */
+/*
+ * Every string field is capped by its escaped size, so a record always
+ * fits what every destination takes: the collector's message and the
+ * file's one write (RECORD_MAX), and a syslog datagram, which rsyslog by
+ * default cuts at 8 KiB ($MaxMessageSize, "8k"). Paths and words the
+ * caller controls (cwd, path, argv0, interp, reason, fix) may take
+ * FIELD_MAX each, everything else FIELD_SMALL; a capped field is marked
+ * with "<key>_truncated": true. Worst case: 6 * 4096 + 8 * 512 plus the
+ * fixed keys, under 32 KiB; for syslog a sixth of that.
+ */
 #define FIELD_MAX 4096
+#define FIELD_SMALL 512
+#define SYSLOG_DIVISOR 6
 #define RECORD_MAX (64 * 1024)
+
+/* The per-uid count of execs whose system record went nowhere, carried
+ * by that uid's next record that gets through ("unrecorded_before"):
+ * one byte appended per loss, in a file only that uid can own. */
+#define UNRECORDED_FMT "/var/tmp/binfmt-shim-unrecorded.%u"
 
 static const char *const event_names[] = {
 	[EV_EXEC] = "exec", [EV_DENY] = "deny", [EV_FAIL] = "fail",
@@ -41,18 +57,26 @@ static const char *const why_names[] = {
 	[WHY_EMULATOR_OUTSIDE] = "emulator-outside-root",
 	[WHY_EMULATOR_NOEXEC] = "emulator-not-executable",
 	[WHY_NO_SYSROOT] = "no-sysroot", [WHY_LOG_FAILED] = "log-failed",
+	[WHY_NO_PROC] = "no-proc",
 };
 
-static void kv_capped(struct json_writer *w, const char *k, const char *v)
+/* One record's caps: FIELD_MAX and FIELD_SMALL, or a sixth for syslog. */
+struct caps {
+	size_t big, small;
+};
+
+static void kv_capped(struct json_writer *w, const char *k, const char *v, size_t cap)
 {
-	size_t n = v ? strnlen(v, FIELD_MAX + 1) : 0;
+	size_t n = v ? strlen(v) : 0, take;
 
 	jw_key(w, k);
-	if (!v)
+	if (!v) {
 		jw_null(w);
-	else
-		jw_string_n(w, v, n > FIELD_MAX ? FIELD_MAX : n);
-	if (n > FIELD_MAX) {
+		return;
+	}
+	take = jw_escaped_prefix(v, n, cap);
+	jw_string_n(w, v, take);
+	if (take < n) {
 		char tk[32];
 
 		snprintf(tk, sizeof(tk), "%s_truncated", k);
@@ -60,10 +84,10 @@ static void kv_capped(struct json_writer *w, const char *k, const char *v)
 	}
 }
 
-static void kv_str_or_null(struct json_writer *w, const char *k, const char *v)
+static void kv_str_or_null(struct json_writer *w, const char *k, const char *v, size_t cap)
 {
 	if (v && *v)
-		jw_kv_string(w, k, v);
+		kv_capped(w, k, v, cap);
 	else
 		jw_kv_null(w, k);
 }
@@ -76,7 +100,7 @@ static void rfc3339(char *buf, size_t len)
 	logscan_format_time(ts.tv_sec, ts.tv_nsec, buf, len);
 }
 
-static void elf_object(struct json_writer *w, const struct shim *s)
+static void elf_object(struct json_writer *w, const struct shim *s, const struct caps *c)
 {
 	const struct elf_info *e = &s->elf;
 
@@ -92,33 +116,38 @@ static void elf_object(struct json_writer *w, const struct shim *s)
 	jw_kv_string(w, "machine_name", elf_machine_str(e->machine));
 	jw_kv_string(w, "type", elf_type_str(e->type));
 	jw_kv_uint(w, "flags", e->flags);
-	kv_str_or_null(w, "interp", e->has_interp ? e->interp : NULL);
+	kv_str_or_null(w, "interp", e->has_interp ? e->interp : NULL, c->big);
 	jw_kv_string(w, "link", elf_link_str(e->link));
-	kv_str_or_null(w, "abi", e->abi);
+	kv_str_or_null(w, "abi", e->abi, c->small);
 	jw_object_end(w);
 }
 
-static void go_object(struct json_writer *w, const struct shim *s)
+/* The Go fields are bounded by struct go_info (32 bytes at most). */
+static void go_object(struct json_writer *w, const struct shim *s, const struct caps *c)
 {
 	if (!s->go.found)
 		return;
 	jw_key(w, "go");
 	jw_object_begin(w);
-	kv_str_or_null(w, "version", s->go.version);
-	kv_str_or_null(w, "goos", s->go.goos);
-	kv_str_or_null(w, "goarch", s->go.goarch);
+	kv_str_or_null(w, "version", s->go.version, c->small);
+	kv_str_or_null(w, "goos", s->go.goos, c->small);
+	kv_str_or_null(w, "goarch", s->go.goarch, c->small);
 	if (s->go.goarm[0])
-		jw_kv_string(w, "goarm", s->go.goarm);
+		kv_capped(w, "goarm", s->go.goarm, c->small);
 	if (s->go.cgo[0])
-		jw_kv_string(w, "cgo", s->go.cgo);
+		kv_capped(w, "cgo", s->go.cgo, c->small);
 	if (s->go_inferred)
 		jw_kv_bool(w, "inferred", true);
 	jw_object_end(w);
 }
 
-static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
+static int build(const struct shim *s, const char *sink, unsigned long long unrecorded,
+		 char *buf, size_t cap)
 {
-	char now[64], cwd[FIELD_MAX + 1];
+	bool syslog = !strcmp(sink, "syslog");
+	struct caps c = { syslog ? FIELD_MAX / SYSLOG_DIVISOR : FIELD_MAX,
+			  syslog ? FIELD_SMALL / SYSLOG_DIVISOR : FIELD_SMALL };
+	char now[64], cwd[PATH_MAX + 1];
 	struct json_writer w;
 	int ev = s->event;
 
@@ -136,22 +165,23 @@ static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
 	jw_kv_uint(&w, "gid", s->gid);
 	if (s->euid != s->uid)
 		jw_kv_uint(&w, "euid", s->euid);
-	kv_str_or_null(&w, "cwd", cwd);
-	kv_capped(&w, "path", s->path);
-	kv_capped(&w, "argv0", s->argv0);
+	kv_str_or_null(&w, "cwd", cwd, c.big);
+	kv_capped(&w, "path", s->path, c.big);
+	kv_capped(&w, "argv0", s->argv0, c.big);
 	jw_kv_int(&w, "argc", s->path ? s->guest_argc + 1 : 0);
 	jw_kv_string(&w, "format", format_name(s->fmt.format));
-	kv_str_or_null(&w, "arch", s->arch ? s->arch->name : NULL);
+	jw_key(&w, "arch");
+	s->arch ? jw_string(&w, s->arch->name) : jw_null(&w);
 	jw_kv_string(&w, "host_arch", arch_host() ? arch_host()->name : "unknown");
-	elf_object(&w, s);
-	go_object(&w, s);
-	kv_str_or_null(&w, "emulator", s->route.emulator);
-	kv_str_or_null(&w, "sysroot", s->route.sysroot);
+	elf_object(&w, s, &c);
+	go_object(&w, s, &c);
+	kv_str_or_null(&w, "emulator", s->route.emulator, c.small);
+	kv_str_or_null(&w, "sysroot", s->route.sysroot, c.small);
 	jw_kv_string(&w, "decision", decision_names[ev]);
 	jw_kv_string(&w, "reason_code", why_names[s->why]);
-	jw_kv_string(&w, "reason", s->reason);
+	kv_capped(&w, "reason", s->reason, c.big);
 	if (s->why != WHY_NONE)
-		jw_kv_string(&w, "fix", s->fix);
+		kv_capped(&w, "fix", s->fix, c.big);
 	jw_key(&w, "binfmt");
 	jw_object_begin(&w);
 	jw_kv_bool(&w, "preserve_argv0", s->preserve_argv0);
@@ -159,14 +189,21 @@ static int build(const struct shim *s, const char *sink, char *buf, size_t cap)
 	jw_kv_bool(&w, "secure", s->secure);
 	jw_object_end(&w);
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
-		jw_kv_string(&w, "config", s->config_path);
+		kv_capped(&w, "config", s->config_path, c.small);
 		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
 	}
+	if (s->uconfig_path && s->uconfig_rc != 0 && s->uconfig_rc != -ENOENT) {
+		kv_capped(&w, "user_config", s->uconfig_path, c.small);
+		jw_kv_uint(&w, "user_config_errors",
+			   s->uconfig_rc == -EINVAL ? s->ucfg.nerrors : 1);
+	}
+	if (unrecorded)
+		jw_kv_uint(&w, "unrecorded_before", unrecorded);
 	jw_kv_string(&w, "sink", sink);
 	if (s->sink_error[0])
-		jw_kv_string(&w, "sink_error", s->sink_error);
+		kv_capped(&w, "sink_error", s->sink_error, c.small);
 	if (s->collector_error[0])
-		jw_kv_string(&w, "collector_error", s->collector_error);
+		kv_capped(&w, "collector_error", s->collector_error, c.small);
 	jw_object_end(&w);
 	return jw_finish(&w);
 }
@@ -193,36 +230,36 @@ static void make_parent(const char *path)
 	mkdir(dir, 0755);
 }
 
-static int write_file(struct shim *s, const char *rec, size_t len)
+/* Append one record to path; 0, or -errno with the reason in err[]. */
+static int write_file(const char *path, const char *rec, size_t len, char *err, size_t errlen)
 {
 	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	ssize_t n;
-	int fd, err = 0;
+	int fd, e = 0;
 
-	fd = shim_open(s->log_path, flags, 0640);
+	fd = shim_open(path, flags, 0640);
 	if (fd < 0 && errno == ENOENT) {
-		make_parent(s->log_path);
-		fd = shim_open(s->log_path, flags, 0640);
+		make_parent(path);
+		fd = shim_open(path, flags, 0640);
 	}
 	if (fd < 0) {
-		err = errno;
-		snprintf(s->sink_error, sizeof(s->sink_error), "%s: %s",
-			 s->log_path, strerror(err));
-		return -err;
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
 	}
 	n = write(fd, rec, len);
 	if (n != (ssize_t)len) {
-		err = n < 0 ? errno : ENOSPC;
+		e = n < 0 ? errno : ENOSPC;
 		/* A short write (disk full mid-record) leaves a partial line:
 		 * end it, so the next record starts on a line of its own and a
 		 * reader can count the damaged one. */
 		if (n > 0)
 			(void)!write(fd, "\n", 1);
-		snprintf(s->sink_error, sizeof(s->sink_error), "%s: %s%s",
-			 s->log_path, n > 0 ? "short write: " : "", strerror(err));
+		snprintf(err, errlen, "%s: %s%s", path, n > 0 ? "short write: " : "",
+			 strerror(e));
 	}
 	close(fd);
-	return -err;
+	return -e;
 }
 
 /* RFC 3164 framing on /dev/log, facility authpriv (10), severity info (6):
@@ -247,37 +284,115 @@ static int write_syslog(const char *rec, size_t len)
 	return err;
 }
 
-void shim_record(struct shim *s)
+/*
+ * The count of this uid's execs that no destination recorded: open for
+ * reading and clearing when the next record goes out, -1 when there is
+ * none. Only a regular file of this uid's own, with one link, counts: a
+ * file another user planted (or a link to one) is not ours to read or
+ * truncate. Not for secure execs, whose credentials are not the caller's.
+ */
+static int unrecorded_open(const struct shim *s, int flags, char *path, size_t len)
 {
-	static char rec[RECORD_MAX];
-	size_t n;
-	int len, err;
+	struct stat st;
+	int fd;
 
+	if (s->secure)
+		return -1;
+	snprintf(path, len, UNRECORDED_FMT, s->uid);
+	fd = shim_open(path, flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != s->uid ||
+	    st.st_nlink != 1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Nothing took the system record: one more byte in this uid's count. */
+static void count_unrecorded(const struct shim *s)
+{
+	char path[64];
+	int fd = unrecorded_open(s, O_WRONLY | O_APPEND | O_CREAT, path, sizeof(path));
+
+	if (fd < 0)
+		return;
+	(void)!write(fd, "x", 1);
+	close(fd);
+}
+
+static void system_record(struct shim *s, char *rec, size_t cap)
+{
+	unsigned long long unrecorded = 0;
+	char path[64];
+	struct stat st;
+	size_t n;
+	int len, err, ufd;
+
+	ufd = unrecorded_open(s, O_RDWR, path, sizeof(path));
+	if (ufd >= 0 && fstat(ufd, &st) == 0)
+		unrecorded = (unsigned long long)st.st_size;
 	/* The collector first: it vouches for the record and tracks the run. */
 	if (s->cfg.socket[0]) {
-		len = build(s, "collector", rec, sizeof(rec));
-		if (len >= 0 && shim_collector_send(s, rec, (size_t)len) == 0) {
+		len = build(s, "collector", unrecorded, rec, cap);
+		err = len < 0 ? -EMSGSIZE : shim_collector_send(s, rec, (size_t)len);
+		if (!err) {
 			s->logged = true;
-			return;
+			goto out;
 		}
+		/* No collector at the default socket is the normal state of a
+		 * host without one: not an error worth a field in every record. */
+		if (!s->cfg.socket_set && (err == -ENOENT || err == -ECONNREFUSED))
+			s->collector_error[0] = '\0';
 	}
-	len = build(s, "file", rec, sizeof(rec));
+	len = build(s, "file", unrecorded, rec, cap);
 	if (len < 0) {
 		/* Cannot happen with the field caps; keep a record anyway. */
 		snprintf(s->sink_error, sizeof(s->sink_error), "record too large");
-	} else if (write_file(s, rec, (size_t)len) == 0) {
+	} else if (write_file(s->log_path, rec, (size_t)len, s->sink_error,
+			      sizeof(s->sink_error)) == 0) {
 		s->logged = true;
-		return;
+		goto out;
 	}
-	len = build(s, "syslog", rec, sizeof(rec));
-	if (len < 0)
-		return;
-	err = write_syslog(rec, (size_t)len);
+	len = build(s, "syslog", unrecorded, rec, cap);
+	err = len < 0 ? -EMSGSIZE : write_syslog(rec, (size_t)len);
 	if (err == 0) {
 		s->logged = true;
-		return;
+		goto out;
 	}
 	n = strlen(s->sink_error);
 	snprintf(s->sink_error + n, sizeof(s->sink_error) - n, "; syslog: %s",
 		 strerror(-err));
+out:
+	if (ufd >= 0) {
+		/* Counted now; a loss appended since the fstat is cleared with
+		 * it (the count is "at least"). */
+		if (s->logged && unrecorded)
+			(void)!ftruncate(ufd, 0);
+		close(ufd);
+	}
+	if (!s->logged)
+		count_unrecorded(s);
+}
+
+/*
+ * The system record goes to the collector, else the log file, else
+ * syslog; nothing the caller sets can take it away. A caller's copy
+ * (BINFMT_SHIM_LOG, or [log] path of BINFMT_SHIM_CONFIG, when the system
+ * config has no [users] override) is written as well; it does not count
+ * as the record.
+ */
+void shim_record(struct shim *s)
+{
+	static char rec[RECORD_MAX];
+	char err[160];
+	int len;
+
+	system_record(s, rec, sizeof(rec));
+	if (!s->user_log)
+		return;
+	len = build(s, "user", 0, rec, sizeof(rec));
+	if (len >= 0)
+		(void)write_file(s->user_log, rec, (size_t)len, err, sizeof(err));
 }

@@ -11,9 +11,8 @@
 #include "goinfo.h"
 #include "route.h"
 
-/* Defaults, documented in docs/binfmt-shim.conf.5. */
-#define SHIM_CONFIG_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
-#define SHIM_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+/* Defaults: lib/config.h (CONFIG_FILE_DEFAULT, CONFIG_LOG_DEFAULT,
+ * CONFIG_SOCKET_DEFAULT), documented in docs/binfmt-shim.conf.5. */
 #define SHIM_CONFIG_MAX (64 * 1024)	/* a config larger than this is an error */
 #define SHIM_HEAD_SIZE 4096		/* first read of the binary */
 
@@ -35,6 +34,7 @@ enum shim_why {
 	WHY_EMULATOR_NOEXEC,	/* exists, cannot be executed */
 	WHY_NO_SYSROOT,		/* dynamic, loader in no sysroot */
 	WHY_LOG_FAILED,		/* on_failure = deny and no record written */
+	WHY_NO_PROC,		/* secure exec, /proc/self/fd not reachable */
 };
 
 struct shim {
@@ -53,10 +53,15 @@ struct shim {
 	int pid, ppid;
 	unsigned uid, euid, gid;
 
-	/* Configuration (cfg itself is the last member: see there). */
+	/* Configuration (cfg itself is the last member: see there): the
+	 * system file, and the caller's (BINFMT_SHIM_CONFIG) layered on it
+	 * by config_merge. */
 	const char *config_path;
 	int config_rc;		/* 0, -ENOENT (defaults) or -errno */
-	const char *log_path;
+	const char *uconfig_path;	/* NULL: none */
+	int uconfig_rc;
+	const char *log_path;	/* the system record's file */
+	const char *user_log;	/* the caller's copy, NULL: none */
 
 	/* The binary. */
 	int fd;
@@ -85,13 +90,20 @@ struct shim {
 	char sink_error[160];	/* why the file sink failed, "" if it did not */
 	char collector_error[160];	/* why the collector did not take it */
 	bool logged;		/* some sink took the record */
+	bool warned_unrecorded;	/* the stderr warning is said once */
 
 	/* Last, so the hot members above share few pages. */
 	struct shim_config cfg;
+	struct shim_config ucfg;	/* the caller's file, as parsed */
 };
 
 /* shim/kernel.c: argv and auxv as binfmt_misc lays them out. */
 void shim_parse_args(struct shim *s, int argc, char **argv);
+
+/* shim/kernel.c: the environment the emulator gets. Under AT_SECURE the
+ * variables that would steer the emulator or the guest's loader are left
+ * out; otherwise it is environ as is. */
+char **shim_guest_env(const struct shim *s);
 
 /* shim/kernel.c: open(2) with O_CLOEXEC, one system call (musl's open()
  * adds an fcntl for kernels older than 2.6.23). -1 and errno on failure. */
