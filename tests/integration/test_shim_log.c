@@ -201,8 +201,9 @@ TEST_F(log, bad_config_named_by_file_and_line_and_still_runs)
 		 self->e.conf, self->e.conf);
 	EXPECT_STREQ(want, err);
 	ASSERT_EQ(1, se_log(&self->e, r, 2));
-	EXPECT_STREQ(self->e.conf, se_str(r[0], "config"));
-	EXPECT_EQ(2, se_int(r[0], "config_errors"));
+	/* The caller's file (BINFMT_SHIM_CONFIG) is named as such. */
+	EXPECT_STREQ(self->e.conf, se_str(r[0], "user_config"));
+	EXPECT_EQ(2, se_int(r[0], "user_config_errors"));
 	se_log_free(r, 1);
 }
 
@@ -251,6 +252,83 @@ TEST_F(log, unwritable_log_falls_back_to_syslog)
 	EXPECT_STREQ("/proc/version/exec.jsonl: Not a directory", se_str(j, "sink_error"));
 	EXPECT_STREQ("exec", se_str(j, "event"));
 	json_decref(j);
+}
+
+/*
+ * Fields a caller controls, made of bytes that escape to six times their
+ * size: a 3.6 KB directory path of \x01 (the cwd, and the binary's path
+ * inside it) and a 4100-byte argv[0] of \x01. Capped by their raw size
+ * these made a record over 64 KiB that every sink dropped, and the binary
+ * ran unrecorded. Capped by their escaped size the record fits the file
+ * and the collector (64 KiB), and a syslog datagram (rsyslog's 8 KiB).
+ */
+static void hostile_dirs(char *path, size_t len, const char *base)
+{
+	char name[241];
+	int level;
+
+	memset(name, '\x01', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(path, len, "%s", base);
+	if (chdir(base))
+		return;
+	for (level = 0; level < 15; level++) {
+		if (mkdir(name, 0755) || chdir(name))
+			return;
+		snprintf(path + strlen(path), len - strlen(path), "/%s", name);
+	}
+}
+
+static void expect_capped(struct __test_metadata *_metadata, const char *line, size_t max)
+{
+	json_t *j = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
+	static const char *const keys[] = { "cwd", "path", "argv0" };
+	size_t k;
+
+	EXPECT_GE(max, strlen(line));
+	ASSERT_NE(NULL, j) TH_LOG("%.200s", line);
+	for (k = 0; k < 3; k++) {
+		char tk[32];
+
+		snprintf(tk, sizeof(tk), "%s_truncated", keys[k]);
+		EXPECT_TRUE(json_is_true(json_object_get(j, tk))) TH_LOG("%s", tk);
+		EXPECT_LT(100, strlen(se_str(j, keys[k])));
+	}
+	EXPECT_STREQ("exec", se_str(j, "event"));
+	json_decref(j);
+}
+
+TEST_F(log, hostile_fields_fit_every_sink)
+{
+	static char dir[8192], bin[8400], big[4101], line[70000], msg[70000];
+	char *argv[] = { big, "exit", "6", NULL };
+	char err[4096];
+	int fd, st;
+	ssize_t n;
+
+	hostile_dirs(dir, sizeof(dir), self->e.dir);
+	ASSERT_LT(3600, strlen(dir) - strlen(self->e.dir));
+	snprintf(bin, sizeof(bin), "%s/hello", dir);
+	ASSERT_EQ(0, link(self->bin, bin));
+	memset(big, '\x01', sizeof(big) - 1);
+	st = tl_runv(bin, argv, NULL, 0, NULL, 0, err, sizeof(err));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(6, WEXITSTATUS(st)) TH_LOG("%s", err);
+	ASSERT_LT(0, tl_read_file(self->e.log, line, sizeof(line)));
+	expect_capped(_metadata, line, 64 * 1024);
+
+	/* The syslog fallback: a sixth of the caps, one datagram. */
+	fd = fake_syslog();
+	ASSERT_LE(0, fd);
+	setenv("BINFMT_SHIM_LOG", "/proc/version/exec.jsonl", 1);
+	st = tl_runv(bin, argv, NULL, 0, NULL, 0, NULL, 0);
+	EXPECT_EQ(6, WEXITSTATUS(st));
+	n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	ASSERT_LT(0, n);
+	msg[n] = '\0';
+	EXPECT_GE(8192, n);
+	ASSERT_NE(NULL, strstr(msg, "]: "));
+	expect_capped(_metadata, strstr(msg, "]: ") + 3, 8192);
 }
 
 TEST_F(log, on_failure_deny_refuses_when_nothing_can_be_written)

@@ -60,9 +60,60 @@ int tl_private_binfmt(char *why, size_t whylen)
 			 strerror(errno));
 		return err;
 	}
-	return 0;
+	return tl_private_system(TL_RIG_CONFIG, why, whylen);
 fail:
 	snprintf(why, whylen, "setting up the user namespace: %s", strerror(-err));
+	return err;
+}
+
+int tl_system_config(const char *text)
+{
+	int fd, err = 0;
+	ssize_t n;
+
+	if (mkdir("/etc/binfmt-shim", 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open("/etc/binfmt-shim/shim.conf", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n != (ssize_t)strlen(text))
+		err = n < 0 ? -errno : -EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * The system paths the shim reads and writes, private to this mount
+ * namespace: a tmpfs on /var/log (the default log), one on /var/tmp, and
+ * /etc as an overlay whose upper layer lives in that /var/log tmpfs, so
+ * /etc/binfmt-shim/shim.conf is the test's while the rest of /etc stays
+ * visible. Nothing reaches the host's files.
+ */
+int tl_private_system(const char *config, char *why, size_t whylen)
+{
+	static const char *const dirs[] = { "/var/log/.etc", "/var/log/.etc/upper",
+					    "/var/log/.etc/work" };
+	size_t i;
+	int err;
+
+	if (mount("tmpfs", "/var/log", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		goto fail;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mkdir(dirs[i], 0700) < 0)
+			goto fail;
+	if (mount("overlay", "/etc", "overlay", 0,
+		  "lowerdir=/etc,upperdir=/var/log/.etc/upper,workdir=/var/log/.etc/work") < 0)
+		goto fail;
+	if (config && (err = tl_system_config(config))) {
+		snprintf(why, whylen, "writing the private shim.conf: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+fail:
+	err = -errno;
+	snprintf(why, whylen, "private /var/log, /var/tmp and /etc: %s", strerror(errno));
 	return err;
 }
 

@@ -12,11 +12,30 @@
 /*
  * Move the calling process into a new user + mount namespace (root inside,
  * mapped to the caller's uid/gid), make mounts private and mount a private
- * binfmt_misc instance at BINFMT_MNT (Linux >= 6.7). Call it from inside a
+ * binfmt_misc instance at BINFMT_MNT (Linux >= 6.7), and make the shim's
+ * system paths private (tl_private_system, with TL_RIG_CONFIG). Call it from inside a
  * TEST (the harness forks each test, so nothing leaks). Returns 0, or
  * -errno with why[] saying what failed, for a SKIP with the reason.
  */
 int tl_private_binfmt(char *why, size_t whylen);
+
+/*
+ * The system config tl_private_binfmt writes: the rig switch that lets the
+ * tests' BINFMT_SHIM_CONFIG and BINFMT_SHIM_LOG replace the system
+ * settings (docs/binfmt-shim.conf.5, [users]), and no collector socket
+ * unless a test's own config names one. Tests of the defaults write their
+ * own with tl_system_config().
+ */
+#define TL_RIG_CONFIG "[users]\noverride = yes\n[log]\nsocket = none\n"
+
+/* Private /var/log, /var/tmp and /etc (an overlay) in this mount
+ * namespace, with config (may be NULL) as /etc/binfmt-shim/shim.conf.
+ * tl_private_binfmt calls it; tests of tl_full_userns call it themselves.
+ * 0 or -errno with why[] set. */
+int tl_private_system(const char *config, char *why, size_t whylen);
+
+/* Replace /etc/binfmt-shim/shim.conf (after tl_private_system). */
+int tl_system_config(const char *text);
 
 /*
  * Like tl_private_binfmt's first half, but with uids and gids 0..65535
