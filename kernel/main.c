@@ -171,12 +171,14 @@ static bool rl_window_over(const struct rl_slot *s, unsigned long now)
  */
 static bool rl_allow(kuid_t uid)
 {
-	unsigned long now = jiffies;
 	struct rl_slot *s, *lru = NULL;
+	unsigned long now;
 	bool ok;
 	int i;
 
 	spin_lock(&rl_lock);
+	/* Under the lock, so no slot began after this now. */
+	now = jiffies;
 	if (!rl_interval) {
 		spin_unlock(&rl_lock);
 		return true;
