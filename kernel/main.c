@@ -23,8 +23,10 @@
 #include <linux/namei.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/uidgid.h>
 #include <linux/version.h>
 
 #include "classify.h"
@@ -41,7 +43,8 @@ static const struct bshim_karch unknown_host = {
  * Counters, read-only under /sys/module/binfmt_shim/parameters/. Each
  * failed exec counts once in failed_total and once in its format, whether
  * or not the ratelimit let its line through; "suppressed" counts the lines
- * the ratelimit dropped.
+ * the ratelimit dropped (all uids together), "ratelimit_evictions" below
+ * the uids that lost an open window for want of a slot.
  */
 static atomic_long_t cnt_failed;
 static atomic_long_t cnt_fmt[BSHIM_FMT_COUNT];
@@ -74,7 +77,7 @@ MODULE_PARM_DESC(failed_pe, "of which PE/MZ files (read-only)");
 module_param_cb(failed_unknown, &counter_ops, &cnt_fmt[BSHIM_FMT_UNKNOWN], 0444);
 MODULE_PARM_DESC(failed_unknown, "of which anything else (read-only)");
 module_param_cb(suppressed, &counter_ops, &cnt_suppressed, 0444);
-MODULE_PARM_DESC(suppressed, "lines dropped by the ratelimit (read-only)");
+MODULE_PARM_DESC(suppressed, "lines dropped by the ratelimit, all uids (read-only)");
 module_param_cb(crlf_hints, &counter_ops, &cnt_crlf, 0444);
 MODULE_PARM_DESC(crlf_hints, "scripts with a CR-terminated #! line seen (read-only)");
 
@@ -84,20 +87,138 @@ MODULE_PARM_DESC(crlf_observer,
 		 "also explain scripts whose #! line ends in CR (default off)");
 
 /*
- * One ratelimit for every line, DEFAULT_RATELIMIT_INTERVAL and _BURST of
- * <linux/ratelimit_types.h> (5 s, 10 lines) unless set. Writing either
- * parameter starts a fresh interval.
+ * The ratelimit, one window per uid.
+ *
+ * A single window for every line let any user spend everybody's lines: a
+ * loop of failing execs kept other users' diagnostics out of the log. So
+ * each uid has its own window, keyed by the caller's kuid (current_uid(),
+ * the real uid the kernel holds for the task, mapped into no namespace:
+ * nothing the caller writes into the exec chooses it). A window follows
+ * ___ratelimit() (lib/ratelimit.c, <linux/ratelimit.h>): it opens at a
+ * uid's first line, lets ratelimit_burst lines through, and the first line
+ * after ratelimit_interval_ms opens the next one; interval 0 lets every
+ * line through, burst 0 none. "suppressed" still counts every dropped
+ * line, of all uids together.
+ *
+ * Not a struct ratelimit_state per uid: ___ratelimit() drops the line when
+ * raw_spin_trylock() loses to another CPU, so concurrent execs of one uid
+ * would lose lines below the burst, and a slot handed to another uid must
+ * not be in use on another CPU. One spinlock around the lookup and the
+ * accounting does both; it is held for a scan of the table and a few
+ * stores, never while printing (report() prints after rl_allow() returns).
+ * A plain spinlock: only process context (exec, sysfs writes) takes it.
+ *
+ * The table: RL_SLOTS fixed slots in .bss, so the exec path allocates
+ * nothing (no GFP_ATOMIC, no failure mode) and the memory is bounded
+ * whatever the number of uids. 64 slots hold every uid that fails an exec
+ * within one window on a real machine (a few users, their services, CI
+ * jobs under their own uids) with room to spare; the linear scan of 64
+ * slots of 24 bytes (1.5 KiB) costs less than the d_path() each line
+ * costs anyway, and only failed execs pay it.
+ *
+ * A uid with no slot, when none is free, takes the least recently used
+ * one: exact LRU by rl_clock, bumped under the lock (jiffies would tie).
+ *  - Eviction never silences anybody: the evicted uid starts over with a
+ *    full burst. So no caller, however many uids it holds, keeps another
+ *    uid's lines out of the log, which is what the per-uid window is for.
+ *  - A caller with one uid evicts nobody; its execs refresh only its own
+ *    slot. A flooding uid keeps its slot hot (a suppressed line counts as
+ *    use), so it is the last candidate and cannot shed its suppression
+ *    unless RL_SLOTS other uids fail execs after its last one.
+ *  - What eviction can cost is the bound on the total: a caller with more
+ *    than RL_SLOTS uids (root, or a user with a subordinate id range
+ *    through newuidmap(1)) who cycles through them gets a fresh burst for
+ *    each. "ratelimit_evictions" counts the evictions of a slot whose
+ *    window was still open (a slot idle for a whole interval holds nothing
+ *    a fresh one would not), so this shows.
+ * Rejected: uids that find the table full sharing one overflow window.
+ * That bounds the total, but whoever fills the table with open windows
+ * then silences every newcomer, the crowding-out this design removes.
  */
-static DEFINE_RATELIMIT_STATE(shim_rs, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
+#define RL_SLOTS	64
+
+struct rl_slot {
+	kuid_t uid;
+	unsigned int printed;	/* lines let through in this window */
+	unsigned long begin;	/* jiffies when this window opened */
+	u64 used;		/* rl_clock at the uid's last call, 0: free */
+};
+
+static DEFINE_SPINLOCK(rl_lock);
+/* Written under rl_lock (the two parameters also under the sysfs lock). */
+static struct rl_slot rl_table[RL_SLOTS];
+static u64 rl_clock;
+static unsigned long rl_interval = DEFAULT_RATELIMIT_INTERVAL;	/* jiffies */
 static unsigned int rl_interval_ms = 5000;
 static unsigned int rl_burst = DEFAULT_RATELIMIT_BURST;
-/* Keeps msecs_to_jiffies() within ratelimit_state's int interval. */
+
+static atomic_long_t cnt_evicted;
+/*
+ * Keeps begin + interval within half the range of unsigned long even on
+ * 32-bit at HZ=1000, where time_after() stops telling the order.
+ */
 #define RL_INTERVAL_MAX_MS	(24U * 3600 * 1000)
 
+/* Called with rl_lock held; the test of ___ratelimit(). */
+static bool rl_window_over(const struct rl_slot *s, unsigned long now)
+{
+	return time_after(now, s->begin + rl_interval);
+}
+
+/*
+ * Whether uid may log a line now: counts it in uid's window (taking a slot
+ * for it if it has none). Takes and releases rl_lock; prints nothing.
+ */
+static bool rl_allow(kuid_t uid)
+{
+	struct rl_slot *s, *lru = NULL;
+	unsigned long now;
+	bool ok;
+	int i;
+
+	spin_lock(&rl_lock);
+	/* Under the lock, so no slot began after this now. */
+	now = jiffies;
+	if (!rl_interval) {
+		spin_unlock(&rl_lock);
+		return true;
+	}
+	/*
+	 * Slots fill from the front (the first free slot is the least
+	 * recently used) and are only freed all at once (rl_set()), so the
+	 * first free slot ends the search.
+	 */
+	for (i = 0; i < RL_SLOTS; i++) {
+		s = &rl_table[i];
+		if (s->used && uid_eq(s->uid, uid))
+			goto found;
+		if (!lru || s->used < lru->used)
+			lru = s;
+		if (!s->used)
+			break;
+	}
+	s = lru;
+	if (s->used && !rl_window_over(s, now))
+		atomic_long_inc(&cnt_evicted);
+	s->uid = uid;
+	s->begin = now;
+	s->printed = 0;
+found:
+	s->used = ++rl_clock;
+	if (rl_window_over(s, now)) {
+		s->begin = now;
+		s->printed = 0;
+	}
+	ok = s->printed < rl_burst;
+	if (ok)
+		s->printed++;
+	spin_unlock(&rl_lock);
+	return ok;
+}
+
+/* Writing either parameter empties the table: every uid starts afresh. */
 static int rl_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned long flags;
 	unsigned int v;
 	int ret;
 
@@ -107,15 +228,12 @@ static int rl_set(const char *val, const struct kernel_param *kp)
 	if ((kp->arg == &rl_interval_ms && v > RL_INTERVAL_MAX_MS) ||
 	    v > INT_MAX)
 		return -EINVAL;
-	*(unsigned int *)kp->arg = v;
 
-	raw_spin_lock_irqsave(&shim_rs.lock, flags);
-	shim_rs.interval = msecs_to_jiffies(rl_interval_ms);
-	shim_rs.burst = rl_burst;
-	shim_rs.begin = 0;
-	shim_rs.printed = 0;
-	shim_rs.missed = 0;
-	raw_spin_unlock_irqrestore(&shim_rs.lock, flags);
+	spin_lock(&rl_lock);
+	*(unsigned int *)kp->arg = v;
+	rl_interval = msecs_to_jiffies(rl_interval_ms);
+	memset(rl_table, 0, sizeof(rl_table));
+	spin_unlock(&rl_lock);
 	return 0;
 }
 
@@ -126,9 +244,22 @@ static const struct kernel_param_ops rl_ops = {
 
 module_param_cb(ratelimit_interval_ms, &rl_ops, &rl_interval_ms, 0644);
 MODULE_PARM_DESC(ratelimit_interval_ms,
-		 "ratelimit window in ms, 0 for no limit (default 5000)");
+		 "ratelimit window per uid in ms, 0 for no limit (default 5000)");
 module_param_cb(ratelimit_burst, &rl_ops, &rl_burst, 0644);
-MODULE_PARM_DESC(ratelimit_burst, "lines per window (default 10)");
+MODULE_PARM_DESC(ratelimit_burst, "lines per window per uid (default 10)");
+module_param_cb(ratelimit_evictions, &counter_ops, &cnt_evicted, 0444);
+MODULE_PARM_DESC(ratelimit_evictions,
+		 "uids whose open window was dropped for lack of slots (read-only)");
+
+static unsigned int rl_slots = RL_SLOTS;
+
+static const struct kernel_param_ops const_uint_ops = {
+	.set = counter_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(ratelimit_slots, &const_uint_ops, &rl_slots, 0444);
+MODULE_PARM_DESC(ratelimit_slots, "uids the ratelimit tracks at once (read-only)");
 
 /*
  * One line per failed exec, also on kernels that walk the list twice.
@@ -184,7 +315,7 @@ static void report(const struct linux_binprm *bprm,
 	char comm[TASK_COMM_LEN];
 	char *buf, *path;
 
-	if (!__ratelimit(&shim_rs)) {
+	if (!rl_allow(current_uid())) {
 		atomic_long_inc(&cnt_suppressed);
 		return;
 	}
@@ -281,9 +412,6 @@ static int __init shim_init(void)
 #else
 	host.compat32 = IS_ENABLED(CONFIG_COMPAT);
 #endif
-	/* Our counter reports what was dropped; no "callbacks suppressed". */
-	ratelimit_set_flags(&shim_rs, RATELIMIT_MSG_ON_RELEASE);
-
 	register_binfmt(&shim_format);
 	if (crlf_observer)
 		insert_binfmt(&crlf_format);
