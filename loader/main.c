@@ -113,10 +113,20 @@ static const struct { int ch; unsigned bit; } opt_bits[] = {
 	{ 'c', OPT_COMPARE }, { 'p', OPT_PRINT }, { 'o', OPT_OUTPUT },
 };
 
+/* One line on stderr. Fields that came from outside are escaped where
+ * they are put in (T()); the whole message goes through the escaper
+ * once more, so no control byte reaches the terminal even from a field
+ * that was not. */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	char msg[16384];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		n = 0;
 	fprintf(stderr, "%s: %s", prog_name, kind);
-	vfprintf(stderr, fmt, ap);
+	t_text(stderr, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	fputc('\n', stderr);
 }
 
