@@ -38,7 +38,9 @@ static const struct subcmd subcmds[] = {
 	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
 	  "Every live binfmt_misc entry, ours and others: enabled, interpreter\n"
 	  "(present, static), flags, the arches it matches, overlaps and the\n"
-	  "entry the kernel picks; the log sink. Exit 1 when one of ours is broken.\n" },
+	  "entry the kernel picks; the log sink and whether the execs of users\n"
+	  "other than root are recorded anywhere (the collector, a log they may\n"
+	  "write, syslog). Exit 1 when one of ours is broken or they are not.\n" },
 	{ "explain", cmd_explain, OPT_JSON, 1, -1, "explain [--json] FILE...",
 	  "What each file is, which entry the kernel would pick, whether the host\n"
 	  "runs it natively, the emulator and sysroot the shim would use, and the\n"
