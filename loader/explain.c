@@ -31,6 +31,7 @@ struct expl {
 	char emulator[1024], sysroot[1024];
 	enum verdict v;
 	char reason[2048], fix[2048];
+	bool term;			/* text output: fields escaped (D) */
 };
 
 /* The GOARCH of the host, for "GOARCH=<host> go test" fixes. */
@@ -63,6 +64,10 @@ setf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 #define SET(field, ...) setf(x->field, sizeof(x->field), __VA_ARGS__)
+/* A field from outside (the file, its name, a binfmt_misc entry, the
+ * config) as it goes into a reason or a fix: escaped for the text output
+ * (termout.c), as it is for JSON (the writer escapes it). */
+#define D(str) (x->term ? T(str) : (str))
 
 /* A foreign ELF the shim (one of our entries) would run. */
 static void explain_ours(struct expl *x, const struct shim_config *cfg,
@@ -77,15 +82,15 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 	if (r.denied) {
 		x->v = V_BROKEN;
 		SET(reason, "the shim's policy denies %s binaries (%s line %u)",
-		    x->arch->name, cfgpath, r.policy_line);
-		SET(fix, "set policy = allow in [arch.%s] of %s", x->arch->name, cfgpath);
+		    x->arch->name, D(cfgpath), r.policy_line);
+		SET(fix, "set policy = allow in [arch.%s] of %s", x->arch->name, D(cfgpath));
 		return;
 	}
 	if (err) {
 		x->v = V_BROKEN;
-		SET(reason, "no emulator for %s: tried %s", x->arch->name, r.searched);
+		SET(reason, "no emulator for %s: tried %s", x->arch->name, D(r.searched));
 		SET(fix, "apt-get install qemu-user-static, or set emulator = PATH "
-		    "in [arch.%s] of %s", x->arch->name, cfgpath);
+		    "in [arch.%s] of %s", x->arch->name, D(cfgpath));
 		return;
 	}
 	SET(emulator, "%s", r.emulator);
@@ -95,21 +100,21 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 			route_libc_package(x->arch, &x->p.ei, pkg, sizeof(pkg));
 			x->v = V_BROKEN;
 			SET(reason, "it is dynamically linked and its loader %s is in "
-			    "no sysroot (tried %s)", x->p.ei.interp, r.sysroot_searched);
+			    "no sysroot (tried %s)", D(x->p.ei.interp), D(r.sysroot_searched));
 			if (pkg[0])
 				SET(fix, "apt-get install %s, or set sysroot = DIR in "
-				    "[arch.%s] of %s", pkg, x->arch->name, cfgpath);
+				    "[arch.%s] of %s", pkg, x->arch->name, D(cfgpath));
 			else
 				SET(fix, "set sysroot = DIR (a %s root file system) in "
 				    "[arch.%s] of %s, or link the program statically",
-				    x->arch->name, x->arch->name, cfgpath);
+				    x->arch->name, x->arch->name, D(cfgpath));
 			return;
 		}
 		SET(sysroot, "%s", r.sysroot);
 	}
 	x->v = V_EMULATED;
 	SET(reason, "the kernel runs it through %s, which hands it to %s%s%s",
-	    x->handler->name, x->emulator, x->sysroot[0] ? " -L " : "", x->sysroot);
+	    D(x->handler->name), D(x->emulator), x->sysroot[0] ? " -L " : "", D(x->sysroot));
 	SET(fix, "%s", "");
 }
 
@@ -123,7 +128,7 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 		x->v = V_BROKEN;
 		SET(reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
 		SET(fix, "rebuild or download it again (was it truncated? "
-		    "'readelf -lh %s' shows the header)", x->p.path);
+		    "'readelf -lh %s' shows the header)", D(x->p.path));
 		return;
 	}
 	x->arch = x->p.ei.arch;
@@ -141,7 +146,7 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 		if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
 			x->v = V_BROKEN;
 			SET(reason, "the host runs %s natively, but the loader %s "
-			    "is missing", x->arch->name, x->p.ei.interp);
+			    "is missing", x->arch->name, D(x->p.ei.interp));
 			SET(fix, "install the %s C library (Debian: libc6:%s), or "
 			    "link it statically", x->arch->name, x->arch->debian);
 			return;
@@ -171,7 +176,7 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	    !strchr(x->handler->flags, 'F')) {
 		x->v = V_BROKEN;
 		SET(reason, "the entry %s picks it, but its interpreter %s is "
-		    "missing", x->handler->name, x->handler->interpreter);
+		    "missing", D(x->handler->name), D(x->handler->interpreter));
 		SET(fix, "%s register --replace %s", prog_name, x->arch->name);
 		return;
 	}
@@ -183,7 +188,7 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	SET(emulator, "%s", x->handler->interpreter);
 	x->v = V_EMULATED;
 	SET(reason, "the kernel runs it with %s (entry %s)",
-	    x->handler->interpreter, x->handler->name);
+	    D(x->handler->interpreter), D(x->handler->name));
 	if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
 		char pfx[512], path[sizeof(pfx) + ELF_INTERP_MAX];
 
@@ -192,8 +197,8 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 		if (access(path, F_OK) < 0) {
 			x->v = V_BROKEN;
 			SET(reason, "the entry %s runs it with %s, but its loader %s "
-			    "is neither on the host nor in %s", x->handler->name,
-			    x->handler->interpreter, x->p.ei.interp, pfx);
+			    "is neither on the host nor in %s", D(x->handler->name),
+			    D(x->handler->interpreter), D(x->p.ei.interp), D(pfx));
 			SET(fix, "%s register --replace %s (the shim finds the "
 			    "Debian cross sysroots), or link it statically",
 			    prog_name, x->arch->name);
@@ -212,21 +217,21 @@ static void explain_other(struct expl *x)
 		x->v = V_EMULATED;
 		SET(emulator, "%s", x->handler->interpreter);
 		SET(reason, "the kernel runs it with %s (entry %s)",
-		    x->handler->interpreter, x->handler->name);
+		    D(x->handler->interpreter), D(x->handler->name));
 		return;
 	}
 	x->v = V_NO_HANDLER;
 	switch (fi->format) {
 	case FMT_MACHO:
 		SET(reason, "%s: built for macOS%s%s%s, Linux cannot run it",
-		    x->p.desc, x->p.is_go ? " (GOOS=" : "", go,
+		    D(x->p.desc), x->p.is_go ? " (GOOS=" : "", D(go),
 		    x->p.is_go ? ")" : "");
 		SET(fix, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
 		    x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_PE:
-		SET(reason, "%s%s%s%s, Linux cannot run it", x->p.desc,
-		    x->p.is_go ? " built with GOOS=" : "", go,
+		SET(reason, "%s%s%s%s, Linux cannot run it", D(x->p.desc),
+		    x->p.is_go ? " built with GOOS=" : "", D(go),
 		    x->p.is_go ? "" : "");
 		SET(fix, "build it for Linux%s%s, or run it with wine",
 		    x->p.is_go ? ": GOOS=linux GOARCH=" : "",
@@ -237,49 +242,50 @@ static void explain_other(struct expl *x)
 			x->v = V_BROKEN;
 			SET(reason, "its #! line ends in CRLF (Windows line endings): "
 			    "the kernel looks for the interpreter '%s\\r', which "
-			    "does not exist", fi->script.interp);
-			SET(fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", x->p.path,
-			    x->p.path);
+			    "does not exist", D(fi->script.interp));
+			SET(fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", D(x->p.path),
+			    D(x->p.path));
 		} else if (access(fi->script.interp, X_OK) < 0) {
 			x->v = V_BROKEN;
 			SET(reason, "a script whose interpreter %s is %s",
-			    fi->script.interp, access(fi->script.interp, F_OK) < 0 ?
+			    D(fi->script.interp), access(fi->script.interp, F_OK) < 0 ?
 			    "missing" : "not executable");
 			SET(fix, "install %s, or change the #! line of %s",
-			    fi->script.interp, x->p.path);
+			    D(fi->script.interp), D(x->p.path));
 		} else {
 			x->v = V_NATIVE;
 			SET(reason, "a script: the kernel runs %s%s%s with it",
-			    fi->script.interp, fi->script.arg[0] ? " " : "",
-			    fi->script.arg);
+			    D(fi->script.interp), fi->script.arg[0] ? " " : "",
+			    D(fi->script.arg));
 		}
 		break;
 	case FMT_JAVA:
 		SET(reason, "%s: a Java class file, not a program the kernel runs",
-		    x->p.desc);
+		    D(x->p.desc));
 		SET(fix, "run it with java, or register a Java handler");
 		break;
 	case FMT_WASM:
-		SET(reason, "%s: a WebAssembly module", x->p.desc);
+		SET(reason, "%s: a WebAssembly module", D(x->p.desc));
 		SET(fix, "run it with a WebAssembly runtime (wasmtime, ...)");
 		break;
 	default:
 		SET(reason, "not a format the kernel runs (starts with %02x %02x "
 		    "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
 		    x->p.head[3]);
-		SET(fix, "check what produced it: 'file %s'", x->p.path);
+		SET(fix, "check what produced it: 'file %s'", D(x->p.path));
 		break;
 	}
 }
 
 static void explain_one(const char *path, const struct bm_table *t,
 			const struct shim_config *cfg, const char *cfgpath,
-			struct expl *x)
+			struct expl *x, bool term)
 {
 	struct stat st;
 	int w;
 
 	memset(x, 0, sizeof(*x));
+	x->term = term;
 	if (probe_file(path, &x->p) < 0) {
 		x->v = V_BROKEN;
 		SET(reason, "cannot read it: %s", strerror(-x->p.err));
@@ -296,30 +302,38 @@ static void explain_one(const char *path, const struct bm_table *t,
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
 		x->v = V_BROKEN;
 		SET(reason, "it is not executable (mode %03o)", st.st_mode & 0777);
-		SET(fix, "chmod +x %s", path);
+		SET(fix, "chmod +x %s", D(path));
 	}
 }
 
+/* Every field escaped (T); reason and fix hold escaped fields already
+ * (D) and go through the escaper once more as a net (t_text). */
 static void print_text(const struct expl *x)
 {
-	printf("%s\n  what:     %s\n", x->p.path, x->p.desc[0] ? x->p.desc : "unreadable");
+	printf("%s\n  what:     %s\n", T(x->p.path),
+	       x->p.desc[0] ? T(x->p.desc) : "unreadable");
 	if (x->p.is_go)
-		printf("  go:       %s GOOS=%s GOARCH=%s\n", x->p.gi.version,
-		       x->p.gi.goos, x->p.gi.goarch);
+		printf("  go:       %s GOOS=%s GOARCH=%s\n", T(x->p.gi.version),
+		       T(x->p.gi.goos), T(x->p.gi.goarch));
 	printf("  host:     %s%s\n", arch_host()->name,
 	       x->arch ? (x->runs_natively ? " (runs it natively)" : " (foreign)") : "");
 	if (x->handler)
-		printf("  handler:  %s (%s, flags %s)\n", x->handler->name,
-		       x->handler->interpreter,
-		       x->handler->flags[0] ? x->handler->flags : "-");
+		printf("  handler:  %s (%s, flags %s)\n", T(x->handler->name),
+		       T(x->handler->interpreter),
+		       x->handler->flags[0] ? T(x->handler->flags) : "-");
 	else
 		printf("  handler:  none\n");
 	if (x->emulator[0])
-		printf("  emulator: %s%s%s\n", x->emulator,
-		       x->sysroot[0] ? "  sysroot: " : "", x->sysroot);
-	printf("  verdict:  %s: %s\n", verdict_names[x->v], x->reason);
-	if (x->fix[0])
-		printf("  fix:      %s\n", x->fix);
+		printf("  emulator: %s%s%s\n", T(x->emulator),
+		       x->sysroot[0] ? "  sysroot: " : "", T(x->sysroot));
+	printf("  verdict:  %s: ", verdict_names[x->v]);
+	t_text(stdout, x->reason, strlen(x->reason));
+	putchar('\n');
+	if (x->fix[0]) {
+		printf("  fix:      ");
+		t_text(stdout, x->fix, strlen(x->fix));
+		putchar('\n');
+	}
 }
 
 static void print_json(struct json_writer *w, const struct expl *x)
@@ -407,7 +421,7 @@ int cmd_explain(const struct cli *c)
 			jw_array_begin(&d.w);
 	}
 	for (i = 0; i < c->nargs; i++) {
-		explain_one(c->args[i], &t, cfg, cfgpath, x);
+		explain_one(c->args[i], &t, cfg, cfgpath, x, !json);
 		bad += x->v >= V_NO_HANDLER;
 		if (json) {
 			print_json(&d.w, x);

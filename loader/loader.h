@@ -68,6 +68,20 @@ void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * termout.c: untrusted strings on a terminal, through lib/termsafe.c.
+ * t_put: one field, nothing passes (no tab, no newline). t_text: text
+ * made of the program's words and fields already escaped (a backslash
+ * stays, controls do not). t_pad: a field in a table column, cut at max
+ * columns (0: never) and padded to width, counting the escaped text.
+ * T: a field escaped for a printf argument, valid for the next 7 calls.
+ */
+void t_put(FILE *f, const char *s, size_t len);
+void t_puts(FILE *f, const char *s);
+void t_text(FILE *f, const char *s, size_t len);
+void t_pad(FILE *f, const char *s, size_t len, size_t width, size_t max);
+const char *T(const char *s);
+
 /* Subcommands. */
 int cmd_arches(const struct cli *c);
 int cmd_register(const struct cli *c);
@@ -131,12 +145,34 @@ long read_small(const char *path, char *buf, size_t len);
 int write_all_file(const char *path, const char *s, size_t n);
 int mkdir_p(const char *dir, unsigned mode);
 
+/* The shim's defaults (shim/shim.h, docs/binfmt-shim.conf.5): its log,
+ * and the collector's socket (dist/binfmt-shimd.socket). */
+#define SHIM_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+#define SHIM_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
+
 /* The shim's config as the shim reads it (BINFMT_SHIM_CONFIG or the
  * default path into path[]); 0, -ENOENT (defaults) or -EINVAL. */
 struct shim_config;
 int load_shim_config(struct shim_config *cfg, char *path, size_t len);
 /* Where the shim writes its records, in words. */
 void log_sink(const struct shim_config *cfg, char *buf, size_t len);
+
+/* sinkcheck.c: where the record of an exec by a user other than root
+ * lands (status). */
+struct sink_check {
+	char socket[256];		/* the collector socket, "" when none */
+	int sock_err;			/* 0: listening, else -errno of a connect */
+	bool sock_others;		/* other users may connect to it */
+	char log[4096];			/* the log file the shim writes */
+	bool log_others;		/* other users may write it */
+	bool devlog;			/* /dev/log takes their datagrams */
+	const char *where;		/* where their records go, NULL: nowhere */
+};
+void sink_check(const struct shim_config *cfg, struct sink_check *c);
+/* The finding when their records go nowhere, with the fix; "" otherwise.
+ * Raw fields: print it through termout.c. */
+void sink_finding(const struct sink_check *c, const char *cfgpath, char *buf,
+		  size_t len);
 /* A 64-byte ELF header a of this e_type (2 EXEC, 3 DYN) would have. */
 size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len);
 /* Whether some file matches both entries (exact, bit by bit). */

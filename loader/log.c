@@ -578,7 +578,7 @@ static void report(const struct log_view *v)
 	if (k->bad_lines)
 		warn_msg("log: skipped %llu line(s) that are not JSON objects, the "
 			 "first at %s (a full disk leaves such partial lines)",
-			 k->bad_lines, k->first_bad);
+			 k->bad_lines, T(k->first_bad));
 	if (k->unknown)
 		warn_msg("log: skipped %llu record(s) of another schema version "
 			 "or an unknown event; a newer %s may read them",
@@ -588,11 +588,12 @@ static void report(const struct log_view *v)
 			 k->long_lines, LOG_LINE_MAX);
 	if (k->lost && !v->follow)
 		warn_msg("log: the collector lost %llu record(s) (%s); see its "
-			 "journal", k->lost, k->lost_reason[0] ? k->lost_reason : "no reason given");
+			 "journal", k->lost, k->lost_reason[0] ? T(k->lost_reason) :
+			 "no reason given");
 	if (k->rejected && !v->follow)
 		warn_msg("log: the collector rejected %llu message(s) (%s); those "
 			 "shims wrote to their own log", k->rejected,
-			 k->rejected_reason[0] ? k->rejected_reason : "no reason given");
+			 k->rejected_reason[0] ? T(k->rejected_reason) : "no reason given");
 	if (k->window_cut)
 		warn_msg("log: %llu run(s) shown without their exit: more than %zu "
 			 "runs were waiting for one (raise --window)",

@@ -185,29 +185,6 @@ bool log_filter_match(const struct log_filter *f, const struct log_run *run)
 
 /* ---- output ---- */
 
-void log_put_str(FILE *f, const char *s, size_t len)
-{
-	size_t i = 0, n;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f) {
-			if (c == '\\')
-				fputc('\\', f);
-			fputc(c, f);
-			i++;
-		} else if (c >= 0x80 &&
-			   (n = jw_utf8_len((const uint8_t *)s + i, len - i)) > 0) {
-			fwrite(s + i, 1, n, f);
-			i += n;
-		} else {
-			fprintf(f, "\\x%02x", c);
-			i++;
-		}
-	}
-}
-
 /* A small cache: getpwuid() goes through NSS, far too slow per row. */
 static const char *user_name(long long uid, char *buf, size_t len)
 {
@@ -308,8 +285,8 @@ static const char *outcome_color(enum log_outcome o)
 static void print_row(struct log_view *v, const struct log_run *run)
 {
 	const struct log_rec *r = &run->rec;
-	char when[32], ubuf[40], ex[32], dur[24], emu[64];
-	const char *base, *col;
+	char when[32], ubuf[40], ex[32], dur[24];
+	const char *base, *col, *user;
 	FILE *f = v->out;
 
 	if (!v->header_done) {
@@ -321,22 +298,33 @@ static void print_row(struct log_view *v, const struct log_run *run)
 		snprintf(when, sizeof(when), "-");
 	exit_text(run, ex, sizeof(ex));
 	duration_text(run, dur, sizeof(dur));
-	base = r->emulator.s ? strrchr(r->emulator.s, '/') : NULL;
-	snprintf(emu, sizeof(emu), "%s", base ? base + 1 : r->emulator.s ? r->emulator.s : "-");
-	for (base = emu; *base; base++)
-		if ((unsigned char)*base < 0x20 || *base == 0x7f)
-			emu[base - emu] = '?';
 	col = v->color ? outcome_color(log_run_outcome(run)) : NULL;
-	fprintf(f, "%-19s  %-10s %-12.12s %-22s ", when,
-		user_name(r->uid, ubuf, sizeof(ubuf)),
-		r->arch.s && !strpbrk(r->arch.s, "\033\n\r") ? r->arch.s : "-", emu);
+	/* Every field through the escaper (termout.c), and the columns
+	 * counted on the escaped text: a record may hold any bytes. */
+	fprintf(f, "%-19s  ", when);
+	user = user_name(r->uid, ubuf, sizeof(ubuf));
+	t_pad(f, user, strlen(user), 10, 0);
+	fputc(' ', f);
+	if (r->arch.s)
+		t_pad(f, r->arch.s, r->arch.len, 12, 12);
+	else
+		t_pad(f, "-", 1, 12, 12);
+	fputc(' ', f);
+	if (r->emulator.s) {
+		base = memrchr(r->emulator.s, '/', r->emulator.len);
+		base = base ? base + 1 : r->emulator.s;
+		t_pad(f, base, r->emulator.len - (size_t)(base - r->emulator.s), 22, 0);
+	} else {
+		t_pad(f, "-", 1, 22, 0);
+	}
+	fputc(' ', f);
 	if (col)
 		fprintf(f, "%s%-9s\033[0m", col, ex);
 	else
 		fprintf(f, "%-9s", ex);
 	fprintf(f, " %9s  ", dur);
 	if (r->path.s)
-		log_put_str(f, r->path.s, r->path.len);
+		t_put(f, r->path.s, r->path.len);
 	else
 		fputc('-', f);
 	fputc('\n', f);
@@ -444,7 +432,7 @@ static void emit(struct log_view *v, struct log_node *n)
 			log_stats_add(&v->stats, run);
 		else if (v->mode == LM_JSON && print_json(v, run) < 0)
 			warn_msg("log: a run of %s too big for one JSON line, left out",
-				 run->rec.path.s ? run->rec.path.s : "?");
+				 run->rec.path.s ? T(run->rec.path.s) : "?");
 		else if (v->mode == LM_TABLE)
 			print_row(v, run);
 	}
@@ -506,7 +494,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 			 r->lost_reason.s ? r->lost_reason.s : "");
 		if (v->follow)
 			warn_msg("log: the collector lost %lld record(s): %s",
-				 r->lost_count, v->counts.lost_reason);
+				 r->lost_count, T(v->counts.lost_reason));
 		log_rec_free(r);
 		return;
 	case LE_REJECTED:
@@ -515,7 +503,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 			 "%s", r->lost_reason.s ? r->lost_reason.s : "");
 		if (v->follow)
 			warn_msg("log: the collector rejected %lld message(s): %s",
-				 r->lost_count, v->counts.rejected_reason);
+				 r->lost_count, T(v->counts.rejected_reason));
 		log_rec_free(r);
 		return;
 	case LE_HASH:

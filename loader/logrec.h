@@ -181,8 +181,4 @@ void log_stats_free(struct log_stats *st);
 int log_stats_print(const struct log_stats *st, const struct log_counts *k,
 		    bool json, FILE *f);
 
-/* A string for a terminal or a pipe: control bytes and bytes that are not
- * UTF-8 as \xNN, a backslash as \\ (logjoin.c). */
-void log_put_str(FILE *f, const char *s, size_t len);
-
 #endif

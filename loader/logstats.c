@@ -225,10 +225,14 @@ static void print_text(const struct log_stats *st, const struct log_counts *k, F
 	if (st->reason.n || st->reason.other) {
 		fprintf(f, "\nfailures:\n  %7s  %-36s %s\n", "COUNT", "WHY", "EXAMPLE");
 		for (i = 0; i < st->reason.n && i < TOP_N; i++) {
-			fprintf(f, "  %7llu  %-36s ", st->reason.v[i].n, st->reason.v[i].key);
+			fprintf(f, "  %7llu  ", st->reason.v[i].n);
+			/* The reason code is the record's: escaped, and
+			 * its column counted on the escaped text. */
+			t_pad(f, st->reason.v[i].key, st->reason.v[i].len, 36, 0);
+			fputc(' ', f);
 			if (st->reason.v[i].example)
-				log_put_str(f, st->reason.v[i].example,
-					    st->reason.v[i].example_len);
+				t_put(f, st->reason.v[i].example,
+				      st->reason.v[i].example_len);
 			fputc('\n', f);
 		}
 		if (st->reason.n > TOP_N)
@@ -248,13 +252,13 @@ static void print_text(const struct log_stats *st, const struct log_counts *k, F
 	fprintf(f, "\nby arch:\n  %7s  %7s  %s\n", "RUNS", "FAILED", "ARCH");
 	for (i = 0; i < st->arch.n; i++) {
 		fprintf(f, "  %7llu  %7llu  ", st->arch.v[i].n, st->arch.v[i].failed);
-		log_put_str(f, st->arch.v[i].key, st->arch.v[i].len);
+		t_put(f, st->arch.v[i].key, st->arch.v[i].len);
 		fputc('\n', f);
 	}
 	fprintf(f, "\nmost-run binaries:\n  %7s  %7s  %s\n", "RUNS", "FAILED", "PATH");
 	for (i = 0; i < st->bin.n && i < TOP_N; i++) {
 		fprintf(f, "  %7llu  %7llu  ", st->bin.v[i].n, st->bin.v[i].failed);
-		log_put_str(f, st->bin.v[i].key, st->bin.v[i].len);
+		t_put(f, st->bin.v[i].key, st->bin.v[i].len);
 		fputc('\n', f);
 	}
 	if (st->bin.other)

@@ -38,7 +38,9 @@ static const struct subcmd subcmds[] = {
 	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
 	  "Every live binfmt_misc entry, ours and others: enabled, interpreter\n"
 	  "(present, static), flags, the arches it matches, overlaps and the\n"
-	  "entry the kernel picks; the log sink. Exit 1 when one of ours is broken.\n" },
+	  "entry the kernel picks; the log sink and whether the execs of users\n"
+	  "other than root are recorded anywhere (the collector, a log they may\n"
+	  "write, syslog). Exit 1 when one of ours is broken or they are not.\n" },
 	{ "explain", cmd_explain, OPT_JSON, 1, -1, "explain [--json] FILE...",
 	  "What each file is, which entry the kernel would pick, whether the host\n"
 	  "runs it natively, the emulator and sysroot the shim would use, and the\n"
@@ -113,10 +115,20 @@ static const struct { int ch; unsigned bit; } opt_bits[] = {
 	{ 'c', OPT_COMPARE }, { 'p', OPT_PRINT }, { 'o', OPT_OUTPUT },
 };
 
+/* One line on stderr. Fields that came from outside are escaped where
+ * they are put in (T()); the whole message goes through the escaper
+ * once more, so no control byte reaches the terminal even from a field
+ * that was not. */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	char msg[16384];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		n = 0;
 	fprintf(stderr, "%s: %s", prog_name, kind);
-	vfprintf(stderr, fmt, ap);
+	t_text(stderr, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	fputc('\n', stderr);
 }
 

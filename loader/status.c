@@ -105,7 +105,8 @@ int cmd_status(const struct cli *c)
 	struct shim_config cfg;
 	struct bm_table t;
 	struct estat *st;
-	char cfgpath[1024], sink[1200], list[1024];
+	char cfgpath[1024], sink[1200], list[1024], finding[1024];
+	struct sink_check sc;
 	size_t i, j, broken = 0;
 	int err, cfgrc;
 	struct jdoc d;
@@ -123,6 +124,8 @@ int cmd_status(const struct cli *c)
 	analyse(&t, st);
 	cfgrc = load_shim_config(&cfg, cfgpath, sizeof(cfgpath));
 	log_sink(&cfg, sink, sizeof(sink));
+	sink_check(&cfg, &sc);
+	sink_finding(&sc, cfgpath, finding, sizeof(finding));
 	for (i = 0; i < t.n; i++)
 		broken += st[i].broken[0] != '\0';
 
@@ -135,7 +138,19 @@ int cmd_status(const struct cli *c)
 		jw_kv_string(&d.w, "config_status", cfgrc == 0 ? "ok" :
 			       cfgrc == -ENOENT ? "absent (defaults)" : "has errors");
 		jw_kv_string(&d.w, "log", sink);
+		jw_key(&d.w, "collector");
+		jw_object_begin(&d.w);
+		jw_kv_string(&d.w, "socket", sc.socket[0] ? sc.socket : NULL);
+		jw_kv_bool(&d.w, "listening", sc.socket[0] && !sc.sock_err);
+		jw_kv_bool(&d.w, "open_to_all_users", sc.sock_others);
+		jw_object_end(&d.w);
+		jw_kv_string(&d.w, "other_users_recorded_in", sc.where);
 		jw_kv_uint(&d.w, "broken", broken);
+		jw_key(&d.w, "findings");
+		jw_array_begin(&d.w);
+		if (finding[0])
+			jw_string(&d.w, finding);
+		jw_array_end(&d.w);
 		jw_key(&d.w, "entries");
 		jw_array_begin(&d.w);
 		for (i = t.n; i-- > 0;) {
@@ -176,11 +191,13 @@ int cmd_status(const struct cli *c)
 			const struct binfmt_entry *e = &t.e[i];
 			size_t n = 0;
 
-			printf("\n%s%s: %s, flags %s\n", e->name,
+			/* Names, paths and flags are the entries' own bytes
+			 * (any user namespace may register its own): T(). */
+			printf("\n%s%s: %s, flags %s\n", T(e->name),
 			       binfmt_is_ours(e->name) ? " (ours)" : "",
 			       e->enabled ? "enabled" : "disabled",
-			       e->flags[0] ? e->flags : "-");
-			printf("  interpreter %s (%s%s)\n", e->interpreter,
+			       e->flags[0] ? T(e->flags) : "-");
+			printf("  interpreter %s (%s%s)\n", T(e->interpreter),
 			       st[i].present ? "present" : "MISSING",
 			       !st[i].present ? "" : st[i].is_static ? ", static" :
 			       ", not static");
@@ -188,22 +205,30 @@ int cmd_status(const struct cli *c)
 			printf("  matches     %s\n", list[0] ? list : "no ELF arch");
 			arch_list(st[i].wins, list, sizeof(list));
 			printf("  picked for  %s\n", list[0] ? list : "nothing");
-			list[0] = '\0';
-			for (j = 0; j < t.n; j++)
-				if (j != i && entries_overlap(&t.e[j], e) &&
-				    n + strlen(t.e[j].name) + 3 < sizeof(list))
-					n += snprintf(list + n, sizeof(list) - n, "%s%s",
-						      n ? ", " : "", t.e[j].name);
-			if (list[0])
-				printf("  overlaps    %s\n", list);
+			for (j = 0; j < t.n; j++) {
+				if (j == i || !entries_overlap(&t.e[j], e))
+					continue;
+				printf(n++ ? ", %s" : "  overlaps    %s", T(t.e[j].name));
+			}
+			if (n)
+				putchar('\n');
 			if (st[i].broken[0])
-				printf("  BROKEN      %s\n", st[i].broken);
+				printf("  BROKEN      %s\n", T(st[i].broken));
 		}
 	}
 	if (!(c->opts & OPT_JSON)) {
-		printf("\nshim config: %s (%s)\nshim log:    %s\n", cfgpath,
+		printf("\nshim config: %s (%s)\nshim log:    %s\n", T(cfgpath),
 		       cfgrc == 0 ? "ok" : cfgrc == -ENOENT ? "absent: defaults" :
-		       "has errors: the shim reports them", sink);
+		       "has errors: the shim reports them", T(sink));
+		if (sc.socket[0])
+			printf("collector:   %s (%s)\n", T(sc.socket),
+			       sc.sock_err ? strerror(-sc.sock_err) : sc.sock_others ?
+			       "listening" : "listening, but closed to other users");
+		else
+			printf("collector:   none configured\n");
+		printf("other users: recorded in %s\n", sc.where ? sc.where : "NOTHING");
+		if (finding[0])
+			printf("\n%s\n", T(finding));
 		if (broken)
 			printf("\n%zu of our entries are broken: '%s register "
 			       "--replace ARCH...' re-registers them and disables "
@@ -211,7 +236,7 @@ int cmd_status(const struct cli *c)
 	}
 	free(st);
 	bm_table_free(&t);
-	return broken ? EXIT_CHECK : EXIT_OK;
+	return broken || finding[0] ? EXIT_CHECK : EXIT_OK;
 }
 
 /* "host", "native", "foreign", or "compat-off" (family member that did

@@ -306,9 +306,8 @@ int select_arches(const struct cli *c, bool *sel)
 	return 0;
 }
 
-/* The shim's defaults (shim/shim.h, docs/binfmt-shim.conf.5). */
+/* The shim's default config (shim/shim.h, docs/binfmt-shim.conf.5). */
 #define SHIM_CONFIG_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
-#define SHIM_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
 
 int load_shim_config(struct shim_config *cfg, char *path, size_t len)
 {

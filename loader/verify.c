@@ -468,11 +468,17 @@ int cmd_verify(const struct cli *c)
 				snprintf(ex, sizeof(ex), "%d/%d", v->status, v->expect);
 			else
 				snprintf(ex, sizeof(ex), "-");
-			printf("%-12s %-28s %-5s %-9s %-6s %-7s %s%s%s\n", v->a->name,
-			       v->entry[0] ? v->entry : "-", v->flags[0] ? v->flags : "-",
-			       ex, v->argv0_result, v->record,
+			/* The entry's name and flags, and a reason that may
+			 * quote another entry or the record: escaped. */
+			printf("%-12s ", v->a->name);
+			t_pad(stdout, v->entry[0] ? v->entry : "-",
+			      v->entry[0] ? strlen(v->entry) : 1, 28, 0);
+			putchar(' ');
+			t_pad(stdout, v->flags[0] ? v->flags : "-",
+			      v->flags[0] ? strlen(v->flags) : 1, 5, 0);
+			printf(" %-9s %-6s %-7s %s%s%s\n", ex, v->argv0_result, v->record,
 			       v->skipped ? "skip" : v->ok ? "ok" : "FAIL",
-			       v->why[0] ? ": " : "", v->why);
+			       v->why[0] ? ": " : "", T(v->why));
 		}
 		if (!nres)
 			printf("no binfmt-shim-* entries to verify: run '%s register "

@@ -5,11 +5,13 @@
  * is, the host, the precise reason and one concrete fix.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "shim.h"
+#include "termsafe.h"
 
 #define R(...) snprintf(s->reason, sizeof(s->reason), __VA_ARGS__)
 #define F(...) snprintf(s->fix, sizeof(s->fix), __VA_ARGS__)
@@ -162,8 +164,12 @@ void shim_explain(struct shim *s)
 	case WHY_LOG_FAILED:
 		R("no record could be written (%s) and [log] on_failure = deny",
 		  s->sink_error);
-		F("make %s writable for this user, or start a syslog daemon on "
-		  "/dev/log, or set on_failure = allow in %s", s->log_path, cfg);
+		/* Never "make the log writable": a log every user may write
+		 * is a log every user may forge or truncate. The collector's
+		 * socket is open to all and it vouches for the sender. */
+		F("run the collector, whose socket every user may use: "
+		  "systemctl enable --now binfmt-shimd.socket (and [log] socket "
+		  "in %s must not be none); or set on_failure = allow there", cfg);
 		break;
 	case WHY_NO_PROC:
 		R("a setuid or setgid %s binary (a secure exec) is handed to the emulator "
@@ -174,44 +180,86 @@ void shim_explain(struct shim *s)
 	}
 }
 
-void shim_diagnose(const struct shim *s)
+/* The diagnostic under construction: text appended, never past its end. */
+struct diag_buf {
+	char *p;
+	size_t cap, len;
+};
+
+static void add(struct diag_buf *b, const char *text)
 {
-	char go[160] = "";
+	size_t n = strlen(text);
 
-	if (s->go.found)
-		snprintf(go, sizeof(go), "  go:     %s, GOOS=%s GOARCH=%s%s%s\n",
-			 s->go.version[0] ? s->go.version : "unknown version",
-			 s->go.goos[0] ? s->go.goos : "?", s->go.goarch[0] ? s->go.goarch : "?",
-			 s->go.goarm[0] ? " GOARM=" : "", s->go.goarm);
-	static char msg[8192];
-	int n;
-
-	/* One write, so the diagnostic never mixes with other output. */
-	n = snprintf(msg, sizeof(msg), "binfmt-shim: cannot run %s: %s\n"
-		     "  file:   %s\n%s"
-		     "  host:   %s\n"
-		     "  fix:    %s\n",
-		     s->path ? s->path : "(no binary)", s->reason,
-		     s->describe[0] ? s->describe : "-", go, host_name(), s->fix);
-	if (n > (int)sizeof(msg) - 1)
-		n = (int)sizeof(msg) - 1;
-	if (n > 0)
-		(void)!write(2, msg, (size_t)n);
+	if (n > b->cap - 1 - b->len)
+		n = b->cap - 1 - b->len;
+	memcpy(b->p + b->len, text, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
-static void warn_file(const char *path, int rc, const struct shim_config *c)
+/* A field: the path, the file's own bytes (its PT_INTERP, its Go build
+ * info) and the sentences made with them go to a terminal escaped
+ * (lib/termsafe.h), each on its one line. */
+static void add_safe(struct diag_buf *b, const char *field)
 {
+	b->len += ts_escape(field, strlen(field), 0, b->p + b->len, b->cap - b->len);
+}
+
+void shim_diagnose(const struct shim *s)
+{
+	/* The worst case: every byte of path, reason and fix escaped as
+	 * \xNN (lib/termsafe.h's TS_GROWTH). Only the failure path touches
+	 * it, and .bss costs nothing until touched. */
+	static char msg[TS_GROWTH * (PATH_MAX + sizeof(s->reason) + sizeof(s->fix) +
+				     sizeof(s->describe) + 256) + 256];
+	struct diag_buf b = { msg, sizeof(msg), 0 };
+
+	add(&b, "binfmt-shim: cannot run ");
+	add_safe(&b, s->path ? s->path : "(no binary)");
+	add(&b, ": ");
+	add_safe(&b, s->reason);
+	add(&b, "\n  file:   ");
+	add_safe(&b, s->describe[0] ? s->describe : "-");
+	if (s->go.found) {
+		add(&b, "\n  go:     ");
+		add_safe(&b, s->go.version[0] ? s->go.version : "unknown version");
+		add(&b, ", GOOS=");
+		add_safe(&b, s->go.goos[0] ? s->go.goos : "?");
+		add(&b, " GOARCH=");
+		add_safe(&b, s->go.goarch[0] ? s->go.goarch : "?");
+		if (s->go.goarm[0]) {
+			add(&b, " GOARM=");
+			add_safe(&b, s->go.goarm);
+		}
+	}
+	add(&b, "\n  host:   ");
+	add(&b, host_name());
+	add(&b, "\n  fix:    ");
+	add_safe(&b, s->fix);
+	add(&b, "\n");
+	/* One write, so the diagnostic never mixes with other output. */
+	(void)!write(2, msg, b.len);
+}
+
+static void warn_file(const char *file, int rc, const struct shim_config *c)
+{
+	/* The config's path (BINFMT_SHIM_CONFIG) and its errors, which may
+	 * quote the file: escaped like every field of the diagnostic. */
+	static char path[TS_GROWTH * PATH_MAX + 1], msg[TS_GROWTH * 160 + 1];
 	size_t i;
 
 	if (rc == -ENOENT || rc == 0)
 		return;
+	ts_escape(file, strlen(file), 0, path, sizeof(path));
 	if (rc != -EINVAL) {
 		dprintf(2, "binfmt-shim: %s: %s; using the defaults\n", path, strerror(-rc));
 		return;
 	}
-	for (i = 0; i < c->nerrors && i < CONFIG_MAX_ERRORS; i++)
+	for (i = 0; i < c->nerrors && i < CONFIG_MAX_ERRORS; i++) {
+		ts_escape(c->errors[i].msg, strlen(c->errors[i].msg), 0, msg, sizeof(msg));
 		dprintf(2, "binfmt-shim: %s:%u: %s; line ignored\n", path,
-			c->errors[i].line, c->errors[i].msg);
+			c->errors[i].line, msg);
+	}
 	if (c->nerrors > CONFIG_MAX_ERRORS)
 		dprintf(2, "binfmt-shim: %s: %zu more errors\n", path,
 			c->nerrors - CONFIG_MAX_ERRORS);
