@@ -145,15 +145,15 @@ long read_small(const char *path, char *buf, size_t len);
 int write_all_file(const char *path, const char *s, size_t n);
 int mkdir_p(const char *dir, unsigned mode);
 
-/* The shim's defaults (shim/shim.h, docs/binfmt-shim.conf.5): its log,
- * and the collector's socket (dist/binfmt-shimd.socket). */
-#define SHIM_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
-#define SHIM_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
+/* The shim's defaults: CONFIG_LOG_DEFAULT and CONFIG_SOCKET_DEFAULT in
+ * lib/config.h. */
 
 /* The shim's config as the shim reads it (BINFMT_SHIM_CONFIG or the
  * default path into path[]); 0, -ENOENT (defaults) or -EINVAL. */
 struct shim_config;
 int load_shim_config(struct shim_config *cfg, char *path, size_t len);
+/* One config file, parsed: 0, -EINVAL (some lines skipped), -errno. */
+int load_config_file(const char *path, struct shim_config *cfg);
 /* Where the shim writes its records, in words. */
 void log_sink(const struct shim_config *cfg, char *buf, size_t len);
 

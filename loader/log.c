@@ -26,8 +26,6 @@
 #include "logrec.h"
 #include "logscan.h"
 
-/* The shim's default log (docs/log-format.md, shim/shim.h). */
-#define LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
 /* A record is at most a few times the shim's 4096-byte string cap; a line
  * longer than this is not one of ours and is skipped in bounded memory. */
 #define LOG_LINE_MAX (1u << 20)
@@ -145,10 +143,14 @@ static int parse_uid(const char *s, long long *uid)
 	return 0;
 }
 
-/* Where the shim writes: BINFMT_SHIM_LOG, [log] path, the default. */
+/*
+ * The file to read: the caller's own copy where the caller has one
+ * (BINFMT_SHIM_LOG, else [log] path of BINFMT_SHIM_CONFIG), else the
+ * system log the shim writes ([log] path of the system file, the default).
+ */
 static void default_log(char *buf, size_t len)
 {
-	const char *e = getenv("BINFMT_SHIM_LOG");
+	const char *e = getenv("BINFMT_SHIM_LOG"), *u = getenv("BINFMT_SHIM_CONFIG");
 	struct shim_config cfg;
 	char cpath[PATH_MAX];
 
@@ -156,11 +158,12 @@ static void default_log(char *buf, size_t len)
 		snprintf(buf, len, "%s", e);
 		return;
 	}
-	if (load_shim_config(&cfg, cpath, sizeof(cpath)) != -ENOENT &&
-	    cfg.log_path[0])
+	if (u && *u && load_config_file(u, &cfg) != -ENOENT && cfg.log_path[0]) {
 		snprintf(buf, len, "%s", cfg.log_path);
-	else
-		snprintf(buf, len, "%s", LOG_DEFAULT);
+		return;
+	}
+	load_shim_config(&cfg, cpath, sizeof(cpath));
+	snprintf(buf, len, "%s", cfg.log_path[0] ? cfg.log_path : CONFIG_LOG_DEFAULT);
 }
 
 static int add_src(struct log_args *a, const char *path)

@@ -58,7 +58,7 @@ void sink_check(const struct shim_config *cfg, struct sink_check *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", cfg->socket);
 	snprintf(c->log, sizeof(c->log), "%s",
-		 cfg->log_path[0] ? cfg->log_path : SHIM_LOG_DEFAULT);
+		 cfg->log_path[0] ? cfg->log_path : CONFIG_LOG_DEFAULT);
 	if (c->socket[0]) {
 		c->sock_err = probe_socket(c->socket, SOCK_SEQPACKET);
 		c->sock_others = others_write(c->socket);
@@ -99,6 +99,6 @@ void sink_finding(const struct sink_check *c, const char *cfgpath, char *buf,
 	snprintf(buf, len, "execs by users other than root are recorded nowhere: "
 		 "%s, the log %s is not theirs to write and nothing takes syslog "
 		 "on /dev/log (fix: systemctl enable --now binfmt-shimd.socket%s)",
-		 why, c->log, c->socket[0] && !strcmp(c->socket, SHIM_SOCKET_DEFAULT) ?
-		 "" : ", with [log] socket = " SHIM_SOCKET_DEFAULT);
+		 why, c->log, c->socket[0] && !strcmp(c->socket, CONFIG_SOCKET_DEFAULT) ?
+		 "" : ", with [log] socket = " CONFIG_SOCKET_DEFAULT);
 }

@@ -306,33 +306,52 @@ int select_arches(const struct cli *c, bool *sel)
 	return 0;
 }
 
-/* The shim's default config (shim/shim.h, docs/binfmt-shim.conf.5). */
-#define SHIM_CONFIG_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
+/* The settings the shim works with, read as it reads them
+ * (shim/decide.c): the system file, with the caller's BINFMT_SHIM_CONFIG
+ * layered on it by config_merge. path gets the file a fix should name. */
+int load_config_file(const char *path, struct shim_config *cfg)
+{
+	static char text[64 * 1024 + 1];
+	long n;
+	int rc;
+
+	config_init(cfg);
+	n = read_small(path, text, sizeof(text));
+	rc = n < 0 ? (int)n : config_parse(cfg, text, (size_t)n);
+	if (rc < 0 && rc != -EINVAL)
+		config_init(cfg);	/* unreadable: all defaults, as the shim */
+	return rc;
+}
 
 int load_shim_config(struct shim_config *cfg, char *path, size_t len)
 {
+	static struct shim_config user;
 	const char *p = getenv("BINFMT_SHIM_CONFIG");
-	static char text[64 * 1024 + 1];
-	long n;
+	int rc, urc;
 
-	config_init(cfg);
-	snprintf(path, len, "%s", p && *p ? p : SHIM_CONFIG_DEFAULT);
-	n = read_small(path, text, sizeof(text));
-	if (n < 0)
-		return (int)n;
-	return config_parse(cfg, text, (size_t)n);
+	snprintf(path, len, "%s", CONFIG_FILE_DEFAULT);
+	rc = load_config_file(path, cfg);
+	if (!p || !*p)
+		return rc;
+	urc = load_config_file(p, &user);
+	config_merge(cfg, &user);
+	if (cfg->users_override) {
+		snprintf(path, len, "%s", p);
+		return urc;
+	}
+	return rc;
 }
 
 void log_sink(const struct shim_config *cfg, char *buf, size_t len)
 {
 	const char *e = getenv("BINFMT_SHIM_LOG");
 
-	if (e && *e)
+	if (e && *e && cfg->users_override)
 		snprintf(buf, len, "%s (BINFMT_SHIM_LOG)", e);
 	else if (cfg->log_path[0])
 		snprintf(buf, len, "%s", cfg->log_path);
 	else
-		snprintf(buf, len, "%s", SHIM_LOG_DEFAULT);
+		snprintf(buf, len, "%s", CONFIG_LOG_DEFAULT);
 }
 
 size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len)
