@@ -184,7 +184,7 @@ TEST_F(shimd, a_different_file_than_named_gets_the_collectors_reading)
 	fds[0] = open(rv, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fds[0]);
 	ASSERT_EQ(0, fstat(fds[0], &st));
-	a = sd_send_raw(self->s.sock, msg, len, fds, 1, NULL);
+	a = sd_send_pidfd(self->s.sock, msg, len, fds, 1);
 	close(fds[0]);
 	EXPECT_EQ(SHIMMSG_ACK_OK, a);
 	sd_stop(&self->s, SIGTERM);
