@@ -40,16 +40,18 @@
  * One output record. A real shim's record is at most SHIMMSG_RECORD_MAX
  * with each caller-controlled field at most SHIMD_FIELD_MAX bytes after
  * escaping (shim/record.c), and the collector re-emits it no longer
- * (lib/json.h escapes no byte the shim left raw). It adds: "claimed" with
- * at most one such field (arch) besides the time and four integers,
- * "verified" (under 512 bytes: numbers, a verified arch name, a fixed
- * probe_error), the time, id and flags (under 256). SHIMD_FIELD_MAX +
- * 4096 holds all that; a record that still does not fit (a client that
- * sent raw DEL bytes, each re-emitted as \u007f) is refused and counted
- * ("record too large"), never cut.
+ * (lib/json.h escapes no byte the shim left raw). What it moves to
+ * "claimed" (time, pid, uid, gid, arch, machine) it replaces at the top
+ * by a value no longer than a number or a QEMU name, so the claims cost
+ * nothing net; it adds "verified" (under 512 bytes: numbers, an arch
+ * name, a fixed probe_error), the time, id and flags (under 256): 4096
+ * bytes hold that with room (tests/integration/test_shimd_trust.c sends
+ * the largest such record). A record that still does not fit (a client
+ * that sent raw DEL bytes, each re-emitted as \u007f) is refused and
+ * counted ("record too large"), never cut.
  */
 #define SHIMD_FIELD_MAX 4096
-#define SHIMD_REC_MAX (SHIMMSG_RECORD_MAX + SHIMD_FIELD_MAX + 4096)
+#define SHIMD_REC_MAX (SHIMMSG_RECORD_MAX + 4096)
 /* One journald or syslog datagram: the record, the indexed fields (path
  * and arch at most SHIMD_FIELD_MAX each, sink_net.c cuts longer ones)
  * and the header. */
