@@ -52,8 +52,8 @@ struct hash_job {
 
 /* Bounds, so no client can hold the slots (docs/binfmt-shimd.8): a file
  * over --hash-max-size is not read at all, one still being read
- * --hash-max-ms after it started is given up, and while another uid's
- * file waits, a uid holds at most HASH_ACTIVE / 2 slots. Four 1 TiB
+ * --hash-max-ms after it started is given up, and a uid holds at most
+ * HASH_ACTIVE / 2 slots (next_job). Four 1 TiB
  * sparse files (reads of zeros, paced) once held every slot for over a
  * day. */
 #define HASH_SLOTS_PER_UID (HASH_ACTIVE / 2)
@@ -144,20 +144,24 @@ static unsigned active_of(uid_t uid)
 }
 
 /* The next job for a free slot: the oldest whose uid holds fewer than
- * HASH_SLOTS_PER_UID slots, or, when every waiting uid holds that many,
- * the oldest (no other uid waits then). Taken out of the queue. */
+ * HASH_SLOTS_PER_UID slots, taken out of the queue; false when every
+ * waiting job's uid holds that many. A slot is then left free even if
+ * no other uid waits yet: a uid that came first would otherwise hold
+ * every slot for as long as its files take when another comes. The
+ * pacing (HASH_DUTY) is shared by all slots, so this costs one uid no
+ * throughput, only parallel reads. */
 static bool next_job(struct hash_job *out)
 {
-	unsigned i, k, pick = 0;
+	unsigned i, k;
 
 	for (i = 0; i < q_len; i++)
-		if (active_of(queue[(q_head + i) % HASH_QUEUE_MAX].uid) < HASH_SLOTS_PER_UID) {
-			pick = i;
+		if (active_of(queue[(q_head + i) % HASH_QUEUE_MAX].uid) < HASH_SLOTS_PER_UID)
 			break;
-		}
-	*out = queue[(q_head + pick) % HASH_QUEUE_MAX];
+	if (i == q_len)
+		return false;
+	*out = queue[(q_head + i) % HASH_QUEUE_MAX];
 	/* Close the gap: the jobs before it move up one. */
-	for (k = pick; k > 0; k--)
+	for (k = i; k > 0; k--)
 		queue[(q_head + k) % HASH_QUEUE_MAX] = queue[(q_head + k - 1) % HASH_QUEUE_MAX];
 	q_head = (q_head + 1) % HASH_QUEUE_MAX;
 	q_len--;
@@ -174,7 +178,8 @@ static void start_more(struct shimd *d)
 
 		if (s->busy)
 			continue;
-		next_job(&s->j);
+		if (!next_job(&s->j))
+			break;
 		s->busy = true;
 		s->over_time = false;
 		s->off = 0;
