@@ -15,6 +15,7 @@
 /* The keys the collector adds itself: a client may not pre-set them. */
 static const char *const reserved_keys[] = {
 	"id", "source", "verified", "claimed",
+	"hash_follows", "file_verified", "exit_tracked",
 };
 
 struct parser {

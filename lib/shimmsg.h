@@ -29,7 +29,8 @@
  *     objects of those scalars (depth 2); no arrays;
  *   - keys are 1..SHIMMSG_KEY_MAX bytes of [A-Za-z0-9_], unique within
  *     their object; the collector's own keys (id, source, verified,
- *     claimed) are refused at the top;
+ *     claimed, hash_follows, file_verified, exit_tracked) are refused
+ *     at the top;
  *   - "v" is the integer 1 and "event" a string;
  *   - strings are decoded: \u0080..\u00ff become the single byte of that
  *     value, the inverse of lib/json.h's policy for bytes of invalid

@@ -27,8 +27,10 @@
  * A message that breaks any rule is refused (answer 'R', so the shim falls
  * back to its own log), its fds closed, and counted in a "rejected"
  * record: oversized (MSG_TRUNC), too many fds (MSG_CTRUNC, or more than
- * the header announces), fds missing, a binary fd that is not a regular
- * file, a pidfd that is not one or names another process than the sender.
+ * the header announces), fds missing, an event a client may not send, no
+ * pidfd, an exec without the binary's fd (client_may_send), a binary fd
+ * that is not a regular file, a pidfd that is not one or names another
+ * process than the sender.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +89,14 @@ struct probe_slot {
 } __attribute__((aligned(8)));
 
 static struct probe_slot *probes;	/* PROBE_SLOTS, allocated at start */
+
+/* Every connection's socket, every fd a full ring of receive buffers can
+ * carry (the kernel installs at most SHIMD_FDS_MAX per message, MSG_CTRUNC
+ * for the rest), and the two each probe slot keeps. */
+unsigned long conn_fd_reserve(void)
+{
+	return SHIMD_CONNS_MAX + RECV_BUFS * SHIMD_FDS_MAX + PROBE_SLOTS * 2;
+}
 
 int conn_init(struct shimd *d)
 {
@@ -253,6 +263,30 @@ static void reject(struct shimd *d, struct conn *c, int *fds, int nfds,
 	conn_ack(d, c, false);
 }
 
+/*
+ * What a client may send at all. Any local user can connect, so anything
+ * the collector writes on its own authority ("exit", "lost", "rejected",
+ * "hash") must not come from a client: only the three events of a shim,
+ * about the sender's own process. Every message carries the sender's
+ * pidfd (the shim sends one on Linux >= 5.3; the collector needs 6.0):
+ * without it nothing ties the record to a live process of the sender.
+ * An exec carries the binary's fd too (a shim that runs a binary has it
+ * open); a deny or fail may come without (the shim could not open the
+ * file), and is then written with "file_verified": false.
+ */
+static const char *client_may_send(const struct shimmsg *m)
+{
+	const char *ev = shimmsg_str(m, "event");
+
+	if (!ev || (strcmp(ev, "exec") && strcmp(ev, "deny") && strcmp(ev, "fail")))
+		return "event not allowed from a client";
+	if (!(m->flags & SHIMMSG_F_PIDFD))
+		return "no pidfd of the sender";
+	if (!strcmp(ev, "exec") && !(m->flags & SHIMMSG_F_BINFD))
+		return "exec without the binary's fd";
+	return NULL;
+}
+
 /* The rest, once the head is read (or could not be): pidfd check, the
  * record, then the hash and the exit watch. Takes the fds (binfd is -1,
  * and not among fds, when a head read still holds it). */
@@ -261,6 +295,7 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 {
 	static char rec[SHIMD_REC_MAX];
 	struct rec_fields f = { 0 };
+	struct watch *w = NULL;
 	const char *ev;
 	char id[48];
 	pid_t ppid = 0;
@@ -269,20 +304,19 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	/* A sender that has already ended (its shim stopped waiting) has no
 	 * pid left to compare (0): its credentials still vouch for the
 	 * record. */
-	if (pidfd >= 0 && (exitwatch_pidfd_pid(pidfd, &ppid) < 0 ||
-			   (ppid && ppid != v->cred.pid))) {
+	if (exitwatch_pidfd_pid(pidfd, &ppid) < 0 || (ppid && ppid != v->cred.pid)) {
 		reject(d, c, fds, nfds, v->cred.uid, "pidfd is not the sender's");
 		return;
 	}
 	ev = shimmsg_str(m, "event");
-	if (pidfd >= 0 && !strcmp(ev, "exec") &&
-	    exitwatch_count_uid(d, v->cred.uid) >= SHIMD_WATCH_PER_UID) {
-		reject(d, c, fds, nfds, v->cred.uid, "too many runs tracked for this uid");
-		return;
-	}
+	/* Only a run has an end worth waiting for: deny and fail exit 126.
+	 * Over the caps the record is still written, saying so. */
+	if (!strcmp(ev, "exec"))
+		w = exitwatch_reserve(d, v->cred.uid);
 	shimd_next_id(d, id, sizeof(id));
 	/* A "hash" record follows when the binary goes to hash.c. */
-	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0, rec, sizeof(rec));
+	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0,
+			   strcmp(ev, "exec") ? -1 : w != NULL, rec, sizeof(rec));
 	f.event = ev;
 	f.id = id;
 	f.arch = v->arch ? v->arch->name : shimmsg_str(m, "arch");
@@ -290,6 +324,8 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	f.pid = v->cred.pid;
 	f.uid = v->cred.uid;
 	if (len < 0 || sink_put(d, rec, (size_t)len, &f, c) < 0) {
+		if (w)
+			exitwatch_unreserve(d, w);
 		if (pidfd >= 0)
 			close(pidfd);
 		if (binfd >= 0)
@@ -304,10 +340,9 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 	 * whose head read is still going (a stalled file) is not hashed. */
 	if (binfd >= 0)
 		hash_add(d, binfd, v->cred.pid, v->cred.uid, (int64_t)v->st.st_size, id);
-	if (pidfd < 0)
-		return;
-	/* Only a run has an end worth waiting for: deny and fail exit 126. */
-	if (strcmp(ev, "exec") || exitwatch_add(d, pidfd, v->cred.pid, v->cred.uid, id) < 0)
+	if (w)
+		exitwatch_add(d, w, pidfd, v->cred.pid, id);
+	else
 		close(pidfd);
 }
 
@@ -456,6 +491,7 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 	const char *payload = io_uring_recvmsg_payload(o, &rtmpl);
 	size_t plen = io_uring_recvmsg_payload_length(o, res, &rtmpl);
 	bool have_cred = false;
+	const char *why;
 	struct iovec iov;
 	ssize_t n;
 
@@ -511,6 +547,11 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 	if (nfds != want) {
 		reject(d, c, fds, nfds, v.cred.uid,
 		       nfds < want ? "fds missing" : "extra fds");
+		return;
+	}
+	why = client_may_send(&m);
+	if (why) {
+		reject(d, c, fds, nfds, v.cred.uid, why);
 		return;
 	}
 	if (m.flags & SHIMMSG_F_BINFD)

@@ -96,15 +96,44 @@ int exitwatch_pidfd_pid(int pidfd, pid_t *pid)
 	return 0;
 }
 
+/*
+ * Runs tracked per uid, so the cap is checked without walking every
+ * watch: open addressing with linear probing. A slot whose count went
+ * back to 0 keeps its uid (a tombstone: lookups go on past it, inserts
+ * reuse it). UCOUNT_SLOTS distinct uids with runs going at once is far
+ * beyond any machine; when every slot is taken by a live uid, a new uid's
+ * run is simply not tracked (its record says "exit_tracked": false).
+ */
+#define UCOUNT_SLOTS 4096		/* a power of two */
+static struct { uid_t uid; unsigned n; bool used; } ucount[UCOUNT_SLOTS];
+
+static unsigned *uid_slot(uid_t uid, bool insert)
+{
+	unsigned h = (unsigned)uid * 2654435761u, i, k, free_at = UCOUNT_SLOTS;
+
+	for (k = 0; k < UCOUNT_SLOTS; k++) {
+		i = (h + k) & (UCOUNT_SLOTS - 1);
+		if (ucount[i].used && ucount[i].uid == uid)
+			return &ucount[i].n;
+		if (free_at == UCOUNT_SLOTS && (!ucount[i].used || !ucount[i].n))
+			free_at = i;
+		if (!ucount[i].used)
+			break;		/* never inserted past here */
+	}
+	if (!insert || free_at == UCOUNT_SLOTS)
+		return NULL;
+	ucount[free_at].used = true;
+	ucount[free_at].uid = uid;
+	ucount[free_at].n = 0;
+	return &ucount[free_at].n;
+}
+
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid)
 {
-	struct watch_node *n;
-	unsigned k = 0;
+	unsigned *n = uid_slot(uid, false);
 
 	(void)d;
-	for (n = watches; n; n = n->next)
-		k += n->w.uid == uid;
-	return k;
+	return n ? *n : 0;
 }
 
 static void arm(struct shimd *d, struct watch_node *n, unsigned events)
@@ -123,24 +152,55 @@ static void arm(struct shimd *d, struct watch_node *n, unsigned events)
 	}
 }
 
-int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *id)
+/*
+ * Room to track one more run of uid: the fd budget's caps (loop.c,
+ * shimd_budget) on all runs and on each uid's. NULL when over either (or
+ * out of memory): the exec record is still written, with
+ * "exit_tracked": false, rather than refused: a refused shim falls back
+ * to its own log, which an unprivileged user's shim may not be able to
+ * write, and the run itself is not the collector's to stop.
+ */
+struct watch *exitwatch_reserve(struct shimd *d, uid_t uid)
 {
-	struct watch_node *n = calloc(1, sizeof(*n));
+	struct watch_node *n;
+	unsigned *k;
 
-	if (!n)
-		return -ENOMEM;
+	if (d->nwatch >= d->watch_max || exitwatch_count_uid(d, uid) >= d->watch_per_uid)
+		return NULL;
+	k = uid_slot(uid, true);
+	if (!k || !(n = calloc(1, sizeof(*n))))
+		return NULL;
+	n->w.uid = uid;
+	n->w.pidfd = -1;
+	++*k;
+	d->nwatch++;
+	return &n->w;
+}
+
+/* A reservation not used (its record could not be queued). */
+void exitwatch_unreserve(struct shimd *d, struct watch *w)
+{
+	unsigned *k = uid_slot(w->uid, false);
+
+	if (k && *k)
+		--*k;
+	d->nwatch--;
+	free(w);
+}
+
+void exitwatch_add(struct shimd *d, struct watch *wp, int pidfd, pid_t pid, const char *id)
+{
+	struct watch_node *n = (struct watch_node *)wp;
+
 	n->w.pidfd = pidfd;
 	n->w.pid = pid;
-	n->w.uid = uid;
 	n->w.t0_ns = shimd_now_ns();
 	snprintf(n->w.id, sizeof(n->w.id), "%s", id);
 	n->next = watches;
 	if (watches)
 		watches->prev = n;
 	watches = n;
-	d->nwatch++;
 	arm(d, n, POLLIN);
-	return 0;
 }
 
 static void unlink_node(struct shimd *d, struct watch_node *n)
@@ -152,8 +212,7 @@ static void unlink_node(struct shimd *d, struct watch_node *n)
 	if (n->next)
 		n->next->prev = n->prev;
 	close(n->w.pidfd);
-	free(n);
-	d->nwatch--;
+	exitwatch_unreserve(d, &n->w);
 }
 
 static void write_exit(struct shimd *d, struct watch_node *n, bool known, int status)

@@ -50,13 +50,23 @@ struct hash_job {
 	char id[48];
 };
 
+/* Bounds, so no client can hold the slots (docs/binfmt-shimd.8): a file
+ * over --hash-max-size is not read at all, one still being read
+ * --hash-max-ms after it started is given up, and a uid holds at most
+ * HASH_ACTIVE / 2 slots (next_job). Four 1 TiB
+ * sparse files (reads of zeros, paced) once held every slot for over a
+ * day. */
+#define HASH_SLOTS_PER_UID (HASH_ACTIVE / 2)
+
 struct hash_slot {
 	struct hash_job j;
 	struct sha256 ctx;
 	uint64_t off;
 	unsigned char *buf;		/* HASH_CHUNK */
 	int pending;			/* bytes read, waiting for their turn */
+	uint64_t t0_ns;			/* reading started (CLOCK_MONOTONIC) */
 	bool busy, reading, pausing;
+	bool over_time;			/* cancelled by hash_tick */
 	/* The pause's timeout: its own user_data (tag 0), the slot's is
 	 * the read's. */
 	struct __kernel_timespec ts __attribute__((aligned(8)));
@@ -124,7 +134,41 @@ static void submit_read(struct shimd *d, struct hash_slot *s)
 	d->inflight++;
 }
 
-/* Oldest first into the free slots. */
+static unsigned active_of(uid_t uid)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < HASH_ACTIVE; i++)
+		n += slots[i].busy && slots[i].j.uid == uid;
+	return n;
+}
+
+/* The next job for a free slot: the oldest whose uid holds fewer than
+ * HASH_SLOTS_PER_UID slots, taken out of the queue; false when every
+ * waiting job's uid holds that many. A slot is then left free even if
+ * no other uid waits yet: a uid that came first would otherwise hold
+ * every slot for as long as its files take when another comes. The
+ * pacing (HASH_DUTY) is shared by all slots, so this costs one uid no
+ * throughput, only parallel reads. */
+static bool next_job(struct hash_job *out)
+{
+	unsigned i, k;
+
+	for (i = 0; i < q_len; i++)
+		if (active_of(queue[(q_head + i) % HASH_QUEUE_MAX].uid) < HASH_SLOTS_PER_UID)
+			break;
+	if (i == q_len)
+		return false;
+	*out = queue[(q_head + i) % HASH_QUEUE_MAX];
+	/* Close the gap: the jobs before it move up one. */
+	for (k = i; k > 0; k--)
+		queue[(q_head + k) % HASH_QUEUE_MAX] = queue[(q_head + k - 1) % HASH_QUEUE_MAX];
+	q_head = (q_head + 1) % HASH_QUEUE_MAX;
+	q_len--;
+	return true;
+}
+
+/* Into the free slots, oldest first within each uid's share. */
 static void start_more(struct shimd *d)
 {
 	unsigned i;
@@ -134,15 +178,28 @@ static void start_more(struct shimd *d)
 
 		if (s->busy)
 			continue;
-		s->j = queue[q_head];
-		q_head = (q_head + 1) % HASH_QUEUE_MAX;
-		q_len--;
+		if (!next_job(&s->j))
+			break;
 		s->busy = true;
+		s->over_time = false;
 		s->off = 0;
 		s->pending = 0;
+		s->t0_ns = shimd_now_ns();
 		sha256_init(&s->ctx);
 		submit_read(d, s);
 	}
+}
+
+static bool over_time(const struct shimd *d, const struct hash_slot *s)
+{
+	return s->over_time ||
+	       shimd_now_ns() - s->t0_ns > (uint64_t)d->o.hash_max_ms * 1000000u;
+}
+
+static void why_over_time(const struct shimd *d, char *why, size_t len)
+{
+	snprintf(why, len, "skipped: over the time limit (%u ms, --hash-max-ms)",
+		 d->o.hash_max_ms);
 }
 
 void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id)
@@ -159,6 +216,16 @@ void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const
 		mine += queue[(q_head + i) % HASH_QUEUE_MAX].uid == uid;
 	if (d->stopping) {
 		skip(d, &j, "skipped: collector stopped");
+		return;
+	}
+	if (size < 0 || (uint64_t)size > d->o.hash_max_size) {
+		char why[128];
+
+		/* Never a digest of part of the file as if it were all. */
+		snprintf(why, sizeof(why), "skipped: over the size limit (%llu bytes, "
+			 "--hash-max-size)", (unsigned long long)d->o.hash_max_size);
+		j.size = size;
+		skip(d, &j, why);
 		return;
 	}
 	if (q_len == HASH_QUEUE_MAX || mine >= HASH_QUEUE_PER_UID) {
@@ -234,6 +301,12 @@ void hash_read_done(struct shimd *d, void *p, int res)
 				return;		/* abandoned at the stop */
 			if (d->stopping) {
 				finish(d, s, "skipped: collector stopped");
+			} else if (over_time(d, s)) {
+				char why[96];
+
+				why_over_time(d, why, sizeof(why));
+				finish(d, s, why);
+				start_more(d);
 			} else if (digest(d, s)) {
 				submit_read(d, s);
 			}
@@ -264,7 +337,10 @@ static void read_done(struct shimd *d, struct hash_slot *s, int res)
 		finish(d, s, "skipped: collector stopped");
 		return;
 	}
-	if (res < 0) {
+	if (over_time(d, s)) {
+		why_over_time(d, why, sizeof(why));
+		finish(d, s, why);
+	} else if (res < 0) {
 		snprintf(why, sizeof(why), "read: %s", strerror(-res));
 		finish(d, s, why);
 	} else if (res > 0 && s->off + (uint64_t)res <= (uint64_t)s->j.size) {
@@ -308,6 +384,31 @@ void hash_stop(struct shimd *d)
 		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&slots[i], 0);
 		io_uring_sqe_set_data(sqe, NULL);
 	}
+}
+
+/* Every tick: a read still going past the time bound (a file system
+ * that does not answer) is cancelled; its completion writes the record.
+ * Reads that complete are checked as they do (read_done). */
+void hash_tick(struct shimd *d)
+{
+	struct io_uring_sqe *sqe;
+	unsigned i;
+
+	for (i = 0; i < HASH_ACTIVE && d->o.sha256; i++) {
+		struct hash_slot *s = &slots[i];
+
+		if (!s->busy || !s->reading || s->over_time || !over_time(d, s))
+			continue;
+		s->over_time = true;
+		sqe = shimd_sqe(d);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)s, 0);
+		io_uring_sqe_set_data(sqe, NULL);
+	}
+}
+
+unsigned long hash_fd_reserve(const struct shimd *d)
+{
+	return d->o.sha256 ? HASH_QUEUE_MAX + HASH_ACTIVE : 0;
 }
 
 bool hash_idle(struct shimd *d)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,6 +37,10 @@ static struct __kernel_timespec tick_ts;
 #define SWEEP_MS 250
 static struct __kernel_timespec sweep_ts = { .tv_nsec = SWEEP_MS * 1000000L };
 static bool sweep_armed;
+/* accept(2) out of fds: the pause before the next try. */
+#define ACCEPT_BACKOFF_MIN_MS 10
+#define ACCEPT_BACKOFF_MAX_MS 1000
+static struct __kernel_timespec accept_ts;
 
 uint64_t shimd_now_ns(void)
 {
@@ -178,6 +183,46 @@ static int open_socket(struct shimd *d)
 	return 0;
 }
 
+/*
+ * The fd budget. systemd gives a service 1024 open files unless the unit
+ * says otherwise (dist/binfmt-shimd.service sets LimitNOFILE=65536), and
+ * every tracked run holds one fd (its pidfd) until it ends, so a cap on
+ * tracked runs above the fds the collector really has lets one user's
+ * runs take them all: then every accept(2) and every received fd fails,
+ * for everyone. So: the soft limit goes up to the hard limit, the fds
+ * the rest of the collector may hold at once are set aside (the fixed
+ * ones, every connection, every fd a full receive ring and the probe
+ * slots can carry, the hash queue), and the runs tracked share what is
+ * left, a uid at most a quarter of it (like the connections). Over a cap,
+ * an exec record is still written, with "exit_tracked": false
+ * (exitwatch_reserve).
+ */
+#define FDS_FIXED 16	/* stdio, socket, ring, signalfd, log (and the old
+			 * one while reopening), sink socket, an fdinfo read */
+#define WATCH_CEIL 65536	/* memory: about 150 bytes and a poll each */
+
+static void shimd_budget(struct shimd *d)
+{
+	struct rlimit rl;
+	unsigned long reserve, left;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);	/* keep what we have */
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		rl.rlim_cur = 1024;
+	d->nofile = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1ul << 30) ? 1ul << 30
+										: (unsigned long)rl.rlim_cur;
+	reserve = FDS_FIXED + conn_fd_reserve() + hash_fd_reserve(d);
+	left = d->nofile > reserve ? d->nofile - reserve : 0;
+	d->watch_max = left > WATCH_CEIL ? WATCH_CEIL : (unsigned)left;
+	d->watch_per_uid = d->watch_max / 4;
+	fprintf(stderr, "binfmt-shimd: %lu fds (RLIMIT_NOFILE), %lu set aside: tracking at "
+		"most %u runs, %u per uid\n", d->nofile, reserve, d->watch_max, d->watch_per_uid);
+}
+
 static int open_signals(struct shimd *d)
 {
 	sigset_t set;
@@ -224,6 +269,40 @@ static void on_signal(struct shimd *d, int res)
 	arm_signal(d);
 }
 
+/*
+ * accept(2) failed for want of an fd (EMFILE: ours; ENFILE: the
+ * system's) or of memory. The multishot accept would fail again at once
+ * for the same connection, and re-arming it straight away made a busy
+ * loop (the collector at Nice=-10 taking a core). So: pause, and try
+ * again after ACCEPT_BACKOFF_MIN_MS, doubling up to ACCEPT_BACKOFF_MAX_MS
+ * while it keeps failing, back to the minimum after an accept succeeds.
+ * The shims queued meanwhile fall back after their 5 ms; each pause is
+ * counted in a "rejected" record.
+ */
+static void accept_backoff(struct shimd *d)
+{
+	struct io_uring_sqe *sqe;
+	unsigned ms;
+
+	if (d->accept_paused)
+		return;
+	d->n_accept_emfile++;
+	sink_count_rejected(d, -1, "collector out of file descriptors: accepting paused");
+	ms = d->accept_backoff_ms ? d->accept_backoff_ms * 2 : ACCEPT_BACKOFF_MIN_MS;
+	d->accept_backoff_ms = ms > ACCEPT_BACKOFF_MAX_MS ? ACCEPT_BACKOFF_MAX_MS : ms;
+	d->accept_paused = true;
+	if (d->accept_armed) {		/* a multishot that did not end */
+		sqe = shimd_sqe(d);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)shimd_tag(&d->listen_fd, OP_ACCEPT), 0);
+		io_uring_sqe_set_data(sqe, NULL);
+	}
+	accept_ts.tv_sec = d->accept_backoff_ms / 1000;
+	accept_ts.tv_nsec = (long long)(d->accept_backoff_ms % 1000) * 1000000;
+	sqe = shimd_sqe(d);
+	io_uring_prep_timeout(sqe, &accept_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, shimd_tag(&accept_ts, OP_LOOP));
+}
+
 static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 {
 	uint64_t ud = cqe->user_data;
@@ -231,11 +310,16 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 
 	switch ((enum op_tag)(ud & OP_TAG_MASK)) {
 	case OP_ACCEPT:
-		if (cqe->res >= 0)
+		if (cqe->res >= 0) {
 			conn_accepted(d, cqe->res);
+			d->accept_backoff_ms = 0;
+		} else if (cqe->res == -EMFILE || cqe->res == -ENFILE ||
+			   cqe->res == -ENOBUFS || cqe->res == -ENOMEM) {
+			accept_backoff(d);
+		}
 		if (!(cqe->flags & IORING_CQE_F_MORE)) {
 			d->accept_armed = false;
-			if (!d->stopping)
+			if (!d->stopping && !d->accept_paused)
 				arm_accept(d);
 		}
 		break;
@@ -257,6 +341,10 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 	case OP_LOOP:
 		if (p == (void *)&d->sig_fd) {
 			on_signal(d, cqe->res);
+		} else if (p == (void *)&accept_ts) {
+			d->accept_paused = false;
+			if (!d->stopping && !d->accept_armed)
+				arm_accept(d);
 		} else if (p == (void *)&sweep_ts) {
 			sweep_armed = false;
 			conn_sweep(d);
@@ -264,6 +352,7 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 				shimd_arm_sweep(d);
 		} else {
 			sink_tick(d);
+			hash_tick(d);
 			arm_tick(d);
 		}
 		break;
@@ -284,6 +373,7 @@ static int setup(struct shimd *d)
 		 (unsigned long long)now.tv_sec * 1000000ull +
 		 (unsigned long long)now.tv_nsec / 1000);
 	d->have_pidfd_exit = exitwatch_probe_kernel();
+	shimd_budget(d);
 	if ((err = open_signals(d)) < 0) {
 		fprintf(stderr, "binfmt-shimd: signalfd: %s\n", strerror(-err));
 		return err;
@@ -348,8 +438,8 @@ int shimd_run(struct shimd *d)
 		sink_count_lost(d, n, "collector stopped while these runs were still going: no exit record");
 	sink_close(d);
 	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost; "
-		"%llu binaries' heads read in the ring\n",
-		d->n_exec, d->n_exit, d->lost, d->n_probe_async);
+		"%llu binaries' heads read in the ring; accept paused %llu times (no fds)\n",
+		d->n_exec, d->n_exit, d->lost, d->n_probe_async, d->n_accept_emfile);
 	if (d->o.sha256)
 		fprintf(stderr, "binfmt-shimd: %llu binaries hashed, %llu failed, %llu skipped\n",
 			d->n_hash, d->n_hash_failed, d->n_hash_skipped);

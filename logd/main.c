@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: binfmt-shimd [-f] [--socket PATH] [--log PATH]\n"
 		"                    [--sink file|journald|syslog] [--sink-socket PATH]\n"
-		"                    [--fsync-every N] [--fsync-ms T] [--sha256] [--no-seccomp]\n"
+		"                    [--fsync-every N] [--fsync-ms T] [--sha256]\n"
+		"                    [--hash-max-size N] [--hash-max-ms T] [--no-seccomp]\n"
 		"  -f, --foreground    stay in the foreground (systemd runs it so too)\n"
 		"  --socket PATH       listen here (default " SHIMD_SOCKET_DEFAULT ")\n"
 		"  --log PATH          JSON Lines output (default " SHIMD_LOG_DEFAULT ")\n"
@@ -30,6 +32,10 @@ static void usage(FILE *f)
 		"  --fsync-ms T        and at least every T ms (default 1000; 0: never)\n"
 		"  --sha256            a \"hash\" record with the SHA-256 of each binary,\n"
 		"                      read after its exec record (never delays a shim)\n"
+		"  --hash-max-size N   do not hash files over N bytes (K, M, G, T: KiB...;\n"
+		"                      default 1G)\n"
+		"  --hash-max-ms T     give up on a file still being hashed after T ms\n"
+		"                      (default 60000)\n"
 		"  --no-seccomp        do not confine (debugging)\n");
 }
 
@@ -46,9 +52,33 @@ static int number(const char *s, unsigned *out)
 	return 0;
 }
 
+/* A size in bytes, with an optional K, M, G or T (powers of 1024). */
+static int size_arg(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *u;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	if (*end) {
+		if (end[1] || !(u = strchr(units, *end)))
+			return -EINVAL;
+		if (v > (UINT64_MAX >> (10 * (u - units + 1))))
+			return -EINVAL;
+		v <<= 10 * (u - units + 1);
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
-	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST };
+	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
+	       O_HASH_SIZE, O_HASH_MS };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -59,6 +89,8 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "fsync-ms", required_argument, NULL, O_MS },
 		{ "no-seccomp", no_argument, NULL, O_NOSEC },
 		{ "sha256", no_argument, NULL, O_SHA256 },
+		{ "hash-max-size", required_argument, NULL, O_HASH_SIZE },
+		{ "hash-max-ms", required_argument, NULL, O_HASH_MS },
 		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -75,6 +107,8 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 	o->fsync_every = 100;
 	o->fsync_ms = 1000;
 	o->seccomp = true;
+	o->hash_max_size = 1ull << 30;
+	o->hash_max_ms = 60000;
 	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -111,6 +145,18 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 			break;
 		case O_SHA256:
 			o->sha256 = true;
+			break;
+		case O_HASH_SIZE:
+			if (size_arg(optarg, &o->hash_max_size) < 0) {
+				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_HASH_MS:
+			if (number(optarg, &o->hash_max_ms) < 0 || !o->hash_max_ms) {
+				fprintf(stderr, "binfmt-shimd: bad time %s\n", optarg);
+				return -EINVAL;
+			}
 			break;
 		case O_SELFTEST:
 			o->selftest_syscall = optarg;

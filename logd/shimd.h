@@ -35,9 +35,27 @@
 /* Bounds: what a flood of clients can make the daemon hold. */
 #define SHIMD_CONNS_MAX 256		/* open connections */
 #define SHIMD_CONNS_PER_UID 64		/* a quarter: one user cannot take all */
-#define SHIMD_WATCH_PER_UID 4096	/* tracked runs per uid */
 #define SHIMD_OBUF_MAX (4u << 20)	/* records waiting for the disk */
-#define SHIMD_REC_MAX (SHIMMSG_RECORD_MAX + 4096)	/* one output record */
+/*
+ * One output record. A real shim's record is at most SHIMMSG_RECORD_MAX
+ * with each caller-controlled field at most SHIMD_FIELD_MAX bytes after
+ * escaping (shim/record.c), and the collector re-emits it no longer
+ * (lib/json.h escapes no byte the shim left raw). What it moves to
+ * "claimed" (time, pid, uid, gid, arch, machine) it replaces at the top
+ * by a value no longer than a number or a QEMU name, so the claims cost
+ * nothing net; it adds "verified" (under 512 bytes: numbers, an arch
+ * name, a fixed probe_error), the time, id and flags (under 256): 4096
+ * bytes hold that with room (tests/integration/test_shimd_trust.c sends
+ * the largest such record). A record that still does not fit (a client
+ * that sent raw DEL bytes, each re-emitted as \u007f) is refused and
+ * counted ("record too large"), never cut.
+ */
+#define SHIMD_FIELD_MAX 4096
+#define SHIMD_REC_MAX (SHIMMSG_RECORD_MAX + 4096)
+/* One journald or syslog datagram: the record, the indexed fields (path
+ * and arch at most SHIMD_FIELD_MAX each, sink_net.c cuts longer ones)
+ * and the header. */
+#define SHIMD_DGRAM_MAX (SHIMD_REC_MAX + 2 * SHIMD_FIELD_MAX + 2048)
 #define SHIMD_FDS_MAX 4			/* SCM_RIGHTS slots read; more is a flood */
 /* A run whose parent has not reaped it this long after its exit gets its
  * exit record with status "unknown". */
@@ -55,6 +73,8 @@ struct shimd_opts {
 	unsigned fsync_ms;		/* 0: never by time */
 	bool seccomp;
 	bool sha256;			/* hash each binary (hash.c) */
+	uint64_t hash_max_size;		/* bytes; a larger file is not hashed */
+	unsigned hash_max_ms;		/* one file's hash may take this long */
 	const char *selftest_syscall;	/* tests: call it once confined */
 };
 
@@ -124,6 +144,16 @@ struct shimd {
 	/* Exit status through PIDFD_GET_INFO (Linux >= 6.15). */
 	bool have_pidfd_exit;
 	unsigned nwatch;
+	/* From the fd budget (loop.c, shimd_budget): tracked runs, in all
+	 * and per uid. */
+	unsigned long nofile;		/* RLIMIT_NOFILE, soft, once raised */
+	unsigned watch_max, watch_per_uid;
+
+	/* accept(2) out of fds (EMFILE, ENFILE): paused, then tried again
+	 * after accept_backoff_ms (loop.c). */
+	bool accept_paused;
+	unsigned accept_backoff_ms;
+	unsigned long long n_accept_emfile;
 
 	/* The output (sink.c). */
 	int log_fd;
@@ -187,17 +217,21 @@ void conn_probe_cqe(struct shimd *d, void *ptr, int res);
 void conn_ack(struct shimd *d, struct conn *c, bool ok);
 void conn_sweep(struct shimd *d);
 void conn_rearm(struct shimd *d);
+unsigned long conn_fd_reserve(void);	/* fds connections and messages may hold */
 
 /* verify.c */
 int verify_stat(int fd, struct verified *v);	/* -EBADF: not a regular file */
 void verify_head(const unsigned char *head, long n, struct verified *v);
+/* exit_tracked: -1 for deny and fail (no exit to track), else 0 or 1. */
 int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
-		 bool hash_follows, char *out, size_t cap);
+		 bool hash_follows, int exit_tracked, char *out, size_t cap);
 
 /* exitwatch.c */
 bool exitwatch_probe_kernel(void);
 int exitwatch_pidfd_pid(int pidfd, pid_t *pid);
-int exitwatch_add(struct shimd *d, int pidfd, pid_t pid, uid_t uid, const char *id);
+struct watch *exitwatch_reserve(struct shimd *d, uid_t uid);
+void exitwatch_unreserve(struct shimd *d, struct watch *w);
+void exitwatch_add(struct shimd *d, struct watch *w, int pidfd, pid_t pid, const char *id);
 void exitwatch_event(struct shimd *d, struct watch *w, int res);
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid);
 unsigned exitwatch_abandon(struct shimd *d);
@@ -207,6 +241,8 @@ int hash_init(struct shimd *d);
 void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id);
 void hash_read_done(struct shimd *d, void *slot, int res);
 void hash_stop(struct shimd *d);
+void hash_tick(struct shimd *d);
+unsigned long hash_fd_reserve(const struct shimd *d);	/* the queue's and slots' fds */	/* the time bound of a read that hangs */
 bool hash_idle(struct shimd *d);
 
 /* sink.c */
@@ -224,7 +260,8 @@ void sink_tick(struct shimd *d);
 bool sink_idle(const struct shimd *d);
 void sink_close(struct shimd *d);
 void sink_count_lost(struct shimd *d, unsigned n, const char *reason);
-void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason);
+/* uid -1: no sender known (an accept that failed) */
+void sink_count_rejected(struct shimd *d, long long uid, const char *reason);
 
 /* confine.c */
 int confine_ring(struct io_uring *ring);

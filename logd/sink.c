@@ -102,7 +102,7 @@ void sink_count_lost(struct shimd *d, unsigned n, const char *reason)
 	snprintf(d->lost_reason, sizeof(d->lost_reason), "%s", reason);
 }
 
-void sink_count_rejected(struct shimd *d, uid_t uid, const char *reason)
+void sink_count_rejected(struct shimd *d, long long uid, const char *reason)
 {
 	d->rejected++;
 	d->rejected_uid = uid;

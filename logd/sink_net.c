@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "sink_net.h"
+#include "syslog5424.h"
 
 static char hostname[256] = "-";
 static struct sockaddr_un target = { .sun_family = AF_UNIX };
@@ -69,6 +70,11 @@ static int sfield(char *buf, size_t cap, size_t *off, const char *key, const cha
 	return val && *val ? field(buf, cap, off, key, val, strlen(val)) : 0;
 }
 
+static int cfield(char *buf, size_t cap, size_t *off, const char *key, const char *val)
+{
+	return val && *val ? field(buf, cap, off, key, val, strnlen(val, SHIMD_FIELD_MAX)) : 0;
+}
+
 static int nfield(char *buf, size_t cap, size_t *off, const char *key, long long v)
 {
 	char num[32];
@@ -93,61 +99,43 @@ int journald_format(const char *rec, size_t len, const struct rec_fields *f,
 	err |= sfield(buf, cap, &off, "SYSLOG_IDENTIFIER", "binfmt-shimd");
 	err |= sfield(buf, cap, &off, "BINFMT_SHIM_EVENT", f->event);
 	err |= sfield(buf, cap, &off, "BINFMT_SHIM_ID", f->id);
-	err |= sfield(buf, cap, &off, "BINFMT_SHIM_ARCH", f->arch);
-	err |= sfield(buf, cap, &off, "BINFMT_SHIM_PATH", f->path);
+	/* A client's arch and path: indexes, cut at SHIMD_FIELD_MAX (a real
+	 * shim's cap); MESSAGE holds them whole. */
+	err |= cfield(buf, cap, &off, "BINFMT_SHIM_ARCH", f->arch);
+	err |= cfield(buf, cap, &off, "BINFMT_SHIM_PATH", f->path);
 	err |= nfield(buf, cap, &off, "BINFMT_SHIM_PID", f->pid);
 	err |= nfield(buf, cap, &off, "BINFMT_SHIM_UID", f->uid);
 	return err ? -ENOSPC : (int)off;
 }
 
-/* RFC 5424 section 6.3.3: '"', '\' and ']' are escaped in PARAM-VALUE. */
-static int sd_param(char *buf, size_t cap, size_t *off, const char *name, const char *v)
+/* The RFC 5424 datagram: every header field and PARAM-VALUE checked or
+ * escaped by lib/syslog5424.c, since the event and the arch may be a
+ * client's words. */
+int shimd_syslog_format(const char *rec, size_t len, const struct rec_fields *f,
+			const char *host, int procid, char *buf, size_t cap)
 {
-	int err = 0;
+	char now[64], pid[32], uid[32], procid_s[32];
+	struct syslog5424_param params[] = {
+		{ "id", f->id }, { "uid", NULL }, { "pid", NULL }, { "arch", f->arch },
+	};
+	struct syslog5424 m = {
+		.pri = 86, .timestamp = now, .hostname = host, .app_name = "binfmt-shimd",
+		.procid = procid_s, .msgid = f->event, .sd_id = "binfmt-shim@32473",
+		.params = params, .nparams = sizeof(params) / sizeof(params[0]),
+		.msg = rec, .msg_len = len,
+	};
 
-	if (!v || !*v)
-		return 0;
-	err |= put(buf, cap, off, " ", 1);
-	err |= put(buf, cap, off, name, strlen(name));
-	err |= put(buf, cap, off, "=\"", 2);
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\' || *v == ']')
-			err |= put(buf, cap, off, "\\", 1);
-		err |= put(buf, cap, off, v, 1);
-	}
-	return err | put(buf, cap, off, "\"", 1);
-}
-
-int syslog5424_format(const char *rec, size_t len, const struct rec_fields *f,
-		      const char *host, int procid, char *buf, size_t cap)
-{
-	char head[512], now[64], num[32];
-	size_t off = 0;
-	int n, err = 0;
-
-	if (len && rec[len - 1] == '\n')
-		len--;
 	shimd_rfc3339(now, sizeof(now));
-	/* MSGID is 1*32PRINTUSASCII (section 6.2.7): the event names are. */
-	n = snprintf(head, sizeof(head), "<86>1 %s %.255s binfmt-shimd %d %.32s [binfmt-shim@32473",
-		     now, host && *host ? host : "-", procid,
-		     f->event && *f->event ? f->event : "-");
-	if (n < 0 || (size_t)n >= sizeof(head))
-		return -ENOSPC;
-	err |= put(buf, cap, &off, head, (size_t)n);
-	err |= sd_param(buf, cap, &off, "id", f->id);
+	snprintf(procid_s, sizeof(procid_s), "%d", procid);
 	if (f->uid >= 0) {
-		snprintf(num, sizeof(num), "%lld", f->uid);
-		err |= sd_param(buf, cap, &off, "uid", num);
+		snprintf(uid, sizeof(uid), "%lld", f->uid);
+		params[1].value = uid;
 	}
 	if (f->pid >= 0) {
-		snprintf(num, sizeof(num), "%lld", f->pid);
-		err |= sd_param(buf, cap, &off, "pid", num);
+		snprintf(pid, sizeof(pid), "%lld", f->pid);
+		params[2].value = pid;
 	}
-	err |= sd_param(buf, cap, &off, "arch", f->arch);
-	err |= put(buf, cap, &off, "] ", 2);
-	err |= put(buf, cap, &off, rec, len);
-	return err ? -ENOSPC : (int)off;
+	return syslog5424_format(&m, buf, cap);
 }
 
 int sink_net_open(struct shimd *d)
@@ -167,13 +155,13 @@ int sink_net_open(struct shimd *d)
 int sink_net_send(struct shimd *d, const char *rec, size_t len,
 		  const struct rec_fields *f)
 {
-	static char buf[SHIMD_REC_MAX + 4096];
+	static char buf[SHIMD_DGRAM_MAX];
 	int n;
 
 	if (d->o.sink == SINK_JOURNALD)
 		n = journald_format(rec, len, f, buf, sizeof(buf));
 	else
-		n = syslog5424_format(rec, len, f, hostname, (int)getpid(), buf, sizeof(buf));
+		n = shimd_syslog_format(rec, len, f, hostname, (int)getpid(), buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	if (sendto(d->net_fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,

@@ -19,7 +19,7 @@ void sink_net_close(struct shimd *d);
  * the tests' reading of the formats. */
 int journald_format(const char *rec, size_t len, const struct rec_fields *f,
 		    char *buf, size_t cap);
-int syslog5424_format(const char *rec, size_t len, const struct rec_fields *f,
-		      const char *host, int procid, char *buf, size_t cap);
+int shimd_syslog_format(const char *rec, size_t len, const struct rec_fields *f,
+			const char *host, int procid, char *buf, size_t cap);
 
 #endif

@@ -7,10 +7,10 @@
  * attached (conn.c); dev, inode, size and mtime from statx of the fd the
  * client sent (AT_STATX_DONT_SYNC: what the kernel has, with no round
  * trip to a network or FUSE server); arch and e_machine from our own
- * elf_probe of the file's head. The record keeps the client's other
- * fields; the verified values win in "pid", "uid", "gid", "arch" and
- * "elf"."machine", and "claimed" keeps what the client said where it
- * differs.
+ * elf_probe of the file's head; the time from the collector's clock. The
+ * record keeps the client's other fields; the verified values win in
+ * "time", "pid", "uid", "gid", "arch" and "elf"."machine", and "claimed"
+ * keeps what the client said where it differs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,14 +110,16 @@ static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
 /* The exec (or deny/fail) record: the client's members in its order with
  * the verified values in place, then id, source, verified, claimed. */
 int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
-		 bool hash_follows, char *out, size_t cap)
+		 bool hash_follows, int exit_tracked, char *out, size_t cap)
 {
 	const char *arch = v->arch ? v->arch->name : NULL;
 	int ipid = shimmsg_find(m, -1, "pid"), iuid = shimmsg_find(m, -1, "uid");
 	int igid = shimmsg_find(m, -1, "gid"), iarch = shimmsg_find(m, -1, "arch");
 	int ielf = shimmsg_find(m, -1, "elf"), imach = -1;
-	bool dpid, duid, dgid, darch = false, dmach = false;
+	int itime = shimmsg_find(m, -1, "time"), iv = shimmsg_find(m, -1, "v");
+	bool dpid, duid, dgid, darch = false, dmach = false, dtime;
 	struct json_writer w;
+	char now[64];
 	size_t i;
 
 	if (ielf >= 0 && m->m[ielf].type == SHIMMSG_OBJECT)
@@ -125,16 +127,25 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 	dpid = claim_differs_int(m, ipid, v->cred.pid);
 	duid = claim_differs_int(m, iuid, v->cred.uid);
 	dgid = claim_differs_int(m, igid, v->cred.gid);
+	/* The time is the collector's clock: a client's own "time" could
+	 * put its run anywhere in the log (a reader sorts and filters by
+	 * it). The shim's stays under "claimed". */
+	shimd_rfc3339(now, sizeof(now));
+	dtime = claim_differs_str(m, itime, now);
 	if (v->have_file) {
 		darch = claim_differs_str(m, iarch, arch);
 		dmach = v->have_machine && claim_differs_int(m, imach, v->machine);
 	}
 	jw_init(&w, out, cap);
 	jw_object_begin(&w);
+	/* "v" (the parser has checked it is 1) and "time" first, as in
+	 * every record. */
+	jw_kv_int(&w, "v", 1);
+	jw_kv_string(&w, "time", now);
 	for (i = 0; i < m->n; i++) {
 		const char *k = m->m[i].key;
 
-		if (m->m[i].parent != -1)
+		if (m->m[i].parent != -1 || (int)i == itime || (int)i == iv)
 			continue;
 		jw_key(&w, k);
 		if ((int)i == ipid)
@@ -160,6 +171,12 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 	jw_kv_string(&w, "source", "collector");
 	if (hash_follows)
 		jw_kv_bool(&w, "hash_follows", true);
+	/* Whether "verified" describes the file: false when the shim sent
+	 * no binary fd (a deny or fail for a file it could not open), and
+	 * then path, arch, elf and the rest are the client's word only. */
+	jw_kv_bool(&w, "file_verified", v->have_file);
+	if (exit_tracked >= 0)
+		jw_kv_bool(&w, "exit_tracked", exit_tracked);
 	jw_key(&w, "verified");
 	jw_object_begin(&w);
 	jw_kv_int(&w, "pid", v->cred.pid);
@@ -182,10 +199,10 @@ int verify_build(const struct shimmsg *m, const struct verified *v, const char *
 			jw_kv_string(&w, "probe_error", v->probe_error);
 	}
 	jw_object_end(&w);
-	if (dpid || duid || dgid || darch || dmach) {
+	if (dpid || duid || dgid || darch || dmach || dtime) {
 		const struct { bool differs; const char *key; int idx; } claims[] = {
-			{ dpid, "pid", ipid }, { duid, "uid", iuid }, { dgid, "gid", igid },
-			{ darch, "arch", iarch }, { dmach, "machine", imach },
+			{ dtime, "time", itime }, { dpid, "pid", ipid }, { duid, "uid", iuid },
+			{ dgid, "gid", igid }, { darch, "arch", iarch }, { dmach, "machine", imach },
 		};
 
 		jw_key(&w, "claimed");

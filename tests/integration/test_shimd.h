@@ -46,6 +46,9 @@ struct shimd_env {
 	 * service manager would (dist/binfmt-shimd.service: Nice=-10). */
 	pid_t launcher[2];
 	int launch_fd[2];
+	/* When set: the daemon's RLIMIT_NOFILE, soft and hard (not through
+	 * a launcher). */
+	rlim_t nofile;
 };
 
 static inline double sd_now(void)
@@ -179,9 +182,13 @@ static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 	if (s->dpid < 0)
 		return -errno;
 	if (s->dpid == 0) {
+		struct rlimit rl = { s->nofile, s->nofile };
+
 		fd = open(s->err, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0)
 			dup2(fd, 2);
+		if (s->nofile && setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(126);
 		execv(bin, argv);
 		_exit(127);
 	}
@@ -474,6 +481,31 @@ static inline size_t sd_msg(char *buf, size_t cap, uint16_t flags, const char *b
 static inline int sd_pidfd_self(void)
 {
 	return (int)syscall(434 /* pidfd_open */, getpid(), 0);
+}
+
+/*
+ * As a shim sends: the message msg (built by sd_msg) with fds, and a
+ * pidfd of the sender after them (the collector refuses a message
+ * without one); SHIMMSG_F_PIDFD is set in msg's header here.
+ */
+static inline int sd_send_pidfd(const char *sock, void *msg, size_t len, const int *fds,
+				int nfds)
+{
+	struct shimmsg_hdr h;
+	int all[8], k, a;
+
+	if (nfds > 7 || len < SHIMMSG_HDR_SIZE)
+		return -EINVAL;
+	memcpy(&h, msg, sizeof(h));
+	shimmsg_header(msg, (uint16_t)(h.flags | SHIMMSG_F_PIDFD));
+	for (k = 0; k < nfds; k++)
+		all[k] = fds[k];
+	all[nfds] = sd_pidfd_self();
+	if (all[nfds] < 0)
+		return -errno;
+	a = sd_send_raw(sock, msg, len, all, nfds + 1, NULL);
+	close(all[nfds]);
+	return a;
 }
 
 #endif

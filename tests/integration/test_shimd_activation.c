@@ -105,7 +105,7 @@ TEST_F(activation, a_restart_keeps_the_socket_and_the_waiting_shims)
 	ASSERT_LE(0, client);
 	if (client == 0) {
 		fds[0] = open(self->s.hello, O_RDONLY | O_CLOEXEC);
-		_exit(sd_send_raw(self->s.sock, msg, len, fds, 1, NULL) == SHIMMSG_ACK_OK ? 0 : 1);
+		_exit(sd_send_pidfd(self->s.sock, msg, len, fds, 1) == SHIMMSG_ACK_OK ? 0 : 1);
 	}
 	usleep(200000);
 	ASSERT_EQ(0, waitpid(client, &status, WNOHANG));	/* still waiting */

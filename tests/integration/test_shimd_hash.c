@@ -291,7 +291,7 @@ TEST_F_TIMEOUT(hash, a_50_mib_binary_never_delays_other_shims, 120)
 	se_log_free(self->r, n);
 }
 
-/* One message with the binary's fd, as a shim sends it (no pidfd). */
+/* One message with the binary's fd and a pidfd, as a shim sends it. */
 static int send_exec(const char *sock, const char *bin)
 {
 	static const char body[] = "{\"v\":1,\"event\":\"exec\",\"path\":\"/flood\"}";
@@ -301,7 +301,7 @@ static int send_exec(const char *sock, const char *bin)
 
 	if (fd < 0)
 		return -errno;
-	a = sd_send_raw(sock, msg, len, &fd, 1, NULL);
+	a = sd_send_pidfd(sock, msg, len, &fd, 1);
 	close(fd);
 	return a;
 }

@@ -2,7 +2,9 @@
 /*
  * What any local user can throw at the collector's socket: oversized and
  * malformed messages, missing and extra fds, a flood of fds, fds that are
- * not what they claim, forged credentials, connections that say nothing.
+ * not what they claim, forged credentials, connections that say nothing,
+ * the collector's own events ("lost", "exit", ...), messages without a
+ * pidfd, an exec without the binary's fd.
  * Each is refused without a crash and without a leaked fd (the daemon's
  * /proc/PID/fd is counted before and after), counted in a "rejected"
  * record, and a real shim still gets through afterwards.
@@ -25,20 +27,36 @@ struct hostile {
 };
 
 static const struct hostile cases[] = {
-	{ "valid, for contrast", SHIMMSG_F_BINFD, VALID, { FD_BIN }, 1, 'A' },
+	{ "valid, for contrast", SHIMMSG_F_ALL, VALID, { FD_BIN, FD_PIDFD_SELF }, 2, 'A' },
 	{ "oversized", 0, NULL, { FD_NONE }, 0, 'R' },
 	{ "not JSON", 0, "{\"v\":1,\"event\":", { FD_NONE }, 0, 'R' },
 	{ "an array", 0, "[1,2]", { FD_NONE }, 0, 'R' },
 	{ "reserved key", 0, "{\"v\":1,\"event\":\"exec\",\"source\":\"collector\"}",
 	  { FD_NONE }, 0, 'R' },
+	{ "reserved key of the collector's flags", SHIMMSG_F_ALL,
+	  "{\"v\":1,\"event\":\"exec\",\"exit_tracked\":true}", { FD_BIN, FD_PIDFD_SELF }, 2, 'R' },
 	{ "fds missing", SHIMMSG_F_ALL, VALID, { FD_BIN }, 1, 'R' },
 	{ "extra fds", SHIMMSG_F_BINFD, VALID, { FD_BIN, FD_BIN, FD_BIN }, 3, 'R' },
 	{ "fds not announced", 0, VALID, { FD_BIN }, 1, 'R' },
 	{ "a flood of 253 fds", SHIMMSG_F_ALL, VALID, { FD_BIN }, 253, 'R' },
-	{ "a pipe for the binary", SHIMMSG_F_BINFD, VALID, { FD_PIPE }, 1, 'R' },
+	{ "a pipe for the binary", SHIMMSG_F_ALL, VALID, { FD_PIPE, FD_PIDFD_SELF }, 2, 'R' },
 	{ "a pipe for the pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIPE }, 1, 'R' },
 	{ "another process's pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIDFD_PARENT }, 1, 'R' },
 	{ "the sender's pidfd", SHIMMSG_F_PIDFD, VALID, { FD_PIDFD_SELF }, 1, 'A' },
+	/* The collector's own events, and messages without what ties them
+	 * to a process and a file. */
+	{ "no pidfd, no binary", 0, VALID, { FD_NONE }, 0, 'R' },
+	{ "the binary but no pidfd", SHIMMSG_F_BINFD, VALID, { FD_BIN }, 1, 'R' },
+	{ "an exec without the binary", SHIMMSG_F_PIDFD,
+	  "{\"v\":1,\"event\":\"exec\",\"path\":\"/x\"}", { FD_PIDFD_SELF }, 1, 'R' },
+	{ "a lost record", SHIMMSG_F_PIDFD,
+	  "{\"v\":1,\"event\":\"lost\",\"count\":999999}", { FD_PIDFD_SELF }, 1, 'R' },
+	{ "an exit record", SHIMMSG_F_ALL,
+	  "{\"v\":1,\"event\":\"exit\",\"exit_code\":0}", { FD_BIN, FD_PIDFD_SELF }, 2, 'R' },
+	{ "a hash record", SHIMMSG_F_ALL,
+	  "{\"v\":1,\"event\":\"hash\",\"sha256\":\"00\"}", { FD_BIN, FD_PIDFD_SELF }, 2, 'R' },
+	{ "a rejected record", SHIMMSG_F_PIDFD,
+	  "{\"v\":1,\"event\":\"rejected\",\"count\":1}", { FD_PIDFD_SELF }, 1, 'R' },
 };
 
 static int make_fd(enum fdkind k, const char *bin, int *extra)
@@ -152,6 +170,9 @@ TEST_F(hostile, every_bad_message_is_refused_and_counted)
 			counted += se_int(r[i], "count");
 	EXPECT_EQ(nrej, counted);
 	EXPECT_EQ(0, sd_count(r, n, "bad"));
+	/* None of the collector's own events came from a client. */
+	EXPECT_EQ(0, sd_count(r, n, "lost"));
+	EXPECT_EQ(0, sd_count(r, n, "hash"));
 	EXPECT_EQ(3, sd_count(r, n, "deny") + sd_count(r, n, "exec"));
 	EXPECT_EQ(1, sd_count(r, n, "exit"));
 	se_log_free(r, n);

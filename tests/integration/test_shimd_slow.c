@@ -96,7 +96,7 @@ TEST_F(slow, a_binary_out_of_the_page_cache_is_read_in_the_ring)
 	fds[0] = open(cold, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fds[0]);
 	ASSERT_EQ(0, fstat(fds[0], &st));
-	a = sd_send_raw(self->s.sock, msg, len, fds, 1, NULL);
+	a = sd_send_pidfd(self->s.sock, msg, len, fds, 1);
 	close(fds[0]);
 	EXPECT_EQ(SHIMMSG_ACK_OK, a);
 	sd_stop(&self->s, SIGTERM);
@@ -159,7 +159,7 @@ static void stalled_fuse(struct __test_metadata *_metadata, FIXTURE_DATA(slow) *
 	fds[0] = open(bin, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fds[0]) TH_LOG("open %s: %s", bin, strerror(errno));
 	ASSERT_EQ(0, fstat(fds[0], &st));
-	a = sd_send_raw(self->s.sock, msg, len, fds, 1, NULL);
+	a = sd_send_pidfd(self->s.sock, msg, len, fds, 1);
 	close(fds[0]);
 	EXPECT_EQ(SHIMMSG_ACK_OK, a);
 	/* The daemon's read is the one held. */
@@ -244,8 +244,8 @@ static void hash_hung_at_stop(struct __test_metadata *_metadata, FIXTURE_DATA(sl
 	snprintf(body, sizeof(body),
 		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\"}", bin);
 	fds[0] = fd;
-	a = sd_send_raw(self->s.sock, msg, sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body),
-			fds, 1, NULL);
+	a = sd_send_pidfd(self->s.sock, msg, sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body),
+			  fds, 1);
 	close(fd);
 	EXPECT_EQ(SHIMMSG_ACK_OK, a);
 	ASSERT_EQ(1, stallfs_wait_read(&f, 5000)) TH_LOG("the hash read was not held");
