@@ -70,10 +70,11 @@ static struct log_node **hash_slot(struct log_view *v, const char *key)
 }
 
 /* A shim's late copy and the collector's record of the same exec share
- * the shim's pid and the shim's "time" (docs/log-format.md). */
+ * the shim's pid and the shim's clock: "time" of its copy, claimed.time
+ * of the collector's (docs/log-format.md). */
 static const char *late_key(const struct log_rec *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "late:%lld:%s", r->shim_pid, r->time);
+	snprintf(buf, len, "late:%lld:%s", r->shim_pid, r->shim_time);
 	return buf;
 }
 

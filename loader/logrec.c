@@ -171,6 +171,14 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 		goto out;
 	r->event = events[i].ev;
 	get_small(o, "time", r->time, sizeof(r->time));
+	{
+		json_t *cl = json_object_get(o, "claimed");
+
+		if (json_is_object(cl) && json_is_string(json_object_get(cl, "time")))
+			get_small(cl, "time", r->shim_time, sizeof(r->shim_time));
+		else
+			memcpy(r->shim_time, r->time, sizeof(r->time));
+	}
 	if (r->time[0] && logscan_time(r->time, strlen(r->time), &r->time_us) < 0)
 		r->time_us = -1;
 	get_small(o, "id", r->id, sizeof(r->id));

@@ -48,6 +48,9 @@ struct log_rec {
 	enum log_event event;
 	bool marked;			/* raw-byte escapes were marked */
 	char time[LOG_TIME_MAX];	/* as written, "" when absent */
+	/* The shim's own clock: claimed.time of a collector's record (whose
+	 * "time" is the collector's), else "time". */
+	char shim_time[LOG_TIME_MAX];
 	int64_t time_us;		/* -1 when absent or unparsable */
 	char id[LOG_ID_MAX];		/* collector id, "" when absent */
 	char sha256[65];		/* hex digest: hash records, and runs they joined */

@@ -227,10 +227,12 @@ TEST(a_late_shim_copy_is_one_run_with_the_collectors_record)
 	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
 	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\",\"sink\":\"file\"," \
 	"\"collector_error\":\"collector unavailable: no answer in time: Connection timed out\"}\n"
+/* The collector's "time" is its own clock; the shim's is claimed.time. */
 #define COLL(pid, t, id) \
-	"{\"v\":1,\"time\":\"" t "\",\"event\":\"exec\",\"pid\":" pid ",\"uid\":0," \
-	"\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\",\"sink\":\"collector\"," \
-	"\"id\":\"" id "\",\"source\":\"collector\",\"verified\":{\"pid\":" pid ",\"uid\":0,\"gid\":0}}\n"
+	"{\"v\":1,\"time\":\"2026-11-27T10:00:09.999999Z\",\"event\":\"exec\",\"pid\":" pid "," \
+	"\"uid\":0,\"path\":\"/b/p" pid "\",\"arch\":\"aarch64\",\"decision\":\"run\"," \
+	"\"sink\":\"collector\",\"id\":\"" id "\",\"source\":\"collector\"," \
+	"\"verified\":{\"pid\":" pid ",\"uid\":0,\"gid\":0},\"claimed\":{\"time\":\"" t "\"}}\n"
 #define XIT(pid, id) \
 	"{\"v\":1,\"time\":\"2026-11-27T10:09:00Z\",\"event\":\"exit\",\"id\":\"" id "\"," \
 	"\"pid\":" pid ",\"exit_code\":0,\"signal\":null,\"core_dumped\":false," \

@@ -85,6 +85,10 @@ static int two_uid_setup(struct shimd_env *s, char *why, size_t whylen)
 		snprintf(why, whylen, "a private binfmt_misc (Linux >= 6.7): %s", strerror(errno));
 		return 1;
 	}
+	/* The shim's system paths, private, with the rig switch so that
+	 * BINFMT_SHIM_CONFIG and BINFMT_SHIM_LOG above are the settings. */
+	if ((rc = tl_private_system(TL_RIG_CONFIG, why, whylen)))
+		return rc;
 	n = binfmt_entries_for_arch(arch_by_name("aarch64"), s->e.shim, "FP", ent, 4);
 	for (k = 0; k < n; k++) {
 		if (binfmt_format_register(&ent[k], line, sizeof(line)) < 0)

@@ -100,8 +100,10 @@ int tl_private_system(const char *config, char *why, size_t whylen)
 	if (mount("tmpfs", "/var/log", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
 	    mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 		goto fail;
+	/* The upper layer's root is the overlay's root: it gets /etc's mode,
+	 * or no other uid could look up anything in /etc. */
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (mkdir(dirs[i], 0700) < 0)
+		if (mkdir(dirs[i], i < 2 ? 0755 : 0700) < 0)
 			goto fail;
 	if (mount("overlay", "/etc", "overlay", 0,
 		  "lowerdir=/etc,upperdir=/var/log/.etc/upper,workdir=/var/log/.etc/work") < 0)
