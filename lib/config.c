@@ -281,8 +281,10 @@ static void merge_arch(struct shim_config *sys, const struct config_arch *u)
 
 	if (!a)
 		return;		/* every slot taken: the system's sections stay */
-	if (u->emulator[0] && (sys->users_override || !a->emulator[0]))
+	if (u->emulator[0] && (sys->users_override || !a->emulator[0])) {
 		memcpy(a->emulator, u->emulator, sizeof(a->emulator));
+		a->emulator_user = true;
+	}
 	if (u->sysroot[0] && (sys->users_override || !a->sysroot[0]))
 		memcpy(a->sysroot, u->sysroot, sizeof(a->sysroot));
 	/* A deny always adds; an allow only replaces where allowed. */

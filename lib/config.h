@@ -38,6 +38,7 @@ struct config_arch {
 	enum config_policy policy;
 	unsigned policy_line;		/* line of the policy key, 0: none */
 	bool policy_user;		/* the policy is the caller's (config_merge) */
+	bool emulator_user;		/* so is the emulator */
 };
 
 struct config_error {
@@ -84,7 +85,8 @@ int config_parse(struct shim_config *c, const char *text, size_t len);
  * log path and socket of a caller's file give the caller a copy of the
  * record, which is the shim's business, not this merge's). With it, every
  * key user sets replaces the system's. A [users] section in user never
- * counts. Each arch whose policy came from user gets policy_user set.
+ * counts. Each arch whose policy or emulator came from user gets
+ * policy_user or emulator_user set, so a diagnostic names the right file.
  */
 void config_merge(struct shim_config *sys, const struct shim_config *user);
 

@@ -33,12 +33,14 @@ int route_emulator(const struct arch *a, const struct shim_config *cfg,
 	r->emulator[0] = '\0';
 	r->searched[0] = '\0';
 	r->emulator_configured = false;
+	r->emulator_user = false;
 	r->denied = ca && ca->policy == POLICY_DENY;
 	r->policy_line = ca ? ca->policy_line : 0;
 	r->policy_user = ca && ca->policy_user;
 
 	if (ca && ca->emulator[0]) {
 		r->emulator_configured = true;
+		r->emulator_user = ca->emulator_user;
 		snprintf(r->emulator, sizeof(r->emulator), "%s", ca->emulator);
 		list_add(r->searched, sizeof(r->searched), ca->emulator);
 		r->emulator_stat = st(ctx, ca->emulator);

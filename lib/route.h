@@ -40,6 +40,7 @@ struct route {
 	/* emulator */
 	char emulator[ROUTE_PATH_MAX];	/* chosen, "" when none */
 	bool emulator_configured;	/* from the config file */
+	bool emulator_user;		/* ... the caller's, not the system's */
 	enum route_stat emulator_stat;	/* of the configured one */
 	char searched[ROUTE_PATH_MAX];	/* human list of what was tried */
 	/* sysroot */

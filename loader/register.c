@@ -313,7 +313,11 @@ static int check_flags(const char *flags)
 		warn_msg("flag C makes the kernel run the shim with the binary's "
 			 "setuid/setgid credentials (and implies O): every setuid "
 			 "foreign binary then runs the shim and the emulator as "
-			 "its owner");
+			 "its owner. The shim hands the emulator only the file the "
+			 "kernel opened and drops the caller's QEMU_*, LD_* and other "
+			 "unsafe variables, but the emulator and the system config "
+			 "are trusted with those credentials: see SECURITY in "
+			 "binfmt-shim(8)");
 	return 0;
 }
 

@@ -123,12 +123,16 @@ void shim_explain(struct shim *s)
 	case WHY_DENIED:
 		R("policy = deny for %s (%s:%u)", name,
 		  s->route.policy_user ? s->uconfig_path : cfg, s->route.policy_line);
-		F("set policy = allow in [arch.%s] of %s", name, cfg);
+		if (s->route.policy_user && !s->cfg.users_override)
+			F("remove policy = deny from [arch.%s] of %s", name, s->uconfig_path);
+		else
+			F("set policy = allow in [arch.%s] of %s", name, cfg);
 		break;
 	case WHY_NO_EMULATOR:
 		if (s->route.emulator_configured)
 			R("the configured emulator %s does not exist (emulator = in "
-			  "[arch.%s] of %s)", s->route.emulator, name, cfg);
+			  "[arch.%s] of %s)", s->route.emulator, name,
+			  s->route.emulator_user ? s->uconfig_path : cfg);
 		else
 			R("no qemu-%s emulator is installed (looked for %s)", name,
 			  s->route.searched);

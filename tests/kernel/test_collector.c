@@ -46,6 +46,7 @@
 #define ERR		DIR_ "/shimd.err"
 #define CONF		DIR_ "/shim.conf"
 #define OWN_LOG		DIR_ "/shim.jsonl"
+#define RIG		"[users]\noverride = yes\n[log]\nsocket = none\n"
 #define ENTRY		"bshim-collector-aarch64"
 
 /* The shim's aarch64 entry (lib/arch_table.h: ELF64 LSB, e_machine 183). */
@@ -119,6 +120,11 @@ FIXTURE_SETUP(collector)
 	unlink(OUT);
 	unlink(OWN_LOG);
 	ASSERT_EQ(0, put_file(CONF, conf, sizeof(conf) - 1, 0644));
+	/* The VM's own system config: the rig switch, so the settings above
+	 * are the shim's (docs/binfmt-shim.conf.5, [users]). */
+	mkdir("/etc", 0755);
+	mkdir("/etc/binfmt-shim", 0755);
+	ASSERT_EQ(0, put_file("/etc/binfmt-shim/shim.conf", RIG, sizeof(RIG) - 1, 0644));
 	setenv("BINFMT_SHIM_CONFIG", CONF, 1);
 	setenv("BINFMT_SHIM_LOG", OWN_LOG, 1);
 	self->dpid = fork();
@@ -200,10 +206,12 @@ TEST_F(collector, exit_records_say_unknown_without_pidfd_get_info)
 	EXPECT_EQ(2, count_lines(OUT, exit_any));
 }
 
-/* One message with the given fd as the pidfd; the one-byte answer, or -1. */
+/* One message with the given fd as the pidfd; the one-byte answer, or -1.
+ * A "fail" (a binary the shim could not open): the one event a shim sends
+ * without the binary's fd. */
 static int send_with_pidfd(int pidfd)
 {
-	static const char body[] = "{\"v\":1,\"event\":\"exec\",\"path\":\"/x\",\"arch\":\"aarch64\"}";
+	static const char body[] = "{\"v\":1,\"event\":\"fail\",\"path\":\"/x\",\"arch\":\"aarch64\"}";
 	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = SOCK };
 	char buf[SHIMMSG_HDR_SIZE + sizeof(body)], a = 0;
 	union {
@@ -249,7 +257,8 @@ TEST_F(collector, a_pidfd_of_another_process_is_refused)
 		"\"event\":\"rejected\"", "pidfd is not the sender's", NULL,
 	};
 	static const char *const taken[] = {
-		"\"event\":\"exec\"", "\"source\":\"collector\"", "\"path\":\"/x\"", NULL,
+		"\"event\":\"fail\"", "\"source\":\"collector\"", "\"path\":\"/x\"",
+		"\"file_verified\":false", NULL,
 	};
 	int other = (int)syscall(SYS_pidfd_open, 1, 0);
 	int mine = (int)syscall(SYS_pidfd_open, getpid(), 0), st;
