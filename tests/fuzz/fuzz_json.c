@@ -313,5 +313,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!v_body(&v, back, &olen) || v.p != v.end || olen != size ||
 	    memcmp(back, data, size))
 		__builtin_trap();
+
+	/* jw_escaped_prefix, for caps up to the whole escape: the prefix
+	 * escapes to at most the cap; its escape is a prefix of the whole
+	 * one (the cut falls between characters); it is the longest such cut
+	 * (no character escapes to more than 6 bytes, so 6 more bytes of cap
+	 * always take at least one more). */
+	{
+		size_t lim, take;
+		int rp;
+
+		for (lim = 0; lim <= (size_t)r; lim += 1 + lim / 8) {
+			take = jw_escaped_prefix((const char *)data, size, lim);
+			if (take > size)
+				__builtin_trap();
+			rp = jw_escape((const char *)data, take, (char *)back, sizeof(back));
+			if (rp < 0 || (size_t)rp > lim || memcmp(back, esc, (size_t)rp))
+				__builtin_trap();
+			if (take < size &&
+			    jw_escaped_prefix((const char *)data, size, lim + 6) <= take)
+				__builtin_trap();
+		}
+		if (jw_escaped_prefix((const char *)data, size, (size_t)r) != size)
+			__builtin_trap();
+	}
 	return 0;
 }
