@@ -597,6 +597,12 @@ static void report(const struct log_view *v)
 		warn_msg("log: the collector rejected %llu message(s) (%s); those "
 			 "shims wrote to their own log", k->rejected,
 			 k->rejected_reason[0] ? T(k->rejected_reason) : "no reason given");
+	if (k->unrecorded)
+		warn_msg("log: at least %llu exec(s) were recorded nowhere: no collector "
+			 "took them, the log was not theirs to write and no syslog "
+			 "daemon listened; the record after them says so "
+			 "(unrecorded_before); binfmt-shim status names the cause",
+			 k->unrecorded);
 	if (k->window_cut)
 		warn_msg("log: %llu run(s) shown without their exit: more than %zu "
 			 "runs were waiting for one (raise --window)",

@@ -552,6 +552,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (r->collector) {
 			p = hash_slot(v, key);
 			if (*p && (*p)->late) {	/* the copy came first */
+				v->counts.unrecorded -= (unsigned long long)(*p)->run.rec.unrecorded;
 				drop_node(v, *p);
 				v->counts.runs--;
 				v->counts.late_merged++;
@@ -560,6 +561,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		}
 	}
 	v->counts.runs++;
+	v->counts.unrecorded += (unsigned long long)r->unrecorded;
 	n = calloc(1, sizeof(*n));
 	if (!n) {
 		log_rec_free(r);

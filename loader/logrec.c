@@ -112,6 +112,11 @@ static int parse_run(json_t *o, struct log_rec *r)
 	/* The pid the shim saw (another pid namespace than the collector's
 	 * shows as "claimed"). */
 	r->shim_pid = get_int(json_object_get(o, "claimed"), "pid", get_int(o, "pid", -1));
+	/* Execs of this uid no destination took before this one (the shim's
+	 * count, docs/log-format.md). */
+	r->unrecorded = get_int(o, "unrecorded_before", 0);
+	if (r->unrecorded < 0)
+		r->unrecorded = 0;
 	return err ? -ENOMEM : 0;
 }
 

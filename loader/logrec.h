@@ -60,6 +60,7 @@ struct log_rec {
 	bool verified;			/* has a "verified" object */
 	long long pid, uid, gid;	/* -1 when absent */
 	long long shim_pid;		/* the shim's own: claimed.pid, else pid */
+	long long unrecorded;		/* "unrecorded_before", 0 when absent */
 	struct log_str path, argv0, cwd, emulator, arch, decision,
 		       reason_code, reason;
 	/* exit */
@@ -120,6 +121,7 @@ struct log_counts {
 	unsigned long long orphan_exits;	/* no exec record for the id */
 	unsigned long long window_cut;	/* runs shown before their exit came */
 	unsigned long long late_merged;	/* shims' late copies of collector records */
+	unsigned long long unrecorded;	/* sum of the runs' "unrecorded_before" */
 	char first_bad[512];		/* "FILE:LINE" of the first bad line */
 	char lost_reason[128];		/* the last lost record's reason */
 };

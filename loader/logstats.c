@@ -221,6 +221,8 @@ static void print_text(const struct log_stats *st, const struct log_counts *k, F
 	fprintf(f, "runs: %llu, failed: %llu", st->runs, fails);
 	if (k->lost)
 		fprintf(f, ", lost by the collector: %llu", k->lost);
+	if (k->unrecorded)
+		fprintf(f, ", recorded nowhere: %llu", k->unrecorded);
 	fputc('\n', f);
 	if (st->reason.n || st->reason.other) {
 		fprintf(f, "\nfailures:\n  %7s  %-36s %s\n", "COUNT", "WHY", "EXAMPLE");
@@ -339,6 +341,7 @@ static int print_json(const struct log_stats *st, const struct log_counts *k, FI
 	jw_kv_uint(w, "orphan_exits", k->orphan_exits);
 	jw_kv_uint(w, "window_cut", k->window_cut);
 	jw_kv_uint(w, "late_copies_merged", k->late_merged);
+	jw_kv_uint(w, "unrecorded", k->unrecorded);
 	jw_object_end(w);
 	jw_object_end(w);
 	err = jdoc_print(&d, f);

@@ -195,6 +195,21 @@ TEST_F(trust, an_unrecorded_exec_is_counted_in_the_next_record)
 	EXPECT_EQ(2, se_int(r[0], "unrecorded_before"));
 	se_log_free(r, 1);
 	EXPECT_EQ(0, tl_read_file(counter, raw, sizeof(raw)));
+	/* Where the admin sees it: binfmt-shim log and its statistics. */
+	{
+		char cli[512], out[8192], err[4096];
+		char *stats[] = { cli, "log", "--stats", "--json", "--file", SYS_LOG, NULL };
+		char *show[] = { cli, "log", "--file", SYS_LOG, NULL };
+
+		tl_build("binfmt-shim", cli, sizeof(cli));
+		EXPECT_EQ(0, WEXITSTATUS(tl_run(stats, NULL, 0, out, sizeof(out), err,
+						sizeof(err))));
+		EXPECT_NE(NULL, strstr(out, "\"unrecorded\":2")) TH_LOG("%s", out);
+		EXPECT_EQ(0, WEXITSTATUS(tl_run(show, NULL, 0, out, sizeof(out), err,
+						sizeof(err))));
+		EXPECT_NE(NULL, strstr(err, "at least 2 exec(s) were recorded nowhere"))
+			TH_LOG("%s", err);
+	}
 	EXPECT_EQ(0, run_hello(self->bin, "exit", "0"));
 	ASSERT_EQ(2, se_read_jsonl(SYS_LOG, r, 4));
 	EXPECT_EQ(NULL, json_object_get(r[1], "unrecorded_before"));
