@@ -92,7 +92,7 @@ FUZZ_LIBS_fuzz_logjoin := -ljansson
 $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_logjoin) \
 	$(wildcard loader/*.h)
 
-.PHONY: all check tests deps fixtures fuzz kmod vmtest demo bench install \
+.PHONY: all check check-repeat tests deps fixtures fuzz kmod vmtest demo bench install \
 	uninstall clean ksft-headers
 .DEFAULT_GOAL := all
 
@@ -156,6 +156,11 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory fixtures
 	$(Q)BSHIM_BUILD=$(CURDIR)/$(TOP) BSHIM_FIXTURES=$(CURDIR)/$(FIXDIR) \
 		scripts/run-tests $(TOP)/asan
+
+# Five make check runs from fresh clones, cold cache, two of them on a
+# loaded machine (scripts/check-repeat). Not part of make check.
+check-repeat:
+	$(Q)scripts/check-repeat
 
 FUZZCC ?= clang
 fuzz: $(FUZZ_BIN)
