@@ -127,7 +127,7 @@ TEST(dry_run_prints_the_plan_and_changes_nothing)
 	CLI_OR_SKIP();
 	PRIVATE_OR_SKIP();
 	/* A private /tmp: the state, config and socket leave nothing. */
-	ASSERT_EQ(0, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, tl_private_tmp());
 	cli_private_state(state, sizeof(state));
 	/* status exits 1 when other users' execs go unrecorded. */
 	ASSERT_LE(0, sink_fake_collector(state));
@@ -179,7 +179,7 @@ TEST(conflict_with_debian_qemu_entry_and_replace)
 	if (qemu_aarch64_line(line, sizeof(line)) < 0)
 		SKIP(return, "no /usr/lib/binfmt.d/qemu-aarch64.conf (qemu-user-static)");
 	PRIVATE_OR_SKIP();
-	ASSERT_EQ(0, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, tl_private_tmp());
 	cli_private_state(state, sizeof(state));
 	ASSERT_LE(0, sink_fake_collector(state));
 	ASSERT_EQ(0, tl_register(line));
@@ -226,7 +226,7 @@ TEST(shadowed_entry_is_broken_and_reregistered)
 	if (qemu_aarch64_line(line, sizeof(line)) < 0)
 		SKIP(return, "no /usr/lib/binfmt.d/qemu-aarch64.conf");
 	PRIVATE_OR_SKIP();
-	ASSERT_EQ(0, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, tl_private_tmp());
 	cli_private_state(state, sizeof(state));
 	ASSERT_LE(0, sink_fake_collector(state));
 	ASSERT_EQ(0, cli_run(&r, "register", "--shim", static_interp(),

@@ -106,7 +106,7 @@ static const char *shown(const struct tty *r)
 #define PRIVATE_TMP_OR_SKIP(dir)					\
 	do {								\
 		PRIVATE_OR_SKIP();					\
-		ASSERT_EQ(0, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));	\
+		ASSERT_EQ(0, tl_private_tmp());	\
 		snprintf(dir, sizeof(dir), "/tmp/bshim-tty");		\
 		ASSERT_EQ(0, mkdir(dir, 0755));				\
 	} while (0)

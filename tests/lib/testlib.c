@@ -119,6 +119,49 @@ fail:
 	return err;
 }
 
+/* Bind dir (if it lies under /tmp) back into the fresh /tmp through an
+ * O_PATH fd opened before the tmpfs covered it. */
+static int keep_dir(int fd, const char *dir)
+{
+	char path[4096], src[64], *p;
+
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 5; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	return mount(src, path, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+}
+
+int tl_private_tmp(void)
+{
+	const char *dirs[3] = { BSHIM_TOP, getenv("BSHIM_BUILD"), getenv("BSHIM_FIXTURES") };
+	int fds[3], i, err = 0;
+
+	/* The tree under test may itself live in /tmp (a CI clone): keep
+	 * it, and the build and fixture dirs the environment names. */
+	for (i = 0; i < 3; i++)
+		fds[i] = dirs[i] && !strncmp(dirs[i], "/tmp/", 5) &&
+			 (i == 0 || strncmp(dirs[i], BSHIM_TOP "/", strlen(BSHIM_TOP) + 1)) ?
+			 open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		err = -errno;
+	for (i = 0; i < 3; i++) {
+		if (!err)
+			err = keep_dir(fds[i], dirs[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	return err;
+}
+
 int tl_full_userns(char *why, size_t len)
 {
 	int go[2];

@@ -34,6 +34,11 @@ int tl_private_binfmt(char *why, size_t whylen);
  * 0 or -errno with why[] set. */
 int tl_private_system(const char *config, char *why, size_t whylen);
 
+/* A private tmpfs on /tmp (in a private mount namespace), with the tree
+ * under test bound back in when it lives in /tmp itself, as a CI clone
+ * may. 0 or -errno. */
+int tl_private_tmp(void);
+
 /* Replace /etc/binfmt-shim/shim.conf (after tl_private_system). */
 int tl_system_config(const char *text);
 
