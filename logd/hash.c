@@ -18,7 +18,10 @@
  * no longer has the size fstat gave at the exec (it was rewritten while we
  * read it), or when it was never hashed: the queue was full (a flood; a
  * uid may hold a quarter of it, like the connections) or the collector
- * stopped. Memory: HASH_ACTIVE buffers and a fixed queue, whatever comes.
+ * stopped before it was done. "size" is always the size fstat gave at the
+ * exec (the exec record's verified.size), never the bytes read so far: a
+ * record that stopped part way must not read as the hash of a smaller
+ * file. Memory: HASH_ACTIVE buffers and a fixed queue, whatever comes.
  *
  * The ring's user_data of a read is the slot's address with tag 0
  * (shimd.h: every other untagged operation carries NULL).
@@ -91,8 +94,10 @@ int hash_init(struct shimd *d)
 	return 0;
 }
 
+/* "size" is the file's size at the exec (j->size), whatever was read:
+ * the digest, when there is one, is of exactly that many bytes. */
 static void put_record(struct shimd *d, const struct hash_job *j, const char *hex,
-		       uint64_t size, const char *error)
+		       const char *error)
 {
 	struct rec_fields f = { .event = "hash", .id = j->id, .pid = j->pid, .uid = j->uid };
 	char rec[512];
@@ -102,7 +107,8 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 	shimd_record_begin(&w, rec, sizeof(rec), "hash", j->id);
 	if (hex)
 		jw_kv_string(&w, "sha256", hex);
-	jw_kv_uint(&w, "size", size);
+	if (j->size >= 0)
+		jw_kv_int(&w, "size", j->size);
 	if (error)
 		jw_kv_string(&w, "error", error);
 	jw_kv_string(&w, "source", "collector");
@@ -115,7 +121,7 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 static void skip(struct shimd *d, struct hash_job *j, const char *why)
 {
 	close(j->fd);
-	put_record(d, j, NULL, 0, why);
+	put_record(d, j, NULL, why);
 	d->n_hash_skipped++;
 }
 
@@ -244,13 +250,13 @@ static void finish(struct shimd *d, struct hash_slot *s, const char *error)
 
 	close(s->j.fd);
 	if (error) {
-		put_record(d, &s->j, NULL, s->off, error);
+		put_record(d, &s->j, NULL, error);
 		d->n_hash_failed++;
 	} else {
 		d->n_hash++;
 		sha256_final(&s->ctx, dg);
 		sha256_hex(dg, hex);
-		put_record(d, &s->j, hex, s->off, NULL);
+		put_record(d, &s->j, hex, NULL);
 	}
 	s->busy = false;
 }
