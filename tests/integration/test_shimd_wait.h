@@ -22,7 +22,7 @@
 static inline int sd_wait_log(const char *path, int (*pred)(json_t **r, size_t n, void *arg),
 			      void *arg, int deadline_ms)
 {
-	static json_t *r[8192];
+	static json_t *r[32768];	/* a storm test's 5000 runs: 10000 records */
 	char dir[PATH_MAX], *slash, ev[4096];
 	double end = sd_now() + deadline_ms / 1000.0;
 	int ifd, ok = 0, left;
