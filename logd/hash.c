@@ -18,7 +18,10 @@
  * no longer has the size fstat gave at the exec (it was rewritten while we
  * read it), or when it was never hashed: the queue was full (a flood; a
  * uid may hold a quarter of it, like the connections) or the collector
- * stopped. Memory: HASH_ACTIVE buffers and a fixed queue, whatever comes.
+ * stopped before it was done. "size" is always the size fstat gave at the
+ * exec (the exec record's verified.size), never the bytes read so far: a
+ * record that stopped part way must not read as the hash of a smaller
+ * file. Memory: HASH_ACTIVE buffers and a fixed queue, whatever comes.
  *
  * The ring's user_data of a read is the slot's address with tag 0
  * (shimd.h: every other untagged operation carries NULL).
@@ -65,8 +68,11 @@ struct hash_slot {
 	unsigned char *buf;		/* HASH_CHUNK */
 	int pending;			/* bytes read, waiting for their turn */
 	uint64_t t0_ns;			/* reading started (CLOCK_MONOTONIC) */
+	uint64_t read_ns;		/* the read in flight was submitted */
+	uint64_t cancel_ns;		/* the stop cancelled it (stop_why) */
 	bool busy, reading, pausing;
 	bool over_time;			/* cancelled by hash_tick */
+	const char *stop_why;		/* cancelled by the stop: its record's error */
 	/* The pause's timeout: its own user_data (tag 0), the slot's is
 	 * the read's. */
 	struct __kernel_timespec ts __attribute__((aligned(8)));
@@ -76,6 +82,43 @@ static struct hash_job queue[HASH_QUEUE_MAX];
 static unsigned q_head, q_len;
 static struct hash_slot slots[HASH_ACTIVE];
 static uint64_t next_ok_ns;		/* no hashing before (CLOCK_MONOTONIC) */
+
+/*
+ * SIGTERM. A hash record that says "collector stopped" for a binary the
+ * disk was still reading is a hole in the audit log, and the cold page
+ * cache of a fresh machine makes the reads slow just when the service is
+ * restarted. So the stop does not cut the hashes short: the reads in
+ * flight go on, then the queue, oldest first, unpaced (the socket is
+ * gone, no shim waits for an answer any more), for at most HASH_STOP_MS.
+ * What is not done by then is reported "skipped: collector stopped (...)"
+ * and its read cancelled. A read on a hung file system (a FUSE server
+ * that does not answer) would only hold the stop until then: one that has
+ * not completed STOP_STALL_NS after it was submitted is cancelled at
+ * once. A cancelled read that still does not end (io-wq cannot always
+ * interrupt it) is given up STOP_WAIT_NS after the cancel; its slot stays
+ * out of use. So hashing adds at most HASH_STOP_MS + STOP_WAIT_NS to the
+ * stop, well inside the 10 s systemd gives it (TimeoutStopSec in
+ * dist/binfmt-shimd.service), which the output's last write and fdatasync
+ * also need.
+ */
+#define HASH_STOP_MS 3000
+#define STOP_STALL_NS (1000 * 1000 * 1000ull)
+#define STOP_WAIT_NS (1000 * 1000 * 1000ull)
+#define STOP_TICK_MS 100		/* how often the stop checks these */
+static uint64_t stop_ns;		/* SIGTERM came (CLOCK_MONOTONIC) */
+static bool stop_expired;		/* HASH_STOP_MS after it */
+static bool stop_armed;			/* the stop tick is in the ring */
+static struct __kernel_timespec stop_ts __attribute__((aligned(8)));
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char why_stop_late[] = "skipped: collector stopped (not done "
+				    STR(HASH_STOP_MS) " ms after SIGTERM)";
+static const char why_stop_stall[] = "skipped: collector stopped (a read did not "
+				     "complete in 1 s)";
+static const char why_stop_gone[] = "skipped: collector stopped (the read did not end)";
+static void arm_stop_tick(struct shimd *d);
+static void stop_tick(struct shimd *d);
 
 int hash_init(struct shimd *d)
 {
@@ -91,8 +134,10 @@ int hash_init(struct shimd *d)
 	return 0;
 }
 
+/* "size" is the file's size at the exec (j->size), whatever was read:
+ * the digest, when there is one, is of exactly that many bytes. */
 static void put_record(struct shimd *d, const struct hash_job *j, const char *hex,
-		       uint64_t size, const char *error)
+		       const char *error)
 {
 	struct rec_fields f = { .event = "hash", .id = j->id, .pid = j->pid, .uid = j->uid };
 	char rec[512];
@@ -102,7 +147,8 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 	shimd_record_begin(&w, rec, sizeof(rec), "hash", j->id);
 	if (hex)
 		jw_kv_string(&w, "sha256", hex);
-	jw_kv_uint(&w, "size", size);
+	if (j->size >= 0)
+		jw_kv_int(&w, "size", j->size);
 	if (error)
 		jw_kv_string(&w, "error", error);
 	jw_kv_string(&w, "source", "collector");
@@ -115,7 +161,7 @@ static void put_record(struct shimd *d, const struct hash_job *j, const char *he
 static void skip(struct shimd *d, struct hash_job *j, const char *why)
 {
 	close(j->fd);
-	put_record(d, j, NULL, 0, why);
+	put_record(d, j, NULL, why);
 	d->n_hash_skipped++;
 }
 
@@ -131,7 +177,16 @@ static void submit_read(struct shimd *d, struct hash_slot *s)
 	sqe->flags |= IOSQE_ASYNC;
 	io_uring_sqe_set_data(sqe, s);		/* tag 0: a hash read */
 	s->reading = true;
+	s->read_ns = shimd_now_ns();
 	d->inflight++;
+}
+
+static void cancel_read(struct shimd *d, struct hash_slot *s)
+{
+	struct io_uring_sqe *sqe = shimd_sqe(d);
+
+	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)s, 0);
+	io_uring_sqe_set_data(sqe, NULL);
 }
 
 static unsigned active_of(uid_t uid)
@@ -168,20 +223,23 @@ static bool next_job(struct hash_job *out)
 	return true;
 }
 
-/* Into the free slots, oldest first within each uid's share. */
+/* Into the free slots, oldest first within each uid's share. A slot
+ * given up on at the stop keeps its read (the read still owns the
+ * buffer, and its completion names the slot): never reused. */
 static void start_more(struct shimd *d)
 {
 	unsigned i;
 
-	for (i = 0; i < HASH_ACTIVE && q_len && !d->stopping; i++) {
+	for (i = 0; i < HASH_ACTIVE && q_len && !stop_expired; i++) {
 		struct hash_slot *s = &slots[i];
 
-		if (s->busy)
+		if (s->busy || s->reading || s->pausing)
 			continue;
 		if (!next_job(&s->j))
 			break;
 		s->busy = true;
 		s->over_time = false;
+		s->stop_why = NULL;
 		s->off = 0;
 		s->pending = 0;
 		s->t0_ns = shimd_now_ns();
@@ -214,8 +272,10 @@ void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const
 	snprintf(j.id, sizeof(j.id), "%s", id);
 	for (i = 0; i < q_len; i++)
 		mine += queue[(q_head + i) % HASH_QUEUE_MAX].uid == uid;
-	if (d->stopping) {
-		skip(d, &j, "skipped: collector stopped");
+	/* A message accepted before the stop, received after it, is hashed
+	 * like the rest while there is time. */
+	if (stop_expired) {
+		skip(d, &j, why_stop_late);
 		return;
 	}
 	if (size < 0 || (uint64_t)size > d->o.hash_max_size) {
@@ -235,6 +295,8 @@ void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const
 	queue[(q_head + q_len) % HASH_QUEUE_MAX] = j;
 	q_len++;
 	start_more(d);
+	if (d->stopping)
+		arm_stop_tick(d);	/* its bound holds for this one too */
 }
 
 static void finish(struct shimd *d, struct hash_slot *s, const char *error)
@@ -244,13 +306,13 @@ static void finish(struct shimd *d, struct hash_slot *s, const char *error)
 
 	close(s->j.fd);
 	if (error) {
-		put_record(d, &s->j, NULL, s->off, error);
+		put_record(d, &s->j, NULL, error);
 		d->n_hash_failed++;
 	} else {
 		d->n_hash++;
 		sha256_final(&s->ctx, dg);
 		sha256_hex(dg, hex);
-		put_record(d, &s->j, hex, s->off, NULL);
+		put_record(d, &s->j, hex, NULL);
 	}
 	s->busy = false;
 }
@@ -268,12 +330,13 @@ static void pause_until(struct shimd *d, struct hash_slot *s, uint64_t now)
 	d->inflight++;
 }
 
-/* The chunk in the buffer: hash it now, or after the pause. */
+/* The chunk in the buffer: hash it now, or after the pause (none once
+ * stopping: no shim is waiting for the loop then). */
 static bool digest(struct shimd *d, struct hash_slot *s)
 {
 	uint64_t t0 = shimd_now_ns(), t1;
 
-	if (t0 < next_ok_ns) {
+	if (t0 < next_ok_ns && !d->stopping) {
 		pause_until(d, s, t0);
 		return false;
 	}
@@ -291,6 +354,11 @@ void hash_read_done(struct shimd *d, void *p, int res)
 {
 	unsigned i;
 
+	if (p == &stop_ts) {
+		stop_armed = false;
+		stop_tick(d);
+		return;
+	}
 	for (i = 0; i < HASH_ACTIVE; i++) {
 		struct hash_slot *s = &slots[i];
 
@@ -298,10 +366,8 @@ void hash_read_done(struct shimd *d, void *p, int res)
 			s->pausing = false;
 			d->inflight--;
 			if (!s->busy)
-				return;		/* abandoned at the stop */
-			if (d->stopping) {
-				finish(d, s, "skipped: collector stopped");
-			} else if (over_time(d, s)) {
+				return;		/* ended by the stop: reported */
+			if (over_time(d, s)) {
 				char why[96];
 
 				why_over_time(d, why, sizeof(why));
@@ -326,15 +392,16 @@ static void read_done(struct shimd *d, struct hash_slot *s, int res)
 	s->reading = false;
 	d->inflight--;
 	if (!s->busy)
-		return;			/* abandoned at the stop: reported */
-	if (res == -EAGAIN || res == -EINTR) {
-		if (!d->stopping) {
-			submit_read(d, s);
-			return;
-		}
+		return;			/* given up on at the stop: reported */
+	if (s->stop_why) {		/* the stop cancelled it */
+		finish(d, s, s->stop_why);
+		start_more(d);
+		return;
 	}
-	if (d->stopping) {
-		finish(d, s, "skipped: collector stopped");
+	/* Not again after hash_tick's cancel: a FUSE read it interrupted
+	 * ends -EINTR, and read again it would hang again. */
+	if ((res == -EAGAIN || res == -EINTR) && !s->over_time) {
+		submit_read(d, s);
 		return;
 	}
 	if (over_time(d, s)) {
@@ -359,31 +426,73 @@ static void read_done(struct shimd *d, struct hash_slot *s, int res)
 	start_more(d);
 }
 
-/* SIGTERM: what has not started is reported as skipped now; the reads in
- * flight are cancelled and end at their completion, or are given up on
- * STOP_WAIT_NS after the stop (a read hung on a FUSE mount may never
- * complete: it must not keep the collector from stopping). */
-#define STOP_WAIT_NS (1000 * 1000 * 1000ull)
-static uint64_t stop_ns;
+static void arm_stop_tick(struct shimd *d)
+{
+	struct io_uring_sqe *sqe;
+
+	if (stop_armed)
+		return;
+	sqe = shimd_sqe(d);
+	stop_ts.tv_sec = 0;
+	stop_ts.tv_nsec = STOP_TICK_MS * 1000000LL;
+	io_uring_prep_timeout(sqe, &stop_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, &stop_ts);	/* tag 0: the stop tick */
+	stop_armed = true;
+}
+
+static void stop_cancel(struct shimd *d, struct hash_slot *s, const char *why, uint64_t now)
+{
+	s->stop_why = why;
+	s->cancel_ns = now;
+	cancel_read(d, s);
+}
+
+/* Every STOP_TICK_MS while stopping, until every hash is reported. */
+static void stop_tick(struct shimd *d)
+{
+	uint64_t now = shimd_now_ns();
+	unsigned i;
+
+	if (!stop_expired && now - stop_ns >= HASH_STOP_MS * 1000000ull) {
+		stop_expired = true;
+		while (q_len) {
+			skip(d, &queue[q_head], why_stop_late);
+			q_head = (q_head + 1) % HASH_QUEUE_MAX;
+			q_len--;
+		}
+		for (i = 0; i < HASH_ACTIVE; i++) {
+			struct hash_slot *s = &slots[i];
+
+			if (!s->busy)
+				continue;
+			if (!s->reading)	/* pausing: its end finds it done */
+				finish(d, s, why_stop_late);
+			else if (!s->stop_why)
+				stop_cancel(d, s, why_stop_late, now);
+		}
+	}
+	for (i = 0; i < HASH_ACTIVE; i++) {
+		struct hash_slot *s = &slots[i];
+
+		if (!s->busy || !s->reading)
+			continue;
+		if (!s->stop_why && now - s->read_ns > STOP_STALL_NS)
+			stop_cancel(d, s, why_stop_stall, now);
+		else if (s->stop_why && now - s->cancel_ns > STOP_WAIT_NS)
+			finish(d, s, why_stop_gone);	/* s->reading stays */
+	}
+	start_more(d);
+	if (!hash_idle(d))
+		arm_stop_tick(d);
+}
 
 void hash_stop(struct shimd *d)
 {
-	struct io_uring_sqe *sqe;
-	unsigned i;
-
-	while (q_len) {
-		skip(d, &queue[q_head], "skipped: collector stopped");
-		q_head = (q_head + 1) % HASH_QUEUE_MAX;
-		q_len--;
-	}
+	if (!d->o.sha256)
+		return;
 	stop_ns = shimd_now_ns();
-	for (i = 0; i < HASH_ACTIVE; i++) {
-		if (!slots[i].busy || !slots[i].reading)
-			continue;
-		sqe = shimd_sqe(d);
-		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&slots[i], 0);
-		io_uring_sqe_set_data(sqe, NULL);
-	}
+	if (!hash_idle(d))
+		arm_stop_tick(d);
 }
 
 /* Every tick: a read still going past the time bound (a file system
@@ -391,7 +500,6 @@ void hash_stop(struct shimd *d)
  * Reads that complete are checked as they do (read_done). */
 void hash_tick(struct shimd *d)
 {
-	struct io_uring_sqe *sqe;
 	unsigned i;
 
 	for (i = 0; i < HASH_ACTIVE && d->o.sha256; i++) {
@@ -400,9 +508,7 @@ void hash_tick(struct shimd *d)
 		if (!s->busy || !s->reading || s->over_time || !over_time(d, s))
 			continue;
 		s->over_time = true;
-		sqe = shimd_sqe(d);
-		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)s, 0);
-		io_uring_sqe_set_data(sqe, NULL);
+		cancel_read(d, s);
 	}
 }
 
@@ -413,17 +519,11 @@ unsigned long hash_fd_reserve(const struct shimd *d)
 
 bool hash_idle(struct shimd *d)
 {
-	bool busy = false;
 	unsigned i;
 
+	(void)d;
 	for (i = 0; i < HASH_ACTIVE; i++)
-		busy |= slots[i].busy;
-	if (busy && d->stopping && shimd_now_ns() - stop_ns > STOP_WAIT_NS) {
-		for (i = 0; i < HASH_ACTIVE; i++)
-			if (slots[i].busy)
-				finish(d, &slots[i], "skipped: collector stopped (the read "
-				       "did not end)");
-		busy = false;
-	}
-	return !busy && q_len == 0;
+		if (slots[i].busy)
+			return false;
+	return q_len == 0;
 }

@@ -240,10 +240,11 @@ unsigned exitwatch_abandon(struct shimd *d);
 int hash_init(struct shimd *d);
 void hash_add(struct shimd *d, int fd, pid_t pid, uid_t uid, int64_t size, const char *id);
 void hash_read_done(struct shimd *d, void *slot, int res);
+/* SIGTERM: the hashes go on for a bounded time (hash.c, HASH_STOP_MS) */
 void hash_stop(struct shimd *d);
 void hash_tick(struct shimd *d);
-unsigned long hash_fd_reserve(const struct shimd *d);	/* the queue's and slots' fds */	/* the time bound of a read that hangs */
-bool hash_idle(struct shimd *d);
+unsigned long hash_fd_reserve(const struct shimd *d);	/* the queue's and slots' fds */
+bool hash_idle(struct shimd *d);	/* every hash reported: the loop may end */
 
 /* sink.c */
 int sink_open(struct shimd *d);

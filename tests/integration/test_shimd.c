@@ -10,6 +10,7 @@
 #include "kselftest_harness.h"
 
 #include "test_shimd.h"
+#include "test_shimd_wait.h"
 
 FIXTURE(shimd) {
 	struct shimd_env s;
@@ -55,6 +56,9 @@ TEST_F(shimd, exec_and_exit_records_pair_up)
 			ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == cases[i].exit_code);
 		}
 	}
+	/* The exit records come from the pidfds' polls, on the collector's
+	 * own time: wait for them rather than race the stop. */
+	EXPECT_TRUE(sd_wait_count(self->s.out, "exit", N, 30000));
 	st = sd_stop(&self->s, SIGTERM);
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	n = sd_read(self->s.out, r, 32);

@@ -12,11 +12,17 @@
  *     exactly one hash record, those beyond the queue say "skipped: hash
  *     queue full", and the daemon's memory does not grow with the flood;
  *   - a binary rewritten to another size between the exec and the hash
- *     gets an "error" instead of a wrong digest.
+ *     gets an "error" instead of a wrong digest;
+ *   - SIGTERM finishes the hashes in flight and queued; one it cannot
+ *     finish in its bound says "collector stopped", with no size but the
+ *     exec's (never the part read, as if the file were smaller).
+ * The hash and exit records follow the exec records on the collector's
+ * own time: each test waits for those it counts before it stops it.
  */
 #include "kselftest_harness.h"
 
 #include "test_shimd.h"
+#include "test_shimd_wait.h"
 
 #define MAX_RECS 4096
 #define BIG_MIB 50
@@ -88,28 +94,6 @@ static long hash_of(json_t **r, size_t n, const char *id, int *count)
 	return at;
 }
 
-/* Wait until the log has want hash records (the hashes are read after
- * the exec records, in the background): 0, or -1 after timeout s. */
-static int wait_hashes(const char *out, int want, double timeout)
-{
-	static char buf[1 << 20];
-	double t0 = sd_now();
-	long len;
-	char *p;
-	int n;
-
-	do {
-		len = tl_read_file(out, buf, sizeof(buf));
-		n = 0;
-		for (p = buf; len > 0 && (p = strstr(p, "\"event\":\"hash\"")); p++)
-			n++;
-		if (n >= want)
-			return 0;
-		usleep(20000);
-	} while (sd_now() - t0 < timeout);
-	return -1;
-}
-
 /* Seconds of the day of a record's "time" (RFC 3339, UTC). */
 static double tod(json_t *rec)
 {
@@ -157,6 +141,10 @@ TEST_F(hash, hash_record_follows_exec_and_equals_sha256sum)
 				 sd_exec(self->s.hello, "exit", "0");
 		ASSERT_TRUE(WIFEXITED(st_run) && WEXITSTATUS(st_run) == 0);
 	}
+	/* The hash and exit records come on the collector's own time (a
+	 * cold disk reads the binaries slowly): wait for them, then stop. */
+	EXPECT_TRUE(sd_wait_count(self->s.out, "hash", 6, 30000));
+	EXPECT_TRUE(sd_wait_count(self->s.out, "exit", 6, 30000));
 	st_run = sd_stop(&self->s, SIGTERM);
 	ASSERT_TRUE(WIFEXITED(st_run) && WEXITSTATUS(st_run) == 0);
 	n = sd_read(self->s.out, self->r, MAX_RECS);
@@ -212,11 +200,11 @@ TEST_F(hash, without_sha256_no_hash_records)
 	se_log_free(self->r, n);
 }
 
-/* The hello fixture padded with zeros to 50 MiB: still a valid static
+/* The hello fixture padded with zeros to size: still a valid static
  * aarch64 ELF (its PT_LOADs cover only the start). */
 static int make_big(const char *src, const char *dst, off_t size)
 {
-	char cmd[1200];
+	char cmd[2048];
 
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && truncate -s %lld '%s'", src, dst,
 		 (long long)size, dst);
@@ -251,7 +239,7 @@ TEST_F_TIMEOUT(hash, a_50_mib_binary_never_delays_other_shims, 120)
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ASSERT_EQ(storm, waitpid(storm, &st, 0));
 	EXPECT_EQ(0, WEXITSTATUS(st));
-	EXPECT_EQ(0, wait_hashes(self->s.out, SMALL + 1, 30));
+	EXPECT_TRUE(sd_wait_count(self->s.out, "hash", SMALL + 1, 30000));
 	st = sd_stop(&self->s, SIGTERM);
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	n = sd_read(self->s.out, self->r, MAX_RECS);
@@ -320,7 +308,7 @@ TEST_F_TIMEOUT(hash, a_flood_is_capped_and_every_exec_gets_one_hash_record, 120)
 	ASSERT_EQ(0, sd_start_args(&self->s, with_hash));
 	/* Warm up: the buffers exist once one file was hashed. */
 	ASSERT_EQ(SHIMMSG_ACK_OK, send_exec(self->s.sock, bin));
-	usleep(300000);
+	ASSERT_TRUE(sd_wait_count(self->s.out, "hash", 1, 30000));
 	rss0 = vm_rss_kib(self->s.dpid);
 	for (k = 0; k < FLOOD; k++)
 		acked += send_exec(self->s.sock, bin) == SHIMMSG_ACK_OK;
@@ -333,7 +321,7 @@ TEST_F_TIMEOUT(hash, a_flood_is_capped_and_every_exec_gets_one_hash_record, 120)
 	EXPECT_EQ(2 * FLOOD, acked);
 	/* The second flood holds no more than the first. */
 	EXPECT_LE(rss2, rss1 + 1024);
-	EXPECT_EQ(0, wait_hashes(self->s.out, 2 * FLOOD + 1, 60));
+	EXPECT_TRUE(sd_wait_count(self->s.out, "hash", 2 * FLOOD + 1, 60000));
 	EXPECT_EQ(0, sd_stop(&self->s, SIGTERM));
 	n = sd_read(self->s.out, self->r, MAX_RECS);
 	for (i = 0; i < n; i++) {
@@ -380,16 +368,123 @@ TEST_F_TIMEOUT(hash, a_file_that_changes_size_gets_an_error_not_a_digest, 60)
 	EXPECT_EQ(SHIMMSG_ACK_OK, a);
 	ASSERT_EQ(0, ftruncate(fd, 4096));
 	close(fd);
-	usleep(1500000);
+	EXPECT_TRUE(sd_wait_count(self->s.out, "hash", 1, 30000));
 	EXPECT_EQ(0, sd_stop(&self->s, SIGTERM));
 	n = sd_read(self->s.out, self->r, MAX_RECS);
 	for (i = 0; i < n; i++)
 		if (self->r[i] && !strcmp(se_str(self->r[i], "event"), "hash")) {
 			EXPECT_EQ(NULL, json_object_get(self->r[i], "sha256"));
 			errs += strstr(se_str(self->r[i], "error"), "changed size") != NULL;
+			/* The size at the exec, not what was left to read. */
+			EXPECT_EQ(32 << 20, se_int(self->r[i], "size"));
 			TH_LOG("%s", se_str(self->r[i], "error"));
 		}
 	EXPECT_EQ(1, errs);
+	se_log_free(self->r, n);
+}
+
+/* The exec record of the k-th exec in r, or -1. */
+static long nth_exec(json_t **r, size_t n, int k)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i] && !strcmp(se_str(r[i], "event"), "exec") && k-- == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Three 8 MiB binaries of one uid: two are read at once (a uid's share of
+ * the slots), the third waits in the queue, and SIGTERM comes as soon as
+ * the collector has answered for all three, while they are being read.
+ * The stop finishes them (the collector gives its hashes 3 s): each gets
+ * its digest, none a "collector stopped".
+ */
+TEST_F_TIMEOUT(hash, sigterm_finishes_the_hashes_in_flight_and_queued, 60)
+{
+	enum { FILES = 3 };
+	char bin[FILES][200], want[FILES][HEX_SIZE];
+	struct stat st[FILES];
+	double t0, dt;
+	size_t n;
+	long e, h;
+	int k, status, count;
+
+	for (k = 0; k < FILES; k++) {
+		/* Sizes apart, so are the digests. */
+		snprintf(bin[k], sizeof(bin[k]), "%.150s/stop%d", self->s.e.dir, k);
+		ASSERT_EQ(0, make_big(self->s.hello, bin[k], (8 << 20) + k * 4096));
+		ASSERT_EQ(0, sha256sum(bin[k], want[k]));
+		ASSERT_EQ(0, stat(bin[k], &st[k]));
+	}
+	ASSERT_EQ(0, sd_start_args(&self->s, with_hash));
+	for (k = 0; k < FILES; k++)
+		ASSERT_EQ(SHIMMSG_ACK_OK, send_exec(self->s.sock, bin[k]));
+	t0 = sd_now();
+	status = sd_stop(&self->s, SIGTERM);
+	dt = sd_now() - t0;
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	n = sd_read(self->s.out, self->r, MAX_RECS);
+	for (k = 0; k < FILES; k++) {
+		e = nth_exec(self->r, n, k);
+		ASSERT_LE(0, e);
+		h = hash_of(self->r, n, se_str(self->r[e], "id"), &count);
+		ASSERT_LT(e, h) TH_LOG("no hash record for exec %d", k);
+		EXPECT_EQ(1, count);
+		EXPECT_STREQ(want[k], se_str(self->r[h], "sha256"))
+			TH_LOG("exec %d: %s", k, se_str(self->r[h], "error"));
+		EXPECT_EQ((long long)st[k].st_size, se_int(self->r[h], "size"));
+	}
+	TH_LOG("stopped %.0f ms after SIGTERM, with %d binaries of 8 MiB to hash",
+	       dt * 1000, FILES);
+	/* The bound: 3 s of hashing, 1 s more for a read that hangs. */
+	EXPECT_GT(5.0, dt);
+	se_log_free(self->r, n);
+}
+
+/*
+ * A hash the stop cannot finish: the hello program padded with zeros to
+ * 64 GiB (a sparse file, read at some hundreds of MB/s), sent, and SIGTERM
+ * at once. The collector stops within its bound; the hash record says it
+ * stopped, has no digest, and no size but the exec's: the bytes read by
+ * then, as "size", would read as the hash of a smaller file.
+ */
+TEST_F_TIMEOUT(hash, a_hash_the_stop_cuts_short_says_stopped_and_no_smaller_size, 60)
+{
+	static const char *const args[] = { "--sha256", "--hash-max-size", "64G", NULL };
+	const long long big = 64ll << 30;
+	json_t *size;
+	char bin[200];
+	double t0, dt;
+	size_t n;
+	long e, h;
+	int status, count;
+
+	snprintf(bin, sizeof(bin), "%.150s/huge", self->s.e.dir);
+	ASSERT_EQ(0, make_big(self->s.hello, bin, (off_t)big));
+	ASSERT_EQ(0, sd_start_args(&self->s, args));
+	/* Answered: the exec record is written and the hash has started. */
+	ASSERT_EQ(SHIMMSG_ACK_OK, send_exec(self->s.sock, bin));
+	t0 = sd_now();
+	status = sd_stop(&self->s, SIGTERM);
+	dt = sd_now() - t0;
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	n = sd_read(self->s.out, self->r, MAX_RECS);
+	e = nth_exec(self->r, n, 0);
+	ASSERT_LE(0, e);
+	EXPECT_EQ(big, se_int(self->r[e], "verified.size"));
+	h = hash_of(self->r, n, se_str(self->r[e], "id"), &count);
+	ASSERT_LT(e, h) TH_LOG("no hash record");
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(NULL, json_object_get(self->r[h], "sha256"));
+	EXPECT_NE(NULL, strstr(se_str(self->r[h], "error"), "collector stopped"))
+		TH_LOG("error: %s", se_str(self->r[h], "error"));
+	size = json_object_get(self->r[h], "size");
+	EXPECT_TRUE(!size || json_integer_value(size) == big)
+		TH_LOG("size %lld for a %lld-byte file", (long long)json_integer_value(size), big);
+	TH_LOG("stopped %.0f ms after SIGTERM: %s", dt * 1000, se_str(self->r[h], "error"));
+	EXPECT_GT(5.0, dt);
 	se_log_free(self->r, n);
 }
 

@@ -12,6 +12,7 @@
 #include "kselftest_harness.h"
 
 #include "test_shimd.h"
+#include "test_shimd_wait.h"
 
 #define VALID "{\"v\":1,\"event\":\"deny\",\"path\":\"/x\"}"
 
@@ -159,7 +160,9 @@ TEST_F(hostile, every_bad_message_is_refused_and_counted)
 	 * still gets through. */
 	st = sd_exec(self->s.hello, "exit", "0");
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	usleep(200000);
+	/* Its exit record is written when the collector has seen the run
+	 * end, and its pidfd is closed with it: then count the fds. */
+	EXPECT_TRUE(sd_wait_count(self->s.out, "exit", 1, 30000));
 	ASSERT_EQ(0, waitpid(self->s.dpid, &st, WNOHANG)) TH_LOG("the daemon died");
 	after = sd_fd_count(self->s.dpid);
 	EXPECT_EQ(before, after) TH_LOG("fds: %d before, %d after", before, after);

@@ -14,6 +14,7 @@
 #include "kselftest_harness.h"
 
 #include "test_shimd.h"
+#include "test_shimd_wait.h"
 
 #define MAX_RECS 20000
 
@@ -87,6 +88,8 @@ TEST_F_TIMEOUT(storm, five_thousand_execs_from_32_callers, 600)
 	bad = sd_storm(self->s.tiny, 32, total);
 	dt = sd_now() - t0;
 	EXPECT_EQ(0, bad);
+	/* Every run has ended; its exit record may not be written yet. */
+	EXPECT_TRUE(sd_wait_count(self->s.out, "exit", (size_t)total, 60000));
 	st = sd_stop(&self->s, SIGTERM);
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	n = sd_read(self->s.out, self->r, MAX_RECS);
