@@ -402,6 +402,20 @@ static inline int sd_fd_count(pid_t pid)
 	return n;
 }
 
+/* The collector releases fds on its own time (a connection's last
+ * completion, an exit record): wait until pid holds at most n, polling
+ * /proc every 5 ms; the deadline only guards against a hang (a leak).
+ * Returns the last count. */
+static inline int sd_fd_wait_le(pid_t pid, int n, int deadline_ms)
+{
+	double end = sd_now() + deadline_ms / 1000.0;
+	int c;
+
+	while ((c = sd_fd_count(pid)) > n && sd_now() < end)
+		usleep(5000);
+	return c;
+}
+
 /*
  * The raw client: connect, send hdr+body with the fds and (when cred is
  * non-NULL) explicit credentials, wait up to 2 s for the answer. Returns
