@@ -178,7 +178,11 @@ TEST_F_TIMEOUT(storm, sighup_rotation_under_load_loses_nothing, 300)
 	if (storm == 0)
 		_exit(sd_storm(self->s.tiny, CALLERS, TOTAL) ? 1 : 0);
 	for (k = 0; k < ROTATIONS; k++) {
+		/* Spread over the storm, and each file with a record in it
+		 * before it is rotated (a cold start may be slow to write the
+		 * first; the reopen may still be pending). */
 		usleep(300000);
+		ASSERT_TRUE(sd_wait_count(self->s.out, "exec", 1, 60000));
 		snprintf(to, sizeof(to), "%.160s.%d", self->s.out, k);
 		ASSERT_EQ(0, rename(self->s.out, to));
 		kill(self->s.dpid, SIGHUP);
