@@ -378,16 +378,19 @@ static int setup(struct shimd *d)
 		fprintf(stderr, "binfmt-shimd: signalfd: %s\n", strerror(-err));
 		return err;
 	}
-	if ((err = open_socket(d)) < 0) {
-		fprintf(stderr, "binfmt-shimd: socket %s: %s\n", d->o.socket_path,
-			strerror(-err));
-		return err;
-	}
 	if ((err = sink_open(d)) < 0 || (err = hash_init(d)) < 0)
 		return err;
 	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, IORING_SETUP_R_DISABLED)) < 0 ||
 	    (err = conn_init(d)) < 0 || (err = confine_ring(&d->ring)) < 0) {
 		fprintf(stderr, "binfmt-shimd: io_uring: %s\n", strerror(-err));
+		return err;
+	}
+	/* Listen last: a client that can connect finds the log and the ring
+	 * ready, and so does a test or a service manager that takes a
+	 * successful connect for "started". */
+	if ((err = open_socket(d)) < 0) {
+		fprintf(stderr, "binfmt-shimd: socket %s: %s\n", d->o.socket_path,
+			strerror(-err));
 		return err;
 	}
 	if (d->o.seccomp && (err = confine(d)) < 0) {

@@ -276,7 +276,7 @@ static ssize_t dgram_recv(int fd, char *buf, size_t len)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 
-	if (poll(&p, 1, 3000) <= 0)
+	if (poll(&p, 1, 30000) <= 0)	/* a guard against a hang only */
 		return -1;
 	n = recv(fd, buf, len - 1, 0);
 	if (n >= 0)

@@ -146,6 +146,7 @@ static inline int sd_prelaunch(struct shimd_env *s, int k)
 /* Start the daemon with extra arguments (NULL-terminated list). */
 static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 {
+	long from;
 	char bin[512];
 	char *argv[32];
 	int n = 0, i, fd;
@@ -160,6 +161,11 @@ static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 	for (i = 0; extra && extra[i] && n < 30; i++)
 		argv[n++] = (char *)extra[i];
 	argv[n] = NULL;
+	{
+		struct stat est;
+
+		from = stat(s->err, &est) == 0 ? (long)est.st_size : 0;
+	}
 	for (i = 0; i < 2 && !s->launcher[i]; i++)
 		;
 	if (i < 2) {
@@ -192,15 +198,17 @@ static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 		execv(bin, argv);
 		_exit(127);
 	}
-	/* Ready when a connect succeeds (the daemon binds, then listens). */
-	for (i = 0; i < 400; i++) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), ok;
+	/* Ready when its start-up line is in its stderr: the daemon prints it
+	 * once everything is set up and it accepts. No probing connection,
+	 * which would hold one of its fds for a moment. The file may hold
+	 * the lines of earlier starts: only what comes after "from" counts.
+	 * 6000 x 5 ms: a guard against a hang only, since a cold start on a
+	 * busy machine may take seconds. */
+	for (i = 0; i < 6000; i++) {
+		static char text[65536];
+		long got = tl_read_file(s->err, text, sizeof(text));
 
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", s->sock);
-		ok = connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(c);
-		if (ok)
+		if (got > from && strstr(text + from, "binfmt-shimd: listening on"))
 			return 0;
 		if (waitpid(s->dpid, &s->dstatus, WNOHANG) == s->dpid) {
 			s->dpid = 0;
@@ -471,7 +479,10 @@ static inline int sd_send_raw(const char *sock, const void *msg, size_t len,
 	}
 	p.fd = fd;
 	p.events = POLLIN;
-	if (poll(&p, 1, 2000) <= 0) {
+	/* The collector answers every message (or closes): the deadline
+	 * only guards against a hang. 2 s was once too short for a 64 KiB
+	 * record on a machine busy with two builds. */
+	if (poll(&p, 1, 30000) <= 0) {
 		close(fd);
 		return -ETIMEDOUT;
 	}
