@@ -93,7 +93,7 @@ $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_l
 	$(wildcard loader/*.h)
 
 .PHONY: all check tests deps fixtures fuzz kmod vmtest demo bench install \
-	uninstall clean ksft-headers
+	uninstall clean ksft-headers differential
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -156,6 +156,17 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory fixtures
 	$(Q)BSHIM_BUILD=$(CURDIR)/$(TOP) BSHIM_FIXTURES=$(CURDIR)/$(FIXDIR) \
 		scripts/run-tests $(TOP)/asan
+
+# The shim against direct qemu on the full mutated corpus (3000 cases,
+# a few minutes; tests/integration/test_shim_differential.c). make check
+# runs a 240-case sample of the same corpus. BSHIM_DIFF_CASES and
+# BSHIM_DIFF_SEED choose another corpus, BSHIM_DIFF_VERBOSE=1 logs every case.
+differential: all $(BUILD)/tests/integration/test_shim_differential
+	$(Q)if [ -z "$$BSHIM_FIXTURES" ]; then $(MAKE) --no-print-directory fixtures; fi
+	$(Q)BSHIM_BUILD=$(CURDIR)/$(BUILD) \
+		BSHIM_FIXTURES=$${BSHIM_FIXTURES:-$(CURDIR)/$(FIXDIR)} \
+		BSHIM_DIFF_CASES=$${BSHIM_DIFF_CASES:-3000} \
+		$(BUILD)/tests/integration/test_shim_differential
 
 FUZZCC ?= clang
 fuzz: $(FUZZ_BIN)
