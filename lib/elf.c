@@ -526,6 +526,18 @@ static int parse_phdrs(const struct src *s, struct elf_info *out)
 	if (span(out->phoff, out->phnum, esz, &end))
 		return fail(out, ELF_ERR_PHDRS_OUT_OF_RANGE);
 	pad = in_qemu_buf(out->phoff, end - out->phoff);
+	/* qemu reads the whole table before it looks at an entry: a table
+	 * the file ends inside is "Incomplete read of file header", whatever
+	 * its first entries say. Its last byte is there iff all of it is. */
+	if (!pad) {
+		unsigned char last;
+
+		r = fetch(s, end - 1, &last, 1, &got);
+		if (r == FETCH_ERR)
+			return fail(out, ELF_ERR_READ);
+		if (r == FETCH_SHORT)
+			return fail(out, ELF_ERR_PHDRS_OUT_OF_RANGE);
+	}
 
 	while (done < out->phnum) {
 		n = out->phnum - done;

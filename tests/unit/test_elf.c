@@ -247,7 +247,7 @@ enum mutation {
 	MU_NONE, MU_LEN, MU_CLASS, MU_DATA, MU_VERSION, MU_MAGIC, MU_EHSIZE,
 	MU_PHENTSIZE, MU_PHNUM, MU_PHOFF, MU_INTERP_OFF, MU_INTERP_SZ,
 	MU_INTERP_NUL, MU_TWO_INTERP, MU_READER_FAIL, MU_READER_LIE,
-	MU_INTERP_HIGH_CUT, MU_INTERP_LONG_PATH,
+	MU_INTERP_HIGH_CUT, MU_INTERP_LONG_PATH, MU_TABLE_CUT_AFTER_BAD_INTERP,
 };
 
 struct reason_case {
@@ -286,6 +286,10 @@ static const struct reason_case reason_cases[] = {
 	{ "phdrs cut by EOF in the first KiB", 2, 1, MU_LEN, PHOFF + 56 + 20,
 	  ELF_ERR_INTERP_UNTERMINATED },
 	{ "phdrs past the first KiB and EOF", 2, 1, MU_PHOFF, 1000,
+	  ELF_ERR_PHDRS_OUT_OF_RANGE },
+	/* 40 entries, the file ends after 34: the table is read whole before
+	 * any entry counts (qemu), so not the unterminated PT_INTERP first */
+	{ "table cut after a bad PT_INTERP", 2, 1, MU_TABLE_CUT_AFTER_BAD_INTERP, 40,
 	  ELF_ERR_PHDRS_OUT_OF_RANGE },
 	{ "interp past EOF", 2, 1, MU_INTERP_OFF, 0x100000,
 	  ELF_ERR_INTERP_OUT_OF_RANGE },
@@ -351,6 +355,11 @@ TEST(every_reason_code)
 			add_phdr(&m, PT_LOAD, 0, 0x100);
 			add_interp(&m, 0x800, "/lib/ld-linux-aarch64.so.1");
 			m.len = 0x800 + c->val;
+			break;
+		case MU_TABLE_CUT_AFTER_BAD_INTERP:
+			m.b[0x200 + strlen("/lib/ld-linux-aarch64.so.1")] = 'x';
+			wn(&m, fo(&m, F_PHNUM), c->val, 2);
+			m.len = PHOFF + 34 * esz;
 			break;
 		case MU_INTERP_LONG_PATH:
 			/* c->val bytes of path, then its NUL */
