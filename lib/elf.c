@@ -233,8 +233,15 @@ static int parse_ehdr(const struct src *s, struct elf_info *out)
 
 	if (r == FETCH_ERR)
 		return fail(out, ELF_ERR_READ);
-	if (r != FETCH_OK)
+	if (r != FETCH_OK) {
+		/* What did arrive still says what the file meant to be (and
+		 * binfmt_misc matched e_machine in it). */
+		if (got >= 20) {
+			out->type = get16(h + 16, msb);
+			out->machine = get16(h + 18, msb);
+		}
 		return fail(out, ELF_ERR_TRUNCATED_HEADER);
+	}
 	out->type = get16(h + 16, msb);
 	out->machine = get16(h + 18, msb);
 	out->entry = getw(h + 24, is64, msb);
