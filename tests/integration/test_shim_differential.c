@@ -31,6 +31,14 @@
  *                     ld.so's error): the shim the same
  *   same-qemu-hang    direct qemu outlived its deadline, and so did the
  *                     shim's run, which handed the file to the same qemu
+ *   qemu-reads-out-of-bounds  e_phoff + table size, or PT_INTERP's
+ *                     p_offset + p_filesz, wraps in qemu's abi_ulong: qemu
+ *                     then reads its 1 KiB header buffer out of bounds
+ *                     (undefined behaviour, the guest if it starts dies);
+ *                     the shim says "out of range"
+ *   qemu-nondeterministic  the shim handed it to qemu and the results
+ *                     differ, but reruns (RERUNS each way) show qemu's own
+ *                     result varying, or matching the shim's
  *   both-refuse-qemu  qemu refused it; the shim handed it to qemu, which
  *                     said the same (same status and output)
  *   both-refuse-shim  qemu refused it; the shim refused it itself with a
@@ -60,17 +68,24 @@
  *          PT_INTERP
  *   "Invalid PT_INTERP entry"                  corrupt-elf: interpreter
  *          path not NUL-terminated
- *   "Incomplete read of file header" or a read error: corrupt-elf:
- *          program headers out of range, too many program headers,
- *          interpreter path out of range / too long, truncated header
+ *   "Incomplete read of file header", "Error reading file header"
+ *          corrupt-elf: program headers out of range, interpreter path
+ *          out of range / too long, truncated header, read error (pread
+ *          refuses an offset past INT64_MAX for both)
+ *   "Could not open '<interp>'" for a path read past the file (qemu's
+ *          buffer holds zeros there, or its sum wrapped): corrupt-elf:
+ *          interpreter path out of range
  *   "Could not open '<interp>'", "<interp>: No such file or directory",
  *   "File name too long"
  *          no-sysroot, or corrupt-elf interpreter path too long
  *   exit 1 and nothing printed (the file ends inside its ELF header)
  *          corrupt-elf: truncated ELF header
+ *   a message about another file than the binary (qemu could not load
+ *          the interpreter it found through QEMU_LD_PREFIX): no-sysroot
  *   qemu itself died by a signal without "uncaught target signal" (it
- *          crashed on the header, e.g. reading PT_INTERP of size 0):
- *          any corrupt-elf reason (qemu gives none to compare)
+ *          crashed on the header, e.g. reading PT_INTERP of size 0, or
+ *          with SIGBUS on a segment past the end of the file): any
+ *          refusal of the shim (qemu gives no reason to compare)
  *
  * BSHIM_DIFF_CASES (default 240: the make check sample) and
  * BSHIM_DIFF_SEED choose the corpus; `make differential` runs 3000.
@@ -655,20 +670,26 @@ static int wait_one(struct job *jobs, int n)
 
 /* ---- classification ---- */
 enum cls {
-	C_SAME_RUN, C_SAME_GUEST, C_SAME_HANG, C_BOTH_REFUSE_QEMU, C_BOTH_REFUSE_SHIM,
+	C_SAME_RUN, C_SAME_GUEST, C_SAME_HANG, C_QEMU_WRAPS, C_QEMU_NONDET,
+	C_BOTH_REFUSE_QEMU, C_BOTH_REFUSE_SHIM,
 	C_BOTH_NO_HANDLER, C_FAIL_SHIM_REFUSES, C_FAIL_DIFFER, C_FAIL_CRASH_HANG,
 	C_FAIL_EXPLAIN, C_COUNT
 };
 static const char *const cls_names[] = {
-	"same-run", "same-guest-end", "same-qemu-hang", "both-refuse-qemu", "both-refuse-shim",
+	"same-run", "same-guest-end", "same-qemu-hang", "qemu-reads-out-of-bounds",
+	"qemu-nondeterministic", "both-refuse-qemu", "both-refuse-shim",
 	"both-no-handler", "FAIL shim-refuses-qemu-runs", "FAIL differ",
 	"FAIL crash-hang", "FAIL explain",
 };
 
 struct outcome {
 	struct result direct, shim, explain;
+	char path[256];
 	char reason_code[32], reason[512];	/* the shim's record */
+	char emulator[128];
 	char verdict[32], ereason[512];		/* explain */
+	bool qemu_wraps;	/* an offset + size qemu computes wraps */
+	bool nondet;		/* reruns: qemu's own result varies */
 };
 
 /* What qemu said when its loader refused the file, NULL when the guest ran
@@ -679,7 +700,7 @@ static const char *qemu_refusal(const struct result *d, int n, bool *crashed)
 		"Invalid ELF image for this architecture", "Multiple PT_INTERP entries",
 		"Invalid PT_INTERP entry", "Incomplete read of file header",
 		"Error while loading", "Error mapping file", "PT_GNU_PROPERTY",
-		"Could not open",
+		"Could not open", "Error reading file header",
 		"Unable to", "No such file or directory", "File name too long",
 		"Cannot allocate memory", "Invalid argument", "Exec format error",
 		"Permission denied", "Bad address",
@@ -710,7 +731,8 @@ static const char *qemu_refusal(const struct result *d, int n, bool *crashed)
 }
 
 /* Does the shim's reason say what qemu said? (the table in the header) */
-static bool reason_maps(const char *qmsg, bool crashed, const char *code, const char *reason)
+static bool reason_maps(const char *qmsg, bool crashed, const char *code, const char *reason,
+			const struct result *d, const char *bin)
 {
 	static const struct { const char *qemu, *code, *reason; } map[] = {
 		{ "Invalid ELF image for this architecture", "corrupt-elf", "ELF header size" },
@@ -718,20 +740,27 @@ static bool reason_maps(const char *qmsg, bool crashed, const char *code, const 
 		{ "Multiple PT_INTERP entries", "corrupt-elf", "more than one PT_INTERP" },
 		{ "Invalid PT_INTERP entry", "corrupt-elf", "not NUL-terminated" },
 		{ "Incomplete read of file header", "corrupt-elf", "out of range" },
-		{ "Incomplete read of file header", "corrupt-elf", "too many program headers" },
 		{ "Incomplete read of file header", "corrupt-elf", "truncated" },
 		{ "Incomplete read of file header", "corrupt-elf", "too long" },
 		{ "Error while loading", "corrupt-elf", "truncated" },
 		{ "No such file or directory", "no-sysroot", "" },
 		{ "Could not open", "no-sysroot", "" },
+		{ "Could not open", "corrupt-elf", "interpreter path" },
+		{ "Error reading file header", "corrupt-elf", "out of range" },
+		{ "Error reading file header", "corrupt-elf", "read error" },
 		{ "silent exit 1", "corrupt-elf", "truncated" },
 		{ "File name too long", "no-sysroot", "" },
 		{ "File name too long", "corrupt-elf", "too long" },
 	};
 	size_t i;
 
+	/* qemu died without a word: any reason the shim gives is more */
 	if (crashed)
-		return !strcmp(code, "corrupt-elf");
+		return true;
+	/* qemu failed on the interpreter (its message names another file):
+	 * the shim found no usable one in its sysroots */
+	if (!strcmp(code, "no-sysroot") && d->err[0] && !strstr(d->err, bin))
+		return true;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(qmsg, map[i].qemu) && !strcmp(code, map[i].code) &&
 		    strstr(reason, map[i].reason))
@@ -797,6 +826,13 @@ static enum cls classify(const struct outcome *o, int n, char *why, size_t whyle
 		return d->exec_errno ? C_FAIL_DIFFER : C_FAIL_SHIM_REFUSES;
 	}
 	q = qemu_refusal(d, n, &crashed);
+	if (o->nondet)
+		return C_QEMU_NONDET;
+	/* qemu's sum wrapped and it read its header buffer out of bounds:
+	 * whatever it did then is not a program running */
+	if (refused && o->qemu_wraps && strstr(o->reason, "out of range") &&
+	    !(WIFEXITED(d->status) && WEXITSTATUS(d->status) == n))
+		return C_QEMU_WRAPS;
 	if (refused) {
 		if (!q) {
 			say(why, whylen, "qemu ran it (status %#x, stdout '%.100s', stderr "
@@ -804,7 +840,7 @@ static enum cls classify(const struct outcome *o, int n, char *why, size_t whyle
 			    o->reason_code, o->reason);
 			return C_FAIL_SHIM_REFUSES;
 		}
-		if (reason_maps(q, crashed, o->reason_code, o->reason))
+		if (reason_maps(q, crashed, o->reason_code, o->reason, d, o->path))
 			return C_BOTH_REFUSE_SHIM;
 		say(why, whylen, "qemu: %s (status %#x: %.200s%.200s), the shim: %s: %s",
 			 q, d->status, d->err, d->out, o->reason_code, o->reason);
@@ -907,14 +943,47 @@ static size_t env_size(const char *name, size_t dflt)
 	return v && *v ? strtoul(v, NULL, 0) : dflt;
 }
 
+/*
+ * Whether qemu's own arithmetic wraps on this file: it adds e_phoff to the
+ * table size, and p_offset to p_filesz of PT_INTERP, in the target's
+ * abi_ulong (32 or 64 bits) and, when the sum looks small, reads from its
+ * 1 KiB header buffer at the unwrapped offset: out of its bounds.
+ */
+static bool qemu_wraps(const struct base *bs, const unsigned char *img, size_t len)
+{
+	int is64 = bs->cls == 2, msb = bs->msb;
+	unsigned w = is64 ? 8 : 4;
+	uint64_t mask = is64 ? UINT64_MAX : UINT32_MAX;
+	uint64_t phoff = getn(img + (is64 ? 32 : 28), w, msb);
+	uint64_t phnum = getn(img + (is64 ? 56 : 44), 2, msb), i;
+	uint64_t size = phnum * bs->esz;
+
+	if (len < (is64 ? 64u : 52u))
+		return false;
+	if (((phoff + size) & mask) < phoff)
+		return true;
+	for (i = 0; i < phnum && phoff + (i + 1) * bs->esz <= len; i++) {
+		const unsigned char *p = img + phoff + i * bs->esz;
+		uint64_t off = getn(p + (is64 ? 8 : 4), w, msb);
+		uint64_t fsz = getn(p + (is64 ? 32 : 16), w, msb);
+
+		if (getn(p, 4, msb) == PT_INTERP && ((off + fsz) & mask) < off)
+			return true;
+	}
+	return false;
+}
+
 /* Write case i's file; its path into path. */
 static int write_case(const struct base *bases, const struct mut *m, const char *dir,
-		      size_t i, unsigned char *img, char *path, size_t plen)
+		      size_t i, unsigned char *img, char *path, size_t plen,
+		      struct outcome *o)
 {
 	size_t len = mutate(&bases[m->base], m, img);
 	int fd;
 
 	snprintf(path, plen, "%s/c%zu", dir, i);
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	o->qemu_wraps = qemu_wraps(&bases[m->base], img, len);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
 	if (fd < 0)
 		return -errno;
@@ -924,6 +993,57 @@ static int write_case(const struct base *bases, const struct mut *m, const char 
 	}
 	close(fd);
 	return 0;
+}
+
+/*
+ * A difference where the shim handed the file to qemu: run it again,
+ * RERUNS times each way, one run at a time: direct as the kernel starts it
+ * under flag F (the emulator, the file, its arguments), and through the
+ * shim. When qemu's own result varies (qemu-mipsel, for one, crashes on
+ * some runs of a file whose e_shoff is 0, registered directly or not), or
+ * a direct run ends as the shim's did, the difference is qemu's.
+ */
+#define RERUNS 4
+
+static bool qemu_nondeterministic(const struct base *bases, const struct mut *m,
+				  struct outcome *o, const char *dir, size_t i,
+				  unsigned char *img)
+{
+	const struct base *bs = &bases[m->base];
+	int ds[RERUNS + 1], ss[RERUNS + 1], k, a, b;
+	char path[256], nstr[16], prefix[96], tag[32];
+	const char *denv[] = { prefix, NULL }, *senv[] = { "QEMU_LD_PREFIX", NULL };
+	struct outcome tmp;
+	struct result r;
+	struct job j;
+	bool varies = false, met = false;
+
+	if (write_case(bases, m, dir, i, img, path, sizeof(path), &tmp))
+		return false;
+	snprintf(nstr, sizeof(nstr), "%zu", 3 + i % 97);
+	snprintf(prefix, sizeof(prefix), "QEMU_LD_PREFIX=%s", bs->sysroot);
+	ds[0] = o->direct.status;
+	ss[0] = o->shim.status;
+	for (k = 1; k <= RERUNS; k++) {
+		char *dargv[] = { o->emulator, path, "exit", nstr, NULL };
+		char *sargv[] = { path, "exit", nstr, NULL };
+
+		memset(&j, 0, sizeof(j));
+		snprintf(tag, sizeof(tag), "c%zu.r", i);
+		if (start(&j, dir, tag, dargv, denv, &r) || wait_one(&j, 1) < 0)
+			return false;
+		ds[k] = r.timed_out ? -1 : r.status;
+		if (start(&j, dir, tag, sargv, senv, &r) || wait_one(&j, 1) < 0)
+			return false;
+		ss[k] = r.timed_out ? -1 : r.status;
+	}
+	unlink(path);
+	for (a = 0; a <= RERUNS; a++)
+		for (b = 0; b <= RERUNS; b++) {
+			varies |= ds[a] != ds[b];
+			met |= ds[a] == ss[b];
+		}
+	return varies || met;
 }
 
 FIXTURE(diff) {
@@ -1040,7 +1160,7 @@ TEST_F_TIMEOUT(diff, shim_runs_what_direct_qemu_runs, 3 * 3600)
 				i = next++;
 				bs = &self->bases[ms[i].base];
 				ASSERT_EQ(0, write_case(self->bases, &ms[i], self->e.dir, i, img,
-							path, sizeof(path)));
+							path, sizeof(path), &o[i]));
 				snprintf(nstr, sizeof(nstr), "%zu", 3 + i % 97);
 				snprintf(tag, sizeof(tag), "c%zu.%d", i, phase);
 				{
@@ -1099,6 +1219,8 @@ TEST_F_TIMEOUT(diff, shim_runs_what_direct_qemu_runs, 3 * 3600)
 			snprintf(o[i].reason_code, sizeof(o[i].reason_code), "%s",
 				 se_str(r[k], "reason_code"));
 			snprintf(o[i].reason, sizeof(o[i].reason), "%s", se_str(r[k], "reason"));
+			snprintf(o[i].emulator, sizeof(o[i].emulator), "%s",
+				 se_str(r[k], "emulator"));
 		}
 		se_log_free(r, nr);
 	}
@@ -1112,6 +1234,14 @@ TEST_F_TIMEOUT(diff, shim_runs_what_direct_qemu_runs, 3 * 3600)
 		snprintf(o[i].ereason, sizeof(o[i].ereason), "%s", se_str(recs, "reason"));
 		json_decref(recs);
 		k = classify(&o[i], (int)(3 + i % 97), why, sizeof(why));
+		if ((k == C_FAIL_DIFFER || k == C_FAIL_CRASH_HANG) &&
+		    !strcmp(o[i].reason_code, "ok") && o[i].emulator[0] &&
+		    !o[i].direct.timed_out && !o[i].shim.timed_out) {
+			o[i].nondet = qemu_nondeterministic(self->bases, &ms[i], &o[i],
+							    self->e.dir, i, img);
+			if (o[i].nondet)
+				k = classify(&o[i], (int)(3 + i % 97), why, sizeof(why));
+		}
 		counts[k]++;
 		if (k >= C_FAIL_SHIM_REFUSES || verbose) {
 			describe(self->bases, &ms[i], d, sizeof(d));
