@@ -93,7 +93,7 @@ $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_l
 	$(wildcard loader/*.h)
 
 .PHONY: all check check-repeat tests deps fixtures fuzz kmod vmtest demo bench install \
-	uninstall clean ksft-headers
+	uninstall clean ksft-headers differential
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -161,6 +161,17 @@ check: deps
 # loaded machine (scripts/check-repeat). Not part of make check.
 check-repeat:
 	$(Q)scripts/check-repeat
+
+# The shim against direct qemu on the full mutated corpus (3000 cases,
+# a few minutes; tests/integration/test_shim_differential.c). make check
+# runs a 240-case sample of the same corpus. BSHIM_DIFF_CASES and
+# BSHIM_DIFF_SEED choose another corpus, BSHIM_DIFF_VERBOSE=1 logs every case.
+differential: all $(BUILD)/tests/integration/test_shim_differential
+	$(Q)if [ -z "$$BSHIM_FIXTURES" ]; then $(MAKE) --no-print-directory fixtures; fi
+	$(Q)BSHIM_BUILD=$(CURDIR)/$(BUILD) \
+		BSHIM_FIXTURES=$${BSHIM_FIXTURES:-$(CURDIR)/$(FIXDIR)} \
+		BSHIM_DIFF_CASES=$${BSHIM_DIFF_CASES:-3000} \
+		$(BUILD)/tests/integration/test_shim_differential
 
 FUZZCC ?= clang
 fuzz: $(FUZZ_BIN)

@@ -46,17 +46,26 @@
 #define SHDR64_SIZE	64
 
 /*
- * Caps on the work an untrusted header can ask for. Program headers: the
- * kernel refuses more than 65536 bytes of them (load_elf_phdrs() in
- * fs/binfmt_elf.c), so nothing it would run has more than 2048 (ELF32) or
- * 1170 (ELF64); PN_XNUM (0xffff, extended numbering) is refused by the
- * same check. Dynamic entries: DT_FLAGS_1 sits among the first few dozen
- * in anything ld writes; 1024 bounds the scan. Sections: linked
- * executables have tens (Go ~ 25-40, big C++ programs a few hundred);
- * 8192 bounds elf_find_section on hostile section counts while still
- * covering -ffunction-sections objects of ordinary size.
+ * Whose rules: a foreign binary is loaded by qemu-user's ELF loader
+ * (linux-user/elfload.c, load_elf_image()), not by the kernel's
+ * binfmt_elf, so where the two differ the probe follows qemu: refusing
+ * what qemu would run is a regression of the shim, while what qemu
+ * refuses it may refuse with a better sentence (tests/integration/
+ * test_shim_differential.c holds the two side by side).
+ *
+ * Program headers: the kernel refuses more than 65536 bytes of them
+ * (load_elf_phdrs() in fs/binfmt_elf.c), qemu reads e_phnum of them
+ * whatever the size, and runs such files. e_phnum is 16 bits, so the
+ * scan is at most 65535 entries (3.6 MB for ELF64, PN_XNUM included, which
+ * qemu does not treat specially either), read in small pieces.
+ *
+ * Caps on the rest of the work an untrusted header can ask for. Dynamic
+ * entries: DT_FLAGS_1 sits among the first few dozen in anything ld
+ * writes; 1024 bounds the scan. Sections: linked executables have tens
+ * (Go ~ 25-40, big C++ programs a few hundred); 8192 bounds
+ * elf_find_section on hostile section counts while still covering
+ * -ffunction-sections objects of ordinary size.
  */
-#define PHDRS_MAX_BYTES	65536u
 #define DYN_SCAN_MAX	1024u
 #define SHNUM_MAX	8192u
 #define SECNAME_MAX	64u		/* longest section name we look up */
@@ -78,9 +87,27 @@ enum fetch_res {
 	FETCH_ERR,		/* the reader failed */
 };
 
-/* Copy exactly len bytes at off into buf; *got says how many arrived. */
-static enum fetch_res fetch(const struct src *s, uint64_t off, void *buf,
-			    size_t len, size_t *got)
+/*
+ * qemu reads the first BPRM_BUF_SIZE (1024) bytes of the file into a
+ * buffer it zero-fills past the end of a shorter file (prepare_binprm()
+ * in linux-user/linux_loader.c), and takes the program header table and
+ * the PT_INTERP path from that buffer whenever they end inside it
+ * (load_elf_image()): there, bytes past the end of the file read as
+ * zeros. The kernel would fail such a read with -EIO (elf_read() in
+ * fs/binfmt_elf.c); qemu does not, so neither does the probe.
+ */
+#define QEMU_BPRM_BUF_SIZE 1024u
+
+static bool in_qemu_buf(uint64_t off, uint64_t len)
+{
+	return off <= QEMU_BPRM_BUF_SIZE && len <= QEMU_BPRM_BUF_SIZE - off;
+}
+
+/* Copy exactly len bytes at off into buf; *got says how many arrived.
+ * zero_pad: a file that ends early reads as zeros up to off + len (the
+ * caller has checked in_qemu_buf for the whole object). */
+static enum fetch_res fetch_pad(const struct src *s, uint64_t off, void *buf,
+				size_t len, size_t *got, bool zero_pad)
 {
 	unsigned char *p = buf;
 	size_t have = 0;
@@ -112,8 +139,18 @@ static enum fetch_res fetch(const struct src *s, uint64_t off, void *buf,
 			break;
 		have += (size_t)n;
 	}
+	if (have < len && zero_pad) {
+		memset(p + have, 0, len - have);
+		have = len;
+	}
 	*got = have;
 	return have == len ? FETCH_OK : FETCH_SHORT;
+}
+
+static enum fetch_res fetch(const struct src *s, uint64_t off, void *buf,
+			    size_t len, size_t *got)
+{
+	return fetch_pad(s, off, buf, len, got, false);
 }
 
 /* Fixed-width loads in the file's byte order (data: 1 LSB, 2 MSB). */
@@ -196,8 +233,15 @@ static int parse_ehdr(const struct src *s, struct elf_info *out)
 
 	if (r == FETCH_ERR)
 		return fail(out, ELF_ERR_READ);
-	if (r != FETCH_OK)
+	if (r != FETCH_OK) {
+		/* What did arrive still says what the file meant to be (and
+		 * binfmt_misc matched e_machine in it). */
+		if (got >= 20) {
+			out->type = get16(h + 16, msb);
+			out->machine = get16(h + 18, msb);
+		}
 		return fail(out, ELF_ERR_TRUNCATED_HEADER);
+	}
 	out->type = get16(h + 16, msb);
 	out->machine = get16(h + 18, msb);
 	out->entry = getw(h + 24, is64, msb);
@@ -211,8 +255,10 @@ static int parse_ehdr(const struct src *s, struct elf_info *out)
 	out->shnum = get16(h + o + 12, msb);
 	out->shstrndx = get16(h + o + 14, msb);
 	/*
-	 * The kernel ignores e_ehsize, but every linker writes the class's
-	 * header size; a smaller one means the header is not what it claims.
+	 * The kernel ignores e_ehsize; qemu's elf_check_ehdr() wants exactly
+	 * the class's header size ("Invalid ELF image for this
+	 * architecture"). A smaller one is refused here, as qemu would; a
+	 * larger one is left to qemu to say so.
 	 */
 	if (out->ehsize < hsize)
 		return fail(out, ELF_ERR_BAD_EHSIZE);
@@ -409,38 +455,58 @@ static enum elf_link dyn_kind(const struct src *s, const struct elf_info *out,
 	return ELF_LINK_SHARED;
 }
 
+/*
+ * PT_INTERP as qemu reads it (load_elf_image()): p_filesz bytes at
+ * p_offset, all of them in the file (or in the zero-filled first 1024
+ * bytes), the last one NUL; the path is the string up to the first NUL.
+ * The kernel also wants 2 <= p_filesz <= PATH_MAX (load_elf_binary() in
+ * fs/binfmt_elf.c); qemu has no size limit, so a longer segment whose
+ * path is short runs, and one whose path is longer than PATH_MAX fails
+ * in qemu's open() (ENAMETOOLONG): that is ELF_ERR_INTERP_TOO_LONG.
+ * A second PT_INTERP: the kernel takes the first, qemu refuses the file
+ * ("Multiple PT_INTERP entries"), and so does the probe.
+ */
 static int read_interp(const struct src *s, struct elf_info *out,
 		       uint64_t off, uint64_t filesz)
 {
-	uint64_t end;
-	size_t got;
+	bool pad = in_qemu_buf(off, filesz);
+	size_t got, n;
 	enum fetch_res r;
+	uint64_t end;
+	char last;
 
 	if (out->has_interp)
 		return fail(out, ELF_ERR_MULTIPLE_INTERP);
 	out->has_interp = true;
 	if (span(off, 1, filesz, &end))
 		return fail(out, ELF_ERR_INTERP_OUT_OF_RANGE);
-	/* The kernel wants the last byte NUL (fs/binfmt_elf.c). */
 	if (filesz == 0)
 		return fail(out, ELF_ERR_INTERP_UNTERMINATED);
-	if (filesz > ELF_INTERP_MAX)
-		return fail(out, ELF_ERR_INTERP_TOO_LONG);
-	r = fetch(s, off, out->interp, (size_t)filesz, &got);
+	/* The last byte first: it is in the file iff the whole path is. */
+	r = fetch_pad(s, end - 1, &last, 1, &got, pad);
 	if (r == FETCH_ERR)
 		return fail(out, ELF_ERR_READ);
 	if (r == FETCH_NOREADER) {
 		/* Past head and no reader: dynamic, path unknown. */
-		memset(out->interp, 0, sizeof(out->interp));
 		return 0;
+	}
+	if (r != FETCH_OK)
+		return fail(out, ELF_ERR_INTERP_OUT_OF_RANGE);
+	if (last != '\0')
+		return fail(out, ELF_ERR_INTERP_UNTERMINATED);
+	n = filesz < ELF_INTERP_MAX ? (size_t)filesz : ELF_INTERP_MAX;
+	r = fetch_pad(s, off, out->interp, n, &got, pad);
+	if (r == FETCH_ERR) {
+		memset(out->interp, 0, sizeof(out->interp));
+		return fail(out, ELF_ERR_READ);
 	}
 	if (r != FETCH_OK) {
 		memset(out->interp, 0, sizeof(out->interp));
-		return fail(out, ELF_ERR_INTERP_OUT_OF_RANGE);
+		return r == FETCH_NOREADER ? 0 : fail(out, ELF_ERR_INTERP_OUT_OF_RANGE);
 	}
-	if (out->interp[filesz - 1] != '\0') {
+	if (!memchr(out->interp, '\0', n)) {
 		memset(out->interp, 0, sizeof(out->interp));
-		return fail(out, ELF_ERR_INTERP_UNTERMINATED);
+		return fail(out, ELF_ERR_INTERP_TOO_LONG);
 	}
 	return 0;
 }
@@ -452,7 +518,7 @@ static int parse_phdrs(const struct src *s, struct elf_info *out)
 	unsigned char buf[32 * PHDR64_SIZE];
 	uint64_t end, dyn_off = 0, dyn_sz = 0;
 	unsigned done = 0;
-	bool has_dynamic = false;
+	bool has_dynamic = false, pad;
 	enum fetch_res r;
 	int err;
 
@@ -460,18 +526,32 @@ static int parse_phdrs(const struct src *s, struct elf_info *out)
 		out->link = ELF_LINK_NONE;
 		return 0;
 	}
+	/* qemu's elf_check_ehdr() wants exactly the class's entry size
+	 * ("Invalid ELF image for this architecture"), as does the kernel. */
 	if (out->phentsize != esz)
 		return fail(out, ELF_ERR_BAD_PHENTSIZE);
-	if ((uint32_t)out->phnum * esz > PHDRS_MAX_BYTES)
-		return fail(out, ELF_ERR_TOO_MANY_PHDRS);
 	if (span(out->phoff, out->phnum, esz, &end))
 		return fail(out, ELF_ERR_PHDRS_OUT_OF_RANGE);
+	pad = in_qemu_buf(out->phoff, end - out->phoff);
+	/* qemu reads the whole table before it looks at an entry: a table
+	 * the file ends inside is "Incomplete read of file header", whatever
+	 * its first entries say. Its last byte is there iff all of it is. */
+	if (!pad) {
+		unsigned char last;
+
+		r = fetch(s, end - 1, &last, 1, &got);
+		if (r == FETCH_ERR)
+			return fail(out, ELF_ERR_READ);
+		if (r == FETCH_SHORT)
+			return fail(out, ELF_ERR_PHDRS_OUT_OF_RANGE);
+	}
 
 	while (done < out->phnum) {
 		n = out->phnum - done;
 		if (n > sizeof(buf) / esz)
 			n = sizeof(buf) / esz;
-		r = fetch(s, out->phoff + (uint64_t)done * esz, buf, n * esz, &got);
+		r = fetch_pad(s, out->phoff + (uint64_t)done * esz, buf, n * esz,
+			      &got, pad);
 		if (r == FETCH_NOREADER) {
 			out->link = ELF_LINK_UNKNOWN;
 			return 0;

@@ -34,11 +34,13 @@ enum elf_reason {
 	ELF_ERR_TRUNCATED_HEADER,	/* file ends inside the ELF header */
 	ELF_ERR_BAD_EHSIZE,
 	ELF_ERR_BAD_PHENTSIZE,
-	ELF_ERR_TOO_MANY_PHDRS,
+	ELF_ERR_TOO_MANY_PHDRS,		/* no longer returned: qemu reads any
+					 * e_phnum (lib/elf.c) */
 	ELF_ERR_PHDRS_OUT_OF_RANGE,	/* phoff/phnum point past the file */
 	ELF_ERR_INTERP_OUT_OF_RANGE,
 	ELF_ERR_INTERP_UNTERMINATED,
-	ELF_ERR_INTERP_TOO_LONG,
+	ELF_ERR_INTERP_TOO_LONG,	/* the path, not the segment, is longer
+					 * than ELF_INTERP_MAX - 1 */
 	ELF_ERR_MULTIPLE_INTERP,
 	ELF_ERR_READ,			/* the reader callback failed */
 	ELF_REASON_MAX
@@ -72,9 +74,10 @@ enum elf_float {
 	ELF_FLOAT_QUAD,		/* RISC-V quad */
 };
 
-/* The kernel's own limit for PT_INTERP: p_filesz > PATH_MAX is refused
- * (load_elf_binary in fs/binfmt_elf.c), so anything the kernel would run,
- * the probe reads. */
+/* The longest PT_INTERP path with its NUL: PATH_MAX. The kernel refuses
+ * a segment longer than that (load_elf_binary in fs/binfmt_elf.c); qemu
+ * takes any segment but cannot open a longer path (ENAMETOOLONG), so
+ * anything qemu would run, the probe reads. */
 #define ELF_INTERP_MAX 4096
 
 struct elf_info {
@@ -118,9 +121,12 @@ struct elf_info {
  * it give link ELF_LINK_UNKNOWN, a PT_INTERP path past it has_interp with
  * an empty interp. A short read from rd means the file ends there.
  * Returns 0, or -EINVAL with out->reason set. Never allocates; never reads
- * outside what it was given. Caps: at most 65536 bytes of program headers
- * (the kernel's own limit in fs/binfmt_elf.c), PT_INTERP at most
- * ELF_INTERP_MAX bytes with its NUL, 1024 dynamic entries scanned.
+ * outside what it was given. It refuses only what qemu-user's loader, which
+ * runs these files, refuses too (lib/elf.c says where the kernel differs):
+ * program headers are read as e_phnum says (at most 65535); with rd, a
+ * file that ends early reads as zeros within its first 1024 bytes, as in
+ * qemu's buffer; the PT_INTERP path is at most ELF_INTERP_MAX bytes with
+ * its NUL (the segment may be longer); 1024 dynamic entries scanned.
  */
 int elf_probe(const void *head, size_t head_len, bshim_read_fn rd, void *ctx,
 	      struct elf_info *out);

@@ -124,6 +124,18 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	const struct arch *h = arch_host();
 	const char *gohint = x->p.is_go ? "; for Go: GOARCH=" : "";
 
+	/* The kernel asks binfmt_misc before anyone reads past the first
+	 * bytes: a damaged file no entry matches fails with ENOEXEC, as any
+	 * other unmatched file does, and the shim never sees it. */
+	if (x->p.elf_err && !x->handler) {
+		x->v = V_NO_HANDLER;
+		SET(reason, "a damaged ELF file (%s) that no %sbinfmt_misc entry "
+		    "matches: exec fails with 'exec format error'",
+		    elf_reason_str(x->p.ei.reason), t->n ? "enabled " : "");
+		SET(fix, "rebuild or download it again (was it truncated? "
+		    "'readelf -lh %s' shows the header)", D(x->p.path));
+		return;
+	}
 	if (x->p.elf_err) {
 		x->v = V_BROKEN;
 		SET(reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));

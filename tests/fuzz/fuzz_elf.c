@@ -34,7 +34,9 @@ static void check_info(int r, const struct elf_info *ei)
 
 static void check_describe(const struct elf_info *ei, size_t cut)
 {
-	char buf[512];
+	/* Room for the longest description: a PT_INTERP path of up to
+	 * ELF_INTERP_MAX - 1 bytes plus the fixed words around it. */
+	char buf[ELF_INTERP_MAX + 512];
 	int n = elf_describe(ei, buf, sizeof(buf));
 
 	if (n < 0 || (size_t)n != strlen(buf))

@@ -107,6 +107,19 @@ def seeds():
     yield "mipsn32-extnum", bytes(img)
     yield "x32-exec", elf(1, 1, 2, 62, 0, [(PT_LOAD, 0, 0x100)])
     yield "ppc64le-elfv2-cut", elf(2, 1, 2, 21, 2, [(PT_LOAD, 0, 0x100)])[:90]
+    # What qemu runs and the kernel would not (lib/elf.c): a file that
+    # ends inside its PT_INTERP path in the first KiB (zeros follow), a
+    # PT_INTERP segment longer than its path, a path of 600 bytes.
+    a64 = interp("/lib/ld-linux-aarch64.so.1")
+    yield "aarch64-interp-cut", elf(2, 1, 2, 183, 0,
+                                    [(PT_LOAD, 0, 0x200), (PT_INTERP, 0x100, len(a64))],
+                                    [(0x100, a64)])[:0x105]
+    yield "riscv64-interp-segment-long", elf(2, 1, 2, 243, 5,
+                                             [(PT_INTERP, 0x100, 64)],
+                                             [(0x100, ld.ljust(64, b"\0"))])
+    lp = interp("/" + "l" * 600)
+    yield "s390x-interp-600", elf(2, 2, 2, 22, 0, [(PT_INTERP, 0x80, len(lp))],
+                                  [(0x80, lp)])
 
 
 def main():

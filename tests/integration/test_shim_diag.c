@@ -168,12 +168,15 @@ TEST_F(diag, truncated_elf)
 {
 	char golden[4096], path[512];
 
+	/* Cut inside the ELF header: qemu exits 1 without a word. (Cut in
+	 * the program headers of its first KiB, qemu reads zeros past the
+	 * end, and the shim leaves the file to qemu: lib/elf.c.) */
 	snprintf(path, sizeof(path), "%s/truncated", self->e.dir);
-	ASSERT_EQ(0, truncate(self->bin, 100));
+	ASSERT_EQ(0, truncate(self->bin, 40));
 	ASSERT_EQ(0, rename(self->bin, path));
 	snprintf(golden, sizeof(golden),
-		"binfmt-shim: cannot run %s: a corrupt ELF file: program headers out of range\n"
-		"  file:   ELF 64-bit LSB AArch64, 100 bytes read (program headers out of range)\n"
+		"binfmt-shim: cannot run %s: a corrupt ELF file: truncated ELF header\n"
+		"  file:   ELF 64-bit LSB AArch64, 40 bytes read (truncated ELF header)\n"
 		"  host:   x86_64\n"
 		"  fix:    the file is damaged (a truncated copy or download?): rebuild or "
 		"fetch it again\n", path);
