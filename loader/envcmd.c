@@ -16,7 +16,17 @@ int cmd_env(const struct cli *c)
 {
 	char dir[PATH_MAX], log[PATH_MAX];
 
-	(void)c;
+	if (c->nargs == 2 && !strcmp(c->args[1], "--goarches")) {
+		for (size_t i = 0; i < arch_count; i++)
+			if (arch_goarch(&arch_table[i]))
+				printf("%s\n", arch_goarch(&arch_table[i]));
+		return EXIT_OK;
+	}
+	if (c->nargs > 1) {
+		err_msg("env: unexpected argument '%s'; usage: %s env [--goarches]",
+			T(c->args[1]), prog_name);
+		return EXIT_USAGE;
+	}
 	if (hooks_dir(dir, sizeof(dir)) < 0) {
 		err_msg("env: the runner hooks are not installed (make install puts "
 			"them in LIBEXECDIR/binfmt-shim/go-exec)");

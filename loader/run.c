@@ -12,6 +12,9 @@
  * build tool's PID, signals and exit status are the guest's. argv[0]
  * only labels the record "via":"run".
  *
+ * Called as go_<goos>_<goarch>_exec (a link to this program) it is the
+ * same command: loader/main.c.
+ *
  * What the host runs itself (its own arch, a #! script) is executed as
  * is: a build tool hands every test to the runner, native or not.
  */
