@@ -9,7 +9,12 @@
  *   - GOARCH=arm64 binfmt-shim exec -- go test: passes, one record;
  *   - Go's own hook go_linux_arm64_exec (build/go-exec) with no
  *     registration at all: passes, "via":"run";
- *   - binfmt-shim run: the guest's status, the shim's diagnostic and 126.
+ *   - binfmt-shim run: the guest's status, the shim's diagnostic and 126;
+ *   - CMake with CMAKE_CROSSCOMPILING_EMULATOR = binfmt-shim run: ctest
+ *     passes the test that should pass and fails the one that should fail;
+ *     Meson with exe_wrapper = binfmt-shim run: meson test passes. The
+ *     project, toolchain and cross files are tests/fixtures/cross, the
+ *     ones docs/cross-runners.md shows.
  * The system config is the test's own (tl_private_system): the shim's
  * system record goes to a file in the test's directory.
  */
@@ -310,6 +315,85 @@ TEST_F(user, run_status_and_diagnostic)
 		 self->cli);
 	status = au_sh(self->script, NULL, 0, self->err, sizeof(self->err));
 	EXPECT_EQ(4, WEXITSTATUS(status)) TH_LOG("%s", self->err);
+}
+
+/* tests/fixtures/cross in the user's directory, binfmt-shim on PATH. */
+static int cross_setup(struct asuser *u, const char *tool)
+{
+	char cmd[2048], path[4096], build[512];
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/%s", tool);
+	if (!tl_have(cmd) || !tl_have("/usr/bin/aarch64-linux-gnu-gcc") ||
+	    !tl_have("/usr/bin/qemu-aarch64-static"))
+		return 1;
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/tests/fixtures/cross' '%s/src' && "
+		 "chown -R %d:%d '%s/src'", BSHIM_TOP, u->dir, AU_UID, AU_UID, u->dir);
+	if (system(cmd))
+		return -1;
+	tl_build("", build, sizeof(build));
+	snprintf(path, sizeof(path), "%s:%s", build, getenv("PATH"));
+	setenv("PATH", path, 1);
+	return 0;
+}
+
+TEST_F(user, cmake_ctest)
+{
+	json_t *rec[MAXREC];
+	int status, rc;
+	size_t n, i;
+
+	rc = cross_setup(&self->u, "cmake");
+	if (rc == 1)
+		SKIP(return, "cmake, aarch64-linux-gnu-gcc or qemu missing: scripts/deps");
+	ASSERT_EQ(0, rc);
+	status = au_sh("cmake -S src -B build-cmake "
+		       "-DCMAKE_TOOLCHAIN_FILE=$PWD/src/aarch64-toolchain.cmake >/dev/null && "
+		       "cmake --build build-cmake >/dev/null",
+		       self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_EQ(0, status) TH_LOG("%s%s", self->out, self->err);
+	status = au_sh("cd build-cmake && ctest --output-on-failure", self->out,
+		       sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(8, WEXITSTATUS(status)) TH_LOG("%s%s", self->out, self->err);
+	EXPECT_NE(NULL, strstr(self->out, "answer-is-42 .....................   Passed"))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "answer-is-41 .....................***Failed"))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "50% tests passed, 1 tests failed out of 2"));
+	EXPECT_NE(NULL, strstr(self->out, "answer running on aarch64"));
+	n = se_read_jsonl(self->u.userlog, rec, MAXREC);
+	ASSERT_EQ(2, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_STREQ("run", se_str(rec[i], "via"));
+		EXPECT_STREQ("aarch64", se_str(rec[i], "arch"));
+		/* dynamic: the loader came from the cross sysroot */
+		EXPECT_STREQ("/usr/aarch64-linux-gnu", se_str(rec[i], "sysroot"));
+	}
+	se_log_free(rec, n);
+}
+
+TEST_F(user, meson_test)
+{
+	json_t *rec[MAXREC];
+	int status, rc;
+	size_t n;
+
+	rc = cross_setup(&self->u, "meson");
+	if (rc == 1)
+		SKIP(return, "meson, aarch64-linux-gnu-gcc or qemu missing: scripts/deps");
+	ASSERT_EQ(0, rc);
+	status = au_sh("meson setup --cross-file src/aarch64-cross.ini build-meson src "
+		       ">/dev/null && meson test -C build-meson", self->out,
+		       sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s%s", self->out, self->err);
+	EXPECT_NE(NULL, strstr(self->out, "Ok:                 1")) TH_LOG("%s", self->out);
+	/* Meson runs the compiler's sanity check through the wrapper too. */
+	n = se_read_jsonl(self->u.userlog, rec, MAXREC);
+	ASSERT_LE(1, n);
+	EXPECT_STREQ("run", se_str(rec[n - 1], "via"));
+	EXPECT_NE(NULL, strstr(se_str(rec[n - 1], "path"), "answer"));
+	se_log_free(rec, n);
 }
 
 TEST_HARNESS_MAIN
