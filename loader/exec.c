@@ -208,9 +208,10 @@ static int register_all(const struct exec_args *a, const char *shim)
 
 static void diagnose(const struct ns_facts *f, char *buf, size_t len)
 {
+	/* The program's own words, numbers and strerror: nothing from
+	 * outside that the terminal escaper must see. */
 	ns_diagnostic(f, buf, len);
-	fprintf(stderr, "%s: exec: ", prog_name);
-	t_text(stderr, buf, strlen(buf));
+	fprintf(stderr, "%s: exec: %s", prog_name, buf);
 }
 
 int cmd_exec(const struct cli *c)

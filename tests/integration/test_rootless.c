@@ -19,6 +19,7 @@
  * system record goes to a file in the test's directory.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,9 @@
 #define MAXREC 16
 
 FIXTURE(user) {
+	/* The harness runs the body after a SKIP in the setup: each body
+	 * returns at once when this is set. */
+	bool skipped;
 	struct asuser u;
 	char cli[512], script[4096];
 	char out[8192], err[8192];
@@ -48,6 +52,7 @@ FIXTURE_SETUP(user)
 	int rc;
 
 	memset(&self->u, 0, sizeof(self->u));
+	self->skipped = true;
 	if (!tl_have("/usr/bin/qemu-aarch64-static") || !tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "qemu-user-static missing: apt-get install qemu-user-static");
 	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
@@ -56,6 +61,7 @@ FIXTURE_SETUP(user)
 	if (rc == 1)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	self->skipped = false;
 	ASSERT_EQ(0, au_copy(&self->u, tl_fixture("c/aarch64-linux-gnu-static", src,
 						   sizeof(src)), "hello-aarch64"))
 		TH_LOG("%s missing: run make fixtures", src);
@@ -85,6 +91,10 @@ TEST_F(user, exec_a_build)
 	struct stat st;
 	int status;
 
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
 	host_entries(before, sizeof(before));
 	snprintf(self->script, sizeof(self->script),
 		 "'%s' exec -- sh -c 'id -u; id -g; ./hello-aarch64 arch; "
@@ -129,6 +139,10 @@ TEST_F(user, exec_named_arch)
 {
 	int status;
 
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
 	snprintf(self->script, sizeof(self->script),
 		 "'%s' exec --arch arm64 --log ./mine.jsonl -- sh -c "
 		 "'./hello-aarch64 arch; ./hello-riscv64 arch 2>/dev/null; echo $?'",
@@ -156,6 +170,10 @@ TEST_F(user, exec_signal_reaches_cmd)
 	ssize_t k;
 	pid_t pid;
 
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
 	snprintf(uid, sizeof(uid), "--reuid=%d", AU_UID);
 	snprintf(gid, sizeof(gid), "--regid=%d", AU_UID);
 	snprintf(script, sizeof(script),
@@ -226,6 +244,10 @@ TEST_F(user, exec_go_test)
 	int status, rc;
 	size_t n;
 
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
 	rc = go_setup(&self->u);
 	if (rc == 1)
 		SKIP(return, "go missing: apt-get install golang-go");
@@ -256,6 +278,10 @@ TEST_F(user, go_hook_without_binfmt_misc)
 	int status, rc;
 	size_t n;
 
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
 	rc = go_setup(&self->u);
 	if (rc == 1)
 		SKIP(return, "go missing: apt-get install golang-go");
@@ -285,6 +311,8 @@ TEST_F(user, run_status_and_diagnostic)
 	int status;
 	size_t n;
 
+	if (self->skipped)
+		return;
 	snprintf(self->script, sizeof(self->script), "'%s' run ./hello-riscv64 exit 7",
 		 self->cli);
 	status = au_sh(self->script, self->out, sizeof(self->out), self->err,
@@ -342,6 +370,8 @@ TEST_F(user, cmake_ctest)
 	int status, rc;
 	size_t n, i;
 
+	if (self->skipped)
+		return;
 	rc = cross_setup(&self->u, "cmake");
 	if (rc == 1)
 		SKIP(return, "cmake, aarch64-linux-gnu-gcc or qemu missing: scripts/deps");
@@ -378,6 +408,8 @@ TEST_F(user, meson_test)
 	int status, rc;
 	size_t n;
 
+	if (self->skipped)
+		return;
 	rc = cross_setup(&self->u, "meson");
 	if (rc == 1)
 		SKIP(return, "meson, aarch64-linux-gnu-gcc or qemu missing: scripts/deps");

@@ -32,10 +32,17 @@ int au_setup(struct asuser *u, char *why, size_t whylen)
 	snprintf(u->syslog, sizeof(u->syslog), "%s/system.jsonl", u->dir);
 	snprintf(u->userlog, sizeof(u->userlog), "%s/.local/state/binfmt-shim/exec.jsonl",
 		 u->dir);
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+	if (unshare(CLONE_NEWNS) < 0) {
 		err = -errno;
 		snprintf(why, whylen, "a private mount namespace: %s", strerror(errno));
 		return err;
+	}
+	/* EINVAL: / is not a mount point (a chroot into a directory); the
+	 * test's mounts could then propagate to the host's: do not try. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		snprintf(why, whylen, "cannot make the mounts private (/ is not a mount "
+			 "point: a chroot?): %s", strerror(errno));
+		return 1;
 	}
 	snprintf(conf, sizeof(conf), "[log]\npath = %s\nsocket = none\n", u->syslog);
 	err = tl_private_system(conf, why, whylen);
@@ -77,4 +84,14 @@ int au_sh(const char *script, char *out, size_t outlen, char *err, size_t errlen
 	snprintf(uid, sizeof(uid), "--reuid=%d", AU_UID);
 	snprintf(gid, sizeof(gid), "--regid=%d", AU_UID);
 	return tl_run(argv, NULL, 0, out, outlen, err, errlen);
+}
+
+int au_need_ns(const char *cli, char *why, size_t whylen)
+{
+	char script[1024];
+	int st;
+
+	snprintf(script, sizeof(script), "'%s' exec --check", cli);
+	st = au_sh(script, NULL, 0, why, whylen);
+	return st == 0 ? 0 : 1;
 }

@@ -32,4 +32,8 @@ int au_copy(struct asuser *u, const char *src, const char *name);
  * process's environment. Returns the wait status, or -errno. */
 int au_sh(const char *script, char *out, size_t outlen, char *err, size_t errlen);
 
+/* Whether AU_UID may have a private binfmt_misc here (binfmt-shim exec
+ * --check): 0, or 1 with its diagnostic in why[] for a SKIP. */
+int au_need_ns(const char *cli, char *why, size_t whylen);
+
 #endif
