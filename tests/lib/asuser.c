@@ -24,14 +24,6 @@ int au_setup(struct asuser *u, char *why, size_t whylen)
 		snprintf(why, whylen, "setpriv missing: apt-get install util-linux");
 		return 1;
 	}
-	snprintf(u->dir, sizeof(u->dir), "/tmp/bshim-user.XXXXXX");
-	if (!mkdtemp(u->dir))
-		return -errno;
-	if (chown(u->dir, AU_UID, AU_UID) < 0 || chmod(u->dir, 0755) < 0)
-		return -errno;
-	snprintf(u->syslog, sizeof(u->syslog), "%s/system.jsonl", u->dir);
-	snprintf(u->userlog, sizeof(u->userlog), "%s/.local/state/binfmt-shim/exec.jsonl",
-		 u->dir);
 	if (unshare(CLONE_NEWNS) < 0) {
 		err = -errno;
 		snprintf(why, whylen, "a private mount namespace: %s", strerror(errno));
@@ -44,6 +36,14 @@ int au_setup(struct asuser *u, char *why, size_t whylen)
 			 "point: a chroot?): %s", strerror(errno));
 		return 1;
 	}
+	snprintf(u->dir, sizeof(u->dir), "/tmp/bshim-user.XXXXXX");
+	if (!mkdtemp(u->dir))
+		return -errno;
+	if (chown(u->dir, AU_UID, AU_UID) < 0 || chmod(u->dir, 0755) < 0)
+		return -errno;
+	snprintf(u->syslog, sizeof(u->syslog), "%s/system.jsonl", u->dir);
+	snprintf(u->userlog, sizeof(u->userlog), "%s/.local/state/binfmt-shim/exec.jsonl",
+		 u->dir);
 	snprintf(conf, sizeof(conf), "[log]\npath = %s\nsocket = none\n", u->syslog);
 	err = tl_private_system(conf, why, whylen);
 	if (err)
