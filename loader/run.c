@@ -12,6 +12,12 @@
  * build tool's PID, signals and exit status are the guest's. argv[0]
  * only labels the record "via":"run".
  *
+ * Without binfmt_misc a guest's own exec of another foreign program fails
+ * ("Exec format error"): a watcher traces the execs of the guest and says
+ * so, once, pointing at `binfmt-shim exec` (loader/runwatch.c). It is a
+ * separate process that traces this one, so the PID, the signals and the
+ * exit status stay the guest's.
+ *
  * Called as go_<goos>_<goarch>_exec (a link to this program) it is the
  * same command: loader/main.c.
  *
@@ -27,6 +33,7 @@
 #include <unistd.h>
 
 #include "rootless.h"
+#include "runwatch.h"
 
 #define SHIM_RUN_ARGV0 "binfmt-shim run"	/* shim/kernel.c */
 
@@ -42,7 +49,9 @@ static void run_usage(FILE *f)
 		"Records: $BINFMT_SHIM_LOG, else the per-user file (see '%s exec --help'),\n"
 		"and the system record as the shim always writes it.\n"
 		"A program that starts another foreign program needs binfmt_misc: use\n"
-		"'%s exec -- CMD' for those.\n", prog_name, prog_name, prog_name, prog_name);
+		"'%s exec -- CMD' for those; run says so when it happens (it watches\n"
+		"the program's execs with ptrace; BINFMT_SHIM_RUN_WATCH=0 turns that off).\n",
+		prog_name, prog_name, prog_name, prog_name);
 }
 
 /* Whether the host kernel runs FILE itself: an ELF of the host's arch
@@ -102,6 +111,7 @@ int cmd_run(const struct cli *c)
 	for (i = 0; i < n; i++)
 		sargv[i + 1] = argv[i];
 	fflush(stdout);
+	run_watch(argv[0]);
 	execv(shim, sargv);
 	err_msg("run: %s: %s", T(shim), strerror(errno));
 	free(sargv);

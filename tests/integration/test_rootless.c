@@ -10,6 +10,8 @@
  *   - Go's own hook go_linux_arm64_exec (build/go-exec) with no
  *     registration at all: passes, "via":"run";
  *   - binfmt-shim run: the guest's status, the shim's diagnostic and 126;
+ *     with no binfmt_misc, a guest's exec of another foreign program is
+ *     said once, and nothing else (loader/runwatch.c);
  *   - CMake with CMAKE_CROSSCOMPILING_EMULATOR = binfmt-shim run: ctest
  *     passes the test that should pass and fails the one that should fail;
  *     Meson with exe_wrapper = binfmt-shim run: meson test passes. The
@@ -343,6 +345,104 @@ TEST_F(user, run_status_and_diagnostic)
 		 self->cli);
 	status = au_sh(self->script, NULL, 0, self->err, sizeof(self->err));
 	EXPECT_EQ(4, WEXITSTATUS(status)) TH_LOG("%s", self->err);
+}
+
+/*
+ * run without binfmt_misc: a guest that execs another foreign program gets
+ * "Exec format error" from the kernel; run says why, once, and points at
+ * exec (loader/runwatch.c). In a user namespace of AU_UID's own whose
+ * binfmt_misc instance is empty, so nothing but run can run a foreign
+ * program, once as that namespace's root and once with every capability
+ * dropped (the watch's filter then needs no_new_privs).
+ */
+#define EMPTY_BINFMT "unshare -Urm sh -c 'mount -t binfmt_misc binfmt_misc " BINFMT_MNT \
+	" && test \"$(ls " BINFMT_MNT ")\" = \"$(printf \"register\\nstatus\")\" && %s'"
+
+static const char *const nested_as[] = {
+	"", "setpriv --bounding-set=-all --inh-caps=-all",
+};
+
+TEST_F(user, run_nested_exec_said_once)
+{
+	char inner[2048];
+	size_t i;
+	int status;
+
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
+	for (i = 0; i < sizeof(nested_as) / sizeof(nested_as[0]); i++) {
+		snprintf(inner, sizeof(inner), "%s %s run ./hello-aarch64 exec ./hello-riscv64 arch",
+			 nested_as[i], self->cli);
+		snprintf(self->script, sizeof(self->script), EMPTY_BINFMT, inner);
+		status = au_sh(self->script, self->out, sizeof(self->out), self->err,
+			       sizeof(self->err));
+		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("[%s] %s", nested_as[i], self->err);
+		EXPECT_EQ(127, WEXITSTATUS(status)) TH_LOG("[%s] %s", nested_as[i], self->err);
+		EXPECT_STREQ("", self->out);
+		/* The whole of stderr: the watch's line once, then the guest's. */
+		EXPECT_STREQ("binfmt-shim run: ./hello-aarch64 ran the foreign riscv64 binary "
+			     "./hello-riscv64, which the kernel cannot run without binfmt_misc "
+			     "(nested exec): run the whole build under `binfmt-shim exec -- ...` "
+			     "instead\n"
+			     "hello: exec ./hello-riscv64: Exec format error\n", self->err)
+			TH_LOG("[%s]", nested_as[i]);
+	}
+}
+
+/* The execs that work are not reported: run's own (the shim, qemu) and a
+ * guest's exec of a host program. Nothing changes for the guest: its
+ * output, status and PID (the shell's, which execs run). */
+TEST_F(user, run_watch_quiet_when_execs_work)
+{
+	char inner[2048];
+	int status;
+
+	if (self->skipped)
+		return;
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
+	snprintf(inner, sizeof(inner), "%s run ./hello-aarch64 arch && "
+		 "%s run ./hello-aarch64 exec /bin/echo native && "
+		 "sh -c \"echo \\$\\$; exec %s run ./hello-aarch64 pid\"",
+		 self->cli, self->cli, self->cli);
+	snprintf(self->script, sizeof(self->script), EMPTY_BINFMT, inner);
+	status = au_sh(self->script, self->out, sizeof(self->out), self->err,
+		       sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s", self->err);
+	EXPECT_STREQ("", self->err);
+	ASSERT_EQ(0, strncmp(self->out, "aarch64\nnative\n", 15)) TH_LOG("%s", self->out);
+	{
+		long a = -1, b = -2;
+
+		ASSERT_EQ(2, sscanf(self->out + 15, "%ld\n%ld", &a, &b)) TH_LOG("%s", self->out);
+		EXPECT_EQ(a, b);
+	}
+}
+
+/* Where the watch cannot trace (here: run is traced already, by strace),
+ * run goes on without it and says nothing of its own. */
+TEST_F(user, run_watch_off_when_ptrace_refused)
+{
+	char inner[2048];
+	int status;
+
+	if (self->skipped)
+		return;
+	if (!tl_have("/usr/bin/strace"))
+		SKIP(return, "strace missing: apt-get install strace");
+	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
+		SKIP(return, "%.900s", self->err);
+	snprintf(inner, sizeof(inner), "strace -o /dev/null %s run ./hello-aarch64 exec "
+		 "./hello-riscv64 arch", self->cli);
+	snprintf(self->script, sizeof(self->script), EMPTY_BINFMT, inner);
+	status = au_sh(self->script, self->out, sizeof(self->out), self->err,
+		       sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(127, WEXITSTATUS(status)) TH_LOG("%s", self->err);
+	EXPECT_STREQ("hello: exec ./hello-riscv64: Exec format error\n", self->err);
 }
 
 /* tests/fixtures/cross in the user's directory, binfmt-shim on PATH. */
