@@ -383,7 +383,12 @@ static int read_all(int fd, void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-/* SECCOMP_RET_TRACE for execve and execveat of the host's ABI. */
+/* SECCOMP_RET_TRACE for execve and execveat of the host's ABI.
+ * SPEC_ALLOW: the filter is a watch, not a sandbox, so it must not turn
+ * on the Speculative Store Bypass mitigation that a filter otherwise
+ * brings where the kernel runs with spec_store_bypass_disable=seccomp
+ * (seccomp(2), SECCOMP_FILTER_FLAG_SPEC_ALLOW): that would slow the
+ * emulator's own code. */
 static int install_filter(void)
 {
 	struct sock_filter code[] = {
@@ -396,15 +401,21 @@ static int install_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
 	};
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	unsigned flags = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
-		return 0;
-	if (errno != EACCES)
-		return -1;
-	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)). */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	for (;;) {
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) == 0)
+			return 0;
+		if (errno == EINVAL && flags) {
+			flags = 0;		/* before Linux 4.17 */
+			continue;
+		}
+		/* Without CAP_SYS_ADMIN a filter needs no_new_privs
+		 * (seccomp(2)); once set, EACCES again is final. */
+		if (errno != EACCES || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -1;
+	}
 }
 
 bool run_watch(const char *guest)
