@@ -11,7 +11,10 @@
  *   - create_user_ns() refuses a chrooted process: "if
  *     (current_chrooted()) goto fail" with EPERM (kernel/user_namespace.c);
  *   - a seccomp filter decides before any of that (Docker's default
- *     profile answers EPERM to unshare/clone with CLONE_NEWUSER);
+ *     profile answers EPERM to unshare/clone with CLONE_NEWUSER). That a
+ *     process has a filter says little (systemd services, sandboxes, any
+ *     runtime may have one for other syscalls); whether it is the filter
+ *     that refuses is probed (unshare_filtered, loader/nsprobe.c);
  *   - Ubuntu's AppArmor kernel.apparmor_restrict_unprivileged_userns = 1
  *     lets unshare succeed but confines the namespace to a profile with no
  *     capabilities, so the mount (or the unshare, on older releases) is
@@ -58,7 +61,10 @@ enum ns_cause ns_cause(const struct ns_facts *f)
 {
 	switch (f->step) {
 	case NS_STEP_UNSHARE:
-		if (f->err == ENOSPC || f->max_userns == 0)
+		/* Only the count limit answers ENOSPC (inc_user_namespaces).
+		 * user.max_user_namespaces = 0 with EPERM means something
+		 * earlier refused: raising the limit would not help. */
+		if (f->err == ENOSPC)
 			return NS_CAUSE_MAX_USERNS;
 		if (f->err == EINVAL)
 			return NS_CAUSE_NO_USERNS;
@@ -66,16 +72,20 @@ enum ns_cause ns_cause(const struct ns_facts *f)
 			return NS_CAUSE_SECCOMP;
 		if (!denied(f->err))
 			return NS_CAUSE_OTHER;
-		/* A seccomp filter runs before the syscall; so does nothing
-		 * else here, but a filter can only be told apart by what the
-		 * kernel would otherwise have let through. */
+		/* Debian's sysctl may refuse before the flags are checked
+		 * (its patch to ksys_unshare), so the probe cannot tell it
+		 * from a filter: the sysctl, which can be read, is named. */
 		if (f->userns_clone == 0 && !f->privileged)
 			return NS_CAUSE_USERNS_CLONE;
+		/* A filter runs at syscall entry, before everything else. */
+		if (f->unshare_filtered == 1)
+			return NS_CAUSE_SECCOMP;
 		if (f->chrooted == 1)
 			return NS_CAUSE_CHROOT;
 		if (f->apparmor_restrict == 1)
 			return NS_CAUSE_APPARMOR;
-		if (f->seccomp == 2)
+		/* Unprobed: a filter is the likeliest of what is left. */
+		if (f->seccomp == 2 && f->unshare_filtered == -1)
 			return NS_CAUSE_SECCOMP;
 		return NS_CAUSE_OTHER;
 	case NS_STEP_MAP:
@@ -128,9 +138,12 @@ void ns_explain(const struct ns_facts *f, enum ns_cause c, char *cause, size_t c
 		if (f->max_userns == 0)
 			snprintf(cause, clen, "user.max_user_namespaces = 0: no user "
 				 "namespace may be created (unshare: %s)", why);
-		else
+		else if (f->max_userns > 0)
 			snprintf(cause, clen, "the limit user.max_user_namespaces = %ld is "
 				 "reached (unshare: %s)", f->max_userns, why);
+		else
+			snprintf(cause, clen, "the limit user.max_user_namespaces is "
+				 "reached (unshare: %s)", why);
 		snprintf(fix, flen, "as root: sysctl -w user.max_user_namespaces=15000 "
 			 "(and the same line in /etc/sysctl.d/ to keep it; inside a "
 			 "container, on the host or in the container's own namespace)");

@@ -28,6 +28,8 @@ struct ns_facts {
 	int apparmor_restrict;	/* kernel.apparmor_restrict_unprivileged_userns, -1 absent */
 	int chrooted;		/* 1, 0, -1 unknown */
 	int seccomp;		/* Seccomp: of /proc/self/status (2 = filter), -1 unknown */
+	int unshare_filtered;	/* 1: a seccomp filter refuses unshare(CLONE_NEWUSER) as
+				 * such, 0: none does, -1 unknown (loader/nsprobe.c) */
 	bool privileged;	/* euid 0: the unprivileged_userns_clone check skips it */
 };
 

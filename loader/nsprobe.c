@@ -92,6 +92,24 @@ static int chrooted(void)
 	return !at_root;
 }
 
+/*
+ * Whether a seccomp filter refuses unshare(CLONE_NEWUSER) as such. The
+ * kernel rejects a flag unshare does not know (CLONE_VFORK) with EINVAL
+ * before any permission check (kernel/fork.c, ksys_unshare ->
+ * check_unshare_flags), so nothing is created and only a filter, which
+ * runs at syscall entry, can answer otherwise (EPERM from Docker's
+ * profile, or ENOSYS, ...). 1, or 0 (also without any filter: Seccomp: 0),
+ * or -1 when it cannot tell.
+ */
+static int unshare_filtered(int seccomp)
+{
+	if (seccomp == 0)
+		return 0;
+	if (unshare(CLONE_NEWUSER | CLONE_VFORK) == 0)
+		return -1;	/* cannot happen; decide nothing on it */
+	return errno == EINVAL ? 0 : 1;
+}
+
 void ns_gather(struct ns_facts *f, enum ns_step step, int err)
 {
 	struct utsname u;
@@ -107,6 +125,7 @@ void ns_gather(struct ns_facts *f, enum ns_step step, int err)
 		(int)sysctl_num("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
 	f->chrooted = chrooted();
 	f->seccomp = seccomp_mode();
+	f->unshare_filtered = unshare_filtered(f->seccomp);
 	f->privileged = geteuid() == 0;
 }
 

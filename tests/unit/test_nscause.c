@@ -22,7 +22,7 @@ struct row {
 
 /* A 6.18 host with every switch at its permissive default. */
 #define OK .kmajor = 6, .kminor = 18, .userns_clone = -1, .max_userns = 96362, \
-	   .apparmor_restrict = -1, .chrooted = 0, .seccomp = 0
+	   .apparmor_restrict = -1, .chrooted = 0, .seccomp = 0, .unshare_filtered = 0
 
 static const struct row rows[] = {
 	{ "old kernel: the mount is refused",
@@ -49,6 +49,14 @@ static const struct row rows[] = {
 	  { OK, .max_userns = 5, .step = NS_STEP_UNSHARE, .err = ENOSPC },
 	  NS_CAUSE_MAX_USERNS, "limit user.max_user_namespaces = 5 is reached",
 	  "user.max_user_namespaces=" },
+	{ "max_user_namespaces reached, the limit unreadable",
+	  { OK, .max_userns = -1, .step = NS_STEP_UNSHARE, .err = ENOSPC },
+	  NS_CAUSE_MAX_USERNS, "the limit user.max_user_namespaces is reached",
+	  "user.max_user_namespaces=" },
+	{ "max_user_namespaces = 0, but a filter refused first (EPERM, not ENOSPC)",
+	  { OK, .max_userns = 0, .seccomp = 2, .unshare_filtered = 1,
+	    .step = NS_STEP_UNSHARE, .err = EPERM },
+	  NS_CAUSE_SECCOMP, "seccomp filter", "seccomp=unconfined" },
 	{ "AppArmor refuses the unshare",
 	  { OK, .apparmor_restrict = 1, .step = NS_STEP_UNSHARE, .err = EACCES },
 	  NS_CAUSE_APPARMOR, "apparmor_restrict_unprivileged_userns = 1",
@@ -65,9 +73,21 @@ static const struct row rows[] = {
 	{ "chroot in a seccomp'd service: the chroot is the kernel's reason",
 	  { OK, .chrooted = 1, .seccomp = 2, .step = NS_STEP_UNSHARE, .err = EPERM },
 	  NS_CAUSE_CHROOT, "chroot", "" },
+	{ "chroot, and a filter that refuses unshare: the filter came first",
+	  { OK, .chrooted = 1, .seccomp = 2, .unshare_filtered = 1, .step = NS_STEP_UNSHARE,
+	    .err = EPERM }, NS_CAUSE_SECCOMP, "seccomp filter", "" },
+	{ "chroot, filter not probed: the chroot is what is known",
+	  { OK, .chrooted = 1, .seccomp = 2, .unshare_filtered = -1, .step = NS_STEP_UNSHARE,
+	    .err = EPERM }, NS_CAUSE_CHROOT, "chroot", "" },
 	{ "Docker's default profile",
-	  { OK, .seccomp = 2, .step = NS_STEP_UNSHARE, .err = EPERM },
+	  { OK, .seccomp = 2, .unshare_filtered = 1, .step = NS_STEP_UNSHARE, .err = EPERM },
 	  NS_CAUSE_SECCOMP, "seccomp filter", "seccomp=unconfined" },
+	{ "a filter, not probed: the likeliest cause",
+	  { OK, .seccomp = 2, .unshare_filtered = -1, .step = NS_STEP_UNSHARE, .err = EPERM },
+	  NS_CAUSE_SECCOMP, "seccomp filter", "" },
+	{ "a filter that lets unshare through is not the cause",
+	  { OK, .seccomp = 2, .unshare_filtered = 0, .step = NS_STEP_UNSHARE, .err = EPERM },
+	  NS_CAUSE_OTHER, "Operation not permitted", "" },
 	{ "a filter answering ENOSYS",
 	  { OK, .seccomp = 2, .step = NS_STEP_UNSHARE, .err = ENOSYS },
 	  NS_CAUSE_SECCOMP, "seccomp", "" },
@@ -82,7 +102,8 @@ static const struct row rows[] = {
 	  NS_CAUSE_OTHER, "Operation not permitted", "" },
 	{ "unknown facts never decide",
 	  { .kmajor = 0, .userns_clone = -1, .max_userns = -1, .apparmor_restrict = -1,
-	    .chrooted = -1, .seccomp = -1, .step = NS_STEP_UNSHARE, .err = EPERM },
+	    .chrooted = -1, .seccomp = -1, .unshare_filtered = -1, .step = NS_STEP_UNSHARE,
+	    .err = EPERM },
 	  NS_CAUSE_OTHER, "unshare", "" },
 };
 
