@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "loader.h"
+#include "rootless.h"
 #include "logrec.h"
 #include "logscan.h"
 
@@ -145,7 +146,8 @@ static int parse_uid(const char *s, long long *uid)
 
 /*
  * The file to read: the caller's own copy where the caller has one
- * (BINFMT_SHIM_LOG, else [log] path of BINFMT_SHIM_CONFIG), else the
+ * (BINFMT_SHIM_LOG, else [log] path of BINFMT_SHIM_CONFIG, else the
+ * per-user file of exec and run when it exists), else the
  * system log the shim writes ([log] path of the system file, the default).
  */
 static void default_log(char *buf, size_t len)
@@ -162,6 +164,9 @@ static void default_log(char *buf, size_t len)
 		snprintf(buf, len, "%s", cfg.log_path);
 		return;
 	}
+	/* The copy `binfmt-shim exec` and `run` keep by default. */
+	if (user_log_default(buf, len) == 0 && access(buf, F_OK) == 0)
+		return;
 	load_shim_config(&cfg, cpath, sizeof(cpath));
 	snprintf(buf, len, "%s", cfg.log_path[0] ? cfg.log_path : CONFIG_LOG_DEFAULT);
 }

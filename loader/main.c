@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader.h"
+#include "rootless.h"
 
 const char *prog_name = "binfmt-shim";
 
@@ -70,6 +71,7 @@ static const struct subcmd subcmds[] = {
 	  "duration, path; the collector's exec and exit records joined by id.\n"
 	  "  --file PATH    read PATH (repeatable; '-' is stdin, *.gz through gzip);\n"
 	  "                 default: $BINFMT_SHIM_LOG, [log] path of the config,\n"
+	  "                 the per-user file of exec and run when it exists,\n"
 	  "                 /var/log/binfmt-shim/exec.jsonl\n"
 	  "  --rotated      also read PATH.N[.gz] ... PATH.1[.gz] first (logrotate)\n"
 	  "  --since T, --until T\n"
@@ -91,6 +93,19 @@ static const struct subcmd subcmds[] = {
 	  "  --json         JSON Lines, one run each (with --stats: one object)\n"
 	  "  --window N     runs held back for their exit, in start order\n"
 	  "                 (default 10000; memory stays bounded)\n" },
+	{ "exec", cmd_exec, OPT_ARGV, 0, -1,
+	  "exec [--arch A]... [--log PATH] [--config FILE] -- CMD [ARGS]",
+	  "Run CMD and all it starts in a user namespace of your own whose private\n"
+	  "binfmt_misc has the shim for every foreign arch: no root, the host\n"
+	  "untouched. Records: --log, else ~/.local/state/binfmt-shim/exec.jsonl.\n"
+	  "'exec --help' for the options.\n" },
+	{ "run", cmd_run, OPT_ARGV, 1, -1, "run FILE [ARGS]",
+	  "Run one foreign program through the shim with no binfmt_misc: the\n"
+	  "runner hook of go test, cargo, ctest and meson (docs/cross-runners.md).\n" },
+	{ "env", cmd_env, OPT_ARGV, 0, -1, "env [--goarches]",
+	  "Print the shell line that puts the go_linux_<goarch>_exec runner hooks\n"
+	  "on PATH: eval \"$(binfmt-shim env)\".\n"
+	  "  --goarches    the GOARCH names that get a hook, one a line\n" },
 };
 #define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
 
@@ -287,11 +302,30 @@ static int run(const struct cli *c)
 	return rc;
 }
 
+/* Go's runner hook, go_<goos>_<goarch>_exec, is a link to this program
+ * (make install): called by that name it is `binfmt-shim run`. */
+static bool go_hook_name(const char *argv0)
+{
+	const char *b = strrchr(argv0, '/');
+	size_t n;
+
+	b = b ? b + 1 : argv0;
+	n = strlen(b);
+	return !strncmp(b, "go_", 3) && n > 8 && !strcmp(b + n - 5, "_exec");
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
 	int rc;
 
+	if (argc >= 1 && go_hook_name(argv[0])) {
+		memset(&c, 0, sizeof(c));
+		c.cmd = find_subcmd("run");
+		c.args = argv;
+		c.nargs = argc;
+		return run(&c);
+	}
 	rc = parse_args(argc, argv, &c);
 	if (rc >= 0)
 		return rc;

@@ -88,6 +88,31 @@ int shim_open(const char *path, int flags, unsigned mode)
 	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC | O_LARGEFILE, mode);
 }
 
+/*
+ * "via": `binfmt-shim run` execs the shim with argv[0] = SHIM_RUN_ARGV0
+ * (the kernel's argv[0] is the registered interpreter, a path, and the
+ * shim reads nothing else from it); `binfmt-shim exec` puts
+ * BINFMT_SHIM_VIA=exec in the environment of the whole build. Both are the
+ * caller's word and only label the record: they never change what runs
+ * or where the record goes, and a secure exec ignores them. A kernel start
+ * is recognisable only as such (AT_FLAGS P bit, AT_EXECFD), so a "run"
+ * label on one of those is not believed.
+ */
+#define SHIM_RUN_ARGV0 "binfmt-shim run"
+
+static const char *via(const struct shim *s, char **argv)
+{
+	const char *e;
+
+	if (s->secure)
+		return "binfmt";
+	if (argv[0] && !strcmp(argv[0], SHIM_RUN_ARGV0) && !s->preserve_argv0 &&
+	    s->execfd < 0)
+		return "run";
+	e = getenv("BINFMT_SHIM_VIA");
+	return e && !strcmp(e, "exec") ? "exec" : "binfmt";
+}
+
 void shim_parse_args(struct shim *s, int argc, char **argv)
 {
 	unsigned long v;
@@ -109,6 +134,7 @@ void shim_parse_args(struct shim *s, int argc, char **argv)
 	v = getauxval(AT_EXECFD);
 	if (errno == 0 && v <= (unsigned long)INT32_MAX)
 		s->execfd = (int)v;
+	s->via = via(s, argv);
 
 	if (argc < 2) {
 		s->why = WHY_USAGE;

@@ -188,6 +188,7 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	jw_kv_bool(&w, "execfd", s->execfd >= 0);
 	jw_kv_bool(&w, "secure", s->secure);
 	jw_object_end(&w);
+	jw_kv_string(&w, "via", s->via ? s->via : "binfmt");
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);
 		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);

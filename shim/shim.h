@@ -48,6 +48,11 @@ struct shim {
 	bool preserve_argv0;	/* AT_FLAGS_PRESERVE_ARGV0 */
 	int execfd;		/* AT_EXECFD (O/C flag), -1 when absent */
 	bool secure;		/* AT_SECURE */
+	/* How the shim was reached, for the record's "via": "binfmt" (the
+	 * kernel, through a registration), "exec" (the kernel, inside
+	 * `binfmt-shim exec`), "run" (`binfmt-shim run`, no kernel). A label
+	 * only: nothing else depends on it (shim/kernel.c). */
+	const char *via;
 	/* Who runs it: the ids from auxv (AT_UID, AT_EUID, AT_GID), read
 	 * once; the record may be built three times (collector, file, syslog). */
 	int pid, ppid;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../loader/nsprobe.h"
 #include "testlib.h"
 
 static int write_file(const char *path, const char *s)
@@ -27,6 +28,19 @@ static int write_file(const char *path, const char *s)
 	return err;
 }
 
+/* The SKIP reason: the cause and fix binfmt-shim exec would name
+ * (lib/nscause.c, loader/nsprobe.c), one line. */
+static int refused(enum ns_step step, int err, char *why, size_t whylen)
+{
+	char cause[512], fix[512];
+	struct ns_facts f;
+
+	ns_gather(&f, step, -err);
+	ns_explain(&f, ns_cause(&f), cause, sizeof(cause), fix, sizeof(fix));
+	snprintf(why, whylen, "no private binfmt_misc here: %s; fix: %s", cause, fix);
+	return err;
+}
+
 int tl_private_binfmt(char *why, size_t whylen)
 {
 	uid_t uid = getuid();
@@ -34,12 +48,8 @@ int tl_private_binfmt(char *why, size_t whylen)
 	char map[64];
 	int err;
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-		err = -errno;
-		snprintf(why, whylen, "no user namespaces here (unshare: %s)",
-			 strerror(errno));
-		return err;
-	}
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return refused(NS_STEP_UNSHARE, -errno, why, whylen);
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
 	if ((err = write_file("/proc/self/setgroups", "deny")) && err != -ENOENT)
 		goto fail;
@@ -53,17 +63,11 @@ int tl_private_binfmt(char *why, size_t whylen)
 		goto fail;
 	}
 	if (mount("binfmt_misc", BINFMT_MNT, "binfmt_misc",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		err = -errno;
-		snprintf(why, whylen,
-			 "cannot mount a private binfmt_misc (needs Linux >= 6.7): %s",
-			 strerror(errno));
-		return err;
-	}
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return refused(NS_STEP_MOUNT, -errno, why, whylen);
 	return tl_private_system(TL_RIG_CONFIG, why, whylen);
 fail:
-	snprintf(why, whylen, "setting up the user namespace: %s", strerror(-err));
-	return err;
+	return refused(NS_STEP_MAP, err, why, whylen);
 }
 
 int tl_system_config(const char *text)
