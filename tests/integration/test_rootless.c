@@ -57,12 +57,13 @@ FIXTURE_SETUP(user)
 	self->skipped = true;
 	if (!tl_have("/usr/bin/qemu-aarch64-static") || !tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "qemu-user-static missing: apt-get install qemu-user-static");
-	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
-	ASSERT_TRUE(tl_have(self->cli));
 	rc = au_setup(&self->u, why, sizeof(why));
 	if (rc == 1)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	/* After au_setup: the build as the unprivileged uid reaches it. */
+	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
+	ASSERT_TRUE(tl_have(self->cli));
 	self->skipped = false;
 	ASSERT_EQ(0, au_copy(&self->u, tl_fixture("c/aarch64-linux-gnu-static", src,
 						   sizeof(src)), "hello-aarch64"))

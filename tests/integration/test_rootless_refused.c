@@ -54,12 +54,13 @@ FIXTURE_SETUP(refused)
 
 	memset(&self->u, 0, sizeof(self->u));
 	self->skipped = true;
-	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
-	ASSERT_TRUE(tl_have(self->cli));
 	rc = au_setup(&self->u, why, sizeof(why));
 	if (rc == 1)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	/* After au_setup: the build as the unprivileged uid reaches it. */
+	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
+	ASSERT_TRUE(tl_have(self->cli));
 	/* Only where AU_UID may have a namespace is a refusal the test's. */
 	if (au_need_ns(self->cli, self->err, sizeof(self->err)))
 		SKIP(return, "%.900s", self->err);

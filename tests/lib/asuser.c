@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,24 @@ int au_setup(struct asuser *u, char *why, size_t whylen)
 	err = tl_private_system(conf, why, whylen);
 	if (err)
 		return err;
+	/* The tree under test may sit below a directory only root may enter
+	 * (/root, a 0700 mktemp directory of a CI clone): the unprivileged
+	 * uid reaches the build through a bind mount in the private /var/tmp,
+	 * and tl_build() names it there from now on. */
+	{
+		const char *b = getenv("BSHIM_BUILD");
+		char build[PATH_MAX];
+
+		snprintf(build, sizeof(build), "%s", b && *b ? b : BSHIM_TOP "/build");
+		if (mkdir(AU_BUILD, 0755) < 0 ||
+		    mount(build, AU_BUILD, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			err = -errno;
+			snprintf(why, whylen, "binding %s to %s: %s", build, AU_BUILD,
+				 strerror(errno));
+			return err;
+		}
+		setenv("BSHIM_BUILD", AU_BUILD, 1);
+	}
 	setenv("HOME", u->dir, 1);
 	unsetenv("XDG_STATE_HOME");
 	unsetenv("BINFMT_SHIM_LOG");

@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define AU_UID 4242
+/* Where au_setup binds the build for AU_UID (BSHIM_BUILD points there). */
+#define AU_BUILD "/var/tmp/bshim-build"
 
 struct asuser {
 	char dir[64];		/* the user's HOME and working directory */
