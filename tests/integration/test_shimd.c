@@ -130,7 +130,8 @@ TEST_F(shimd, the_kernel_wins_over_a_lying_client)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fds[2] = { open(self->s.hello, O_RDONLY | O_CLOEXEC), sd_pidfd_self() };
+		int fds[2] = { sd_warm_fd(open(self->s.hello, O_RDONLY | O_CLOEXEC)),
+				 sd_pidfd_self() };
 		size_t len = sd_msg(msg, sizeof(msg), SHIMMSG_F_ALL, body);
 
 		_exit(sd_send_raw(self->s.sock, msg, len, fds, 2, NULL) == SHIMMSG_ACK_OK ? 7 : 1);
@@ -190,7 +191,7 @@ TEST_F(shimd, a_different_file_than_named_gets_the_collectors_reading)
 		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\","
 		 "\"elf\":{\"machine\":183}}", self->s.hello);
 	len = sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body);
-	fds[0] = open(rv, O_RDONLY | O_CLOEXEC);
+	fds[0] = sd_warm_fd(open(rv, O_RDONLY | O_CLOEXEC));
 	ASSERT_LE(0, fds[0]);
 	ASSERT_EQ(0, fstat(fds[0], &st));
 	a = sd_send_pidfd(self->s.sock, msg, len, fds, 1);

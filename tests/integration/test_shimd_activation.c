@@ -104,7 +104,7 @@ TEST_F(activation, a_restart_keeps_the_socket_and_the_waiting_shims)
 	client = fork();
 	ASSERT_LE(0, client);
 	if (client == 0) {
-		fds[0] = open(self->s.hello, O_RDONLY | O_CLOEXEC);
+		fds[0] = sd_warm_fd(open(self->s.hello, O_RDONLY | O_CLOEXEC));
 		_exit(sd_send_pidfd(self->s.sock, msg, len, fds, 1) == SHIMMSG_ACK_OK ? 0 : 1);
 	}
 	usleep(200000);

@@ -99,7 +99,7 @@ static void attacker(const char *sock, const char *bin, int answers)
 		size_t len;
 
 		if (a->with_bin)
-			binfd = fds[n++] = open(bin, O_RDONLY | O_CLOEXEC);
+			binfd = fds[n++] = sd_warm_fd(open(bin, O_RDONLY | O_CLOEXEC));
 		len = sd_msg(msg, sizeof(msg),
 			     (a->with_bin ? SHIMMSG_F_BINFD : 0) | (a->no_pidfd ? 0 : SHIMMSG_F_PIDFD),
 			     a->body);
@@ -261,7 +261,7 @@ TEST_F(trust, no_event_reaches_the_syslog_header)
 
 		if (su_become(UID_A))
 			_exit(99);
-		bin = open(self->s.tiny, O_RDONLY | O_CLOEXEC);
+		bin = sd_warm_fd(open(self->s.tiny, O_RDONLY | O_CLOEXEC));
 		a = su_send(self->s.sock, "{\"v\":1,\"event\":\"x [binfmt-shim@32473 uid=\\\"0\\\"]\","
 			    "\"path\":\"/x\",\"arch\":\"a\\\"] [evil@1 k=\\\"v\"}", bin);
 		if (a != 'R')
@@ -335,7 +335,7 @@ TEST_F(trust, the_largest_shim_record_fits_and_a_larger_one_is_refused)
 	ASSERT_EQ(0, sd_start(&self->s));
 	len = big_record(body, SHIMMSG_RECORD_MAX, 'x', "exec");
 	ASSERT_EQ(SHIMMSG_RECORD_MAX, len);
-	bin = open(self->s.tiny, O_RDONLY | O_CLOEXEC);
+	bin = sd_warm_fd(open(self->s.tiny, O_RDONLY | O_CLOEXEC));
 	ASSERT_LE(0, bin);
 	a = su_send(self->s.sock, body, bin);
 	EXPECT_EQ('A', a) TH_LOG("a 64 KiB record of 4096-byte fields was refused");
