@@ -411,6 +411,22 @@ static inline int sd_warm_fd(int fd)
 	return fd;
 }
 
+/*
+ * The arch the collector vouches for (key "arch" or "verified.arch" of an
+ * exec or deny record): want, or, when it could not read the head within
+ * its probe budget (2 ms: a cold disk, a saturated CPU), no arch at all
+ * and a probe_error saying why. Never another arch, never the claim.
+ */
+#define SD_EXPECT_VERIFIED_ARCH(rec, key, want)						\
+	do {										\
+		if (json_object_get(json_object_get(rec, "verified"), "probe_error")) {	\
+			TH_LOG("not verified: %s", se_str(rec, "verified.probe_error"));	\
+			EXPECT_STREQ("", se_str(rec, key));				\
+		} else {								\
+			EXPECT_STREQ(want, se_str(rec, key));				\
+		}									\
+	} while (0)
+
 /* Open fds of a process. */
 static inline int sd_fd_count(pid_t pid)
 {
