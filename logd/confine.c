@@ -33,6 +33,7 @@ static const char *const allowed[] = {
 	"read", "write", "writev", "close",	/* stderr, the last flush, fds */
 	"pwritev2",				/* sink.c: RWF_NOWAIT batches */
 	"fstat", "newfstatat", "statx",		/* conn.c: the binary fd */
+	"fstatfs",				/* conn.c: is it on tmpfs */
 	"pread64", "preadv2", "lseek",		/* conn.c: the ELF header */
 	"getsockopt", "sendto",			/* SO_PEERCRED, answers, datagram sinks */
 	"shutdown",				/* conn.c: ends a connection's recvmsg */

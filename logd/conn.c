@@ -14,10 +14,16 @@
  * which does not ask a network or FUSE file system to revalidate, and its
  * head from preadv2(RWF_NOWAIT), which answers only from the page cache
  * (the kernel has just read the same page to exec it). When the page is
- * not cached, or the file system cannot say (-EOPNOTSUPP: FUSE), the read
- * goes into the ring with a PROBE_WAIT_MS link timeout: a stalled file
- * stalls neither the loop nor the shim; its record then says the arch
- * could not be verified ("verified": {"probe_error": ...}).
+ * not cached, or the file system cannot say (-EOPNOTSUPP: FUSE, overlayfs,
+ * and tmpfs on 6.18), the read goes into the ring with a PROBE_WAIT_MS
+ * link timeout: a stalled file stalls neither the loop nor the shim; its
+ * record then says the arch could not be verified ("verified":
+ * {"probe_error": ...}). Except on tmpfs and ramfs: their pages live in
+ * memory (at worst in swap), no device or server can hold the read, so
+ * it is done in place. In the ring it would go to an io-wq worker (the
+ * file has no FMODE_NOWAIT), which on a saturated CPU was not scheduled
+ * within 2 ms: binaries in /tmp, /dev/shm or /run lost their verified
+ * arch exactly when the host was busy.
  *
  * Credentials: pid, uid and gid come from what the kernel attached
  * (SCM_CREDENTIALS, checked by the kernel when the client sets them;
@@ -43,6 +49,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "arch.h"
@@ -346,6 +354,18 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 		close(pidfd);
 }
 
+/* A file system whose reads never wait on a device or a server: its
+ * pages are in memory or swap (tmpfs, ramfs). fstatfs is asked only when
+ * RWF_NOWAIT was refused, so the common case costs nothing more. */
+static bool in_memory_fs(int fd)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return false;
+	return sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC;
+}
+
 /* The head read goes to the ring: the message is copied, the record
  * waits for the read or PROBE_WAIT_MS. */
 static bool probe_later(struct shimd *d, struct conn *c, const char *msg, size_t len,
@@ -566,6 +586,8 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 		iov.iov_base = head;
 		iov.iov_len = sizeof(head);
 		n = preadv2(binfd, &iov, 1, 0, RWF_NOWAIT);
+		if (n < 0 && errno == EOPNOTSUPP && in_memory_fs(binfd))
+			n = pread(binfd, head, sizeof(head), 0);
 		if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
 			if (probe_later(d, c, payload, plen, &v, fds, nfds, binfd, pidfd))
 				return;

@@ -8,6 +8,7 @@
  * its own record says its arch could not be verified.
  */
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 #include "kselftest_harness.h"
 
@@ -117,6 +118,56 @@ TEST_F(slow, a_binary_out_of_the_page_cache_is_read_in_the_ring)
 	EXPECT_EQ((long long)st.st_ino, se_int(r[0], "verified.ino"));
 	EXPECT_EQ((long long)st.st_size, se_int(r[0], "verified.size"));
 	se_log_free(r, n);
+}
+
+/*
+ * A binary on tmpfs: RWF_NOWAIT is refused there (-EOPNOTSUPP on 6.18),
+ * but its pages are in memory, so the collector reads the head in place
+ * rather than handing it to an io-wq worker that a busy CPU may not run
+ * within 2 ms. Nothing goes to the ring, and the arch is verified.
+ */
+TEST_F(slow, a_binary_on_tmpfs_is_read_in_place)
+{
+	char mem[256], bin[300], body[512], msg[1024];
+	static char buf[1 << 20];
+	json_t *r[4];
+	struct stat st;
+	int fds[1], a, fd;
+	long n;
+	size_t k, len;
+
+	snprintf(mem, sizeof(mem), "%.200s/mem", self->s.e.dir);
+	ASSERT_EQ(0, mkdir(mem, 0755));
+	ASSERT_EQ(0, mount("bshim-mem", mem, "tmpfs", 0, "mode=0755")) TH_LOG("%s", strerror(errno));
+	snprintf(bin, sizeof(bin), "%s/hello", mem);
+	n = tl_read_file(self->s.hello, buf, sizeof(buf));
+	ASSERT_LT(0, n);
+	fd = open(bin, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(n, write(fd, buf, (size_t)n));
+	close(fd);
+	ASSERT_EQ(0, sd_start(&self->s));
+	snprintf(body, sizeof(body),
+		 "{\"v\":1,\"event\":\"deny\",\"path\":\"%s\",\"arch\":\"aarch64\"}", bin);
+	len = sd_msg(msg, sizeof(msg), SHIMMSG_F_BINFD, body);
+	fds[0] = open(bin, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_EQ(0, fstat(fds[0], &st));
+	a = sd_send_pidfd(self->s.sock, msg, len, fds, 1);
+	close(fds[0]);
+	EXPECT_EQ(SHIMMSG_ACK_OK, a);
+	sd_stop(&self->s, SIGTERM);
+	EXPECT_EQ(0, ring_reads(self->s.err));
+	k = sd_read(self->s.out, r, 4);
+	ASSERT_EQ(1, k);
+	ASSERT_NE(NULL, r[0]);
+	EXPECT_EQ(NULL, json_object_get(json_object_get(r[0], "verified"), "probe_error"))
+		TH_LOG("%s", se_str(r[0], "verified.probe_error"));
+	EXPECT_STREQ("aarch64", se_str(r[0], "verified.arch"));
+	EXPECT_EQ(183, se_int(r[0], "verified.machine"));
+	EXPECT_EQ((long long)st.st_ino, se_int(r[0], "verified.ino"));
+	se_log_free(r, k);
+	umount2(mem, MNT_DETACH);
 }
 
 /*
