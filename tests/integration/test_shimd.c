@@ -73,9 +73,8 @@ TEST_F(shimd, exec_and_exit_records_pair_up)
 		c = &cases[k++];
 		EXPECT_STREQ("collector", se_str(r[i], "source"));
 		EXPECT_STREQ("collector", se_str(r[i], "sink"));
-		EXPECT_STREQ("aarch64", se_str(r[i], "arch"));
-		EXPECT_EQ(183, se_int(r[i], "verified.machine"));
-		EXPECT_STREQ("aarch64", se_str(r[i], "verified.arch"));
+		SD_EXPECT_VERIFIED_ARCH(r[i], "arch", "aarch64");
+		SD_EXPECT_VERIFIED(r[i], "aarch64", 183);
 		EXPECT_EQ(getuid(), se_int(r[i], "verified.uid"));
 		EXPECT_EQ(se_int(r[i], "pid"), se_int(r[i], "verified.pid"));
 		/* A real shim claims nothing false: only its own time,

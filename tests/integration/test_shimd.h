@@ -427,6 +427,18 @@ static inline int sd_warm_fd(int fd)
 		}									\
 	} while (0)
 
+/* The same for the arch and the e_machine together. */
+#define SD_EXPECT_VERIFIED(rec, want_arch, want_machine)					\
+	do {										\
+		if (json_object_get(json_object_get(rec, "verified"), "probe_error")) {	\
+			TH_LOG("not verified: %s", se_str(rec, "verified.probe_error"));	\
+			EXPECT_STREQ("", se_str(rec, "verified.arch"));			\
+		} else {								\
+			EXPECT_STREQ(want_arch, se_str(rec, "verified.arch"));		\
+			EXPECT_EQ(want_machine, se_int(rec, "verified.machine"));	\
+		}									\
+	} while (0)
+
 /* Open fds of a process. */
 static inline int sd_fd_count(pid_t pid)
 {

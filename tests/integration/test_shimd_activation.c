@@ -131,7 +131,7 @@ TEST_F(activation, a_restart_keeps_the_socket_and_the_waiting_shims)
 		} else if (!strcmp(se_str(r[k], "event"), "deny")) {
 			deny++;
 			EXPECT_STREQ("collector", se_str(r[k], "source"));
-			EXPECT_STREQ("aarch64", se_str(r[k], "verified.arch"));
+			SD_EXPECT_VERIFIED_ARCH(r[k], "verified.arch", "aarch64");
 			EXPECT_EQ(client, se_int(r[k], "pid"));
 		}
 	}

@@ -246,7 +246,7 @@ static void stalled_fuse(struct __test_metadata *_metadata, FIXTURE_DATA(slow) *
 	EXPECT_EQ((long long)st.st_ino, se_int(fuse_rec, "verified.ino"));
 	ASSERT_NE(NULL, hello_rec);
 	EXPECT_STREQ("collector", se_str(hello_rec, "sink"));
-	EXPECT_STREQ("aarch64", se_str(hello_rec, "verified.arch"));
+	SD_EXPECT_VERIFIED_ARCH(hello_rec, "verified.arch", "aarch64");
 	se_log_free(r, n);
 	EXPECT_EQ(0, sd_fallbacks_not_late(self->s.e.log));
 }
