@@ -53,10 +53,13 @@ static inline int cli_run(struct cli_result *r, ...)
 	return r->status;
 }
 
-/* A private state dir for register --replace, so tests never touch /run. */
+/* A private state dir for register --replace, so tests never touch /run.
+ * In the private /var/tmp (a tmpfs tl_private_binfmt mounted: call it
+ * after PRIVATE_OR_SKIP), so it goes with the test's namespace and
+ * nothing is left on the host. */
 static inline void cli_private_state(char *dir, size_t len)
 {
-	snprintf(dir, len, "/tmp/bshim-test-state.XXXXXX");
+	snprintf(dir, len, "/var/tmp/bshim-test-state.XXXXXX");
 	if (mkdtemp(dir))
 		setenv("BINFMT_SHIM_STATE_DIR", dir, 1);
 }
