@@ -96,12 +96,15 @@ static int add_file(struct replay *r, const char *dir, const char *name, bool ou
 	return 0;
 }
 
-/* conf_files_list(): regular names ending in ".conf", not hidden. */
-static bool conf_name(const char *n)
+/* conf_files_list(): names ending in ".conf", not hidden, of files or
+ * links (dirent_is_file_with_suffix(): a directory of such a name hides
+ * nothing). */
+static bool conf_entry(const struct dirent *de)
 {
-	size_t l = strlen(n);
+	size_t l = strlen(de->d_name);
 
-	return n[0] != '.' && l > 5 && !strcmp(n + l - 5, ".conf");
+	return de->d_name[0] != '.' && l > 5 && !strcmp(de->d_name + l - 5, ".conf") &&
+	       (de->d_type == DT_REG || de->d_type == DT_LNK || de->d_type == DT_UNKNOWN);
 }
 
 /* One registration, as apply_rule() does it: an entry of the same name
@@ -200,7 +203,7 @@ static int list_files(struct replay *r, const char *ours, size_t ourdir, int *wa
 		if (!d)
 			continue;
 		while ((de = readdir(d)))
-			if (conf_name(de->d_name) && find_name(r, de->d_name) < 0 &&
+			if (conf_entry(de) && find_name(r, de->d_name) < 0 &&
 			    (err = add_file(r, boot_dirs[i], de->d_name, false))) {
 				closedir(d);
 				return err;
