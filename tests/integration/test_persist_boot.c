@@ -95,7 +95,7 @@ static const char *shim_path(void)
  * directories of the test's own: tmpfs over /etc/binfmt.d (in the test's
  * /etc overlay), over /run (so /run/binfmt.d can be made without touching
  * the host's /run) and over /usr/local/lib/binfmt.d and /usr/lib/binfmt.d
- * where they exist. qemu: put the qemu files into the directory the
+ * where they exist, and a /tmp of its own. qemu: put the qemu files into the directory the
  * package uses (/usr/lib/binfmt.d, else /run/binfmt.d). 0, or a SKIP
  * reason in why[].
  */
@@ -120,6 +120,11 @@ static int rig(bool qemu, char *why, size_t len)
 	load_qemu_files();
 	if (tl_private_binfmt(why, len) < 0)
 		return -EPERM;
+	/* What verify leaves in /tmp stays in the test's own. */
+	if ((k = tl_private_tmp())) {
+		snprintf(why, len, "a private /tmp: %s", strerror(-k));
+		return k;
+	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (access(dirs[i], F_OK))
 			continue;
