@@ -258,7 +258,8 @@ install: all
 		chmod 644 $(DESTDIR)$(MANDIR)/man8/$(notdir $(m));)
 	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)/
 	sed 's|/usr/local/sbin/binfmt-shimd|$(SBINDIR)/binfmt-shimd|' dist/binfmt-shimd.service \
-		>$(DESTDIR)$(UNITDIR)/binfmt-shimd.service
+		>$(DESTDIR)$(UNITDIR)/binfmt-shimd.service && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/binfmt-shimd.service
 	install -m 644 dist/binfmt-shimd.socket $(DESTDIR)$(UNITDIR)/
 	install -m 644 dist/binfmt-shim.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/binfmt-shim
 
