@@ -10,6 +10,7 @@ SBINDIR    ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DOCDIR     ?= $(PREFIX)/share/doc/binfmt-shim
 # Compiled into the shim (its default config path), so it is a build-time
 # setting, unlike PREFIX and DESTDIR which only matter at install time.
 SYSCONFDIR ?= /etc
@@ -226,22 +227,39 @@ $(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 bench: deps all $(BENCH_BIN)
 	$(Q)scripts/bench
 
+# The directories install makes, parents included, are listed in
+# INSTALL_DIRS_LIST (without DESTDIR), so that uninstall removes those,
+# once empty, and never one that was there before.
+INSTALL_DIRS := $(BINDIR) $(SBINDIR) $(LIBEXECDIR)/binfmt-shim/go-exec \
+	$(MANDIR)/man4 $(MANDIR)/man5 $(MANDIR)/man8 $(UNITDIR) \
+	$(SYSCONFDIR)/logrotate.d $(DOCDIR)
+INSTALL_DIRS_LIST := $(LIBEXECDIR)/binfmt-shim/installed-dirs
+# The installed man pages cite the installed files, not the tree's.
+MAN_SED := -e 's|/usr/local/share/doc/binfmt-shim|$(DOCDIR)|g' \
+	-e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/binfmt-shim \
-		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8
+	@made=; for d in $(INSTALL_DIRS); do p=; \
+		for c in $$(echo "$$d" | tr / ' '); do p="$$p/$$c"; \
+			[ -d "$(DESTDIR)$$p" ] && continue; \
+			mkdir -m 755 "$(DESTDIR)$$p" || exit 1; made="$$made $$p"; \
+		done; done; \
+	for p in $$made; do echo "$$p"; done >>"$(DESTDIR)$(INSTALL_DIRS_LIST)"
 	$(if $(wildcard $(BUILD)/shim),install -m 755 $(BUILD)/shim $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim)
 	$(if $(wildcard $(BUILD)/binfmt-shim),install -m 755 $(BUILD)/binfmt-shim $(DESTDIR)$(BINDIR)/binfmt-shim)
-	$(if $(wildcard $(BUILD)/binfmt-shim),install -d $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/go-exec && \
-		for g in $$($(BUILD)/binfmt-shim env --goarches); do \
+	$(if $(wildcard $(BUILD)/binfmt-shim),for g in $$($(BUILD)/binfmt-shim env --goarches); do \
 		ln -sfn $(BINDIR)/binfmt-shim $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/go-exec/go_linux_$${g}_exec; done)
 	$(if $(wildcard $(BUILD)/binfmt-shimd),install -m 755 $(BUILD)/binfmt-shimd $(DESTDIR)$(SBINDIR)/binfmt-shimd)
-	$(foreach m,$(wildcard docs/*.4),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man4/;)
-	$(foreach m,$(wildcard docs/*.5),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man5/;)
-	$(foreach m,$(wildcard docs/*.8),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
-	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(foreach m,$(wildcard docs/*.4),sed $(MAN_SED) $(m) >$(DESTDIR)$(MANDIR)/man4/$(notdir $(m)) && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man4/$(notdir $(m));)
+	$(foreach m,$(wildcard docs/*.5),sed $(MAN_SED) $(m) >$(DESTDIR)$(MANDIR)/man5/$(notdir $(m)) && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man5/$(notdir $(m));)
+	$(foreach m,$(wildcard docs/*.8),sed $(MAN_SED) $(m) >$(DESTDIR)$(MANDIR)/man8/$(notdir $(m)) && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man8/$(notdir $(m));)
+	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)/
 	sed 's|/usr/local/sbin/binfmt-shimd|$(SBINDIR)/binfmt-shimd|' dist/binfmt-shimd.service \
-		>$(DESTDIR)$(UNITDIR)/binfmt-shimd.service
+		>$(DESTDIR)$(UNITDIR)/binfmt-shimd.service && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/binfmt-shimd.service
 	install -m 644 dist/binfmt-shimd.socket $(DESTDIR)$(UNITDIR)/
 	install -m 644 dist/binfmt-shim.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/binfmt-shim
 
@@ -249,13 +267,19 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/binfmt-shim $(DESTDIR)$(SBINDIR)/binfmt-shimd \
 		$(DESTDIR)$(LIBEXECDIR)/binfmt-shim/shim \
 		$(DESTDIR)$(LIBEXECDIR)/binfmt-shim/go-exec/go_linux_*_exec
-	-rmdir $(DESTDIR)$(LIBEXECDIR)/binfmt-shim/go-exec 2>/dev/null
-	-rmdir $(DESTDIR)$(LIBEXECDIR)/binfmt-shim 2>/dev/null
 	rm -f $(DESTDIR)$(UNITDIR)/binfmt-shimd.service $(DESTDIR)$(UNITDIR)/binfmt-shimd.socket \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/binfmt-shim
 	$(foreach m,$(notdir $(wildcard docs/*.4)),rm -f $(DESTDIR)$(MANDIR)/man4/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.5)),rm -f $(DESTDIR)$(MANDIR)/man5/$(m);)
 	$(foreach m,$(notdir $(wildcard docs/*.8)),rm -f $(DESTDIR)$(MANDIR)/man8/$(m);)
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(wildcard docs/*.md)))
+	@# Deepest first (a parent sorts before its children); rmdir leaves
+	@# a directory something else was put in. Ours, even without a list
+	@# (an install before it was kept): the doc and libexec directories.
+	@dirs=$$(cat "$(DESTDIR)$(INSTALL_DIRS_LIST)" 2>/dev/null; \
+		echo $(DOCDIR) $(LIBEXECDIR)/binfmt-shim $(LIBEXECDIR)/binfmt-shim/go-exec | tr ' ' '\n'); \
+	rm -f "$(DESTDIR)$(INSTALL_DIRS_LIST)"; \
+	for d in $$(echo "$$dirs" | sort -ru); do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 clean:
 	rm -rf $(TOP)/asan $(TOP)/lib $(TOP)/loader $(TOP)/logd $(TOP)/tests \

@@ -15,12 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootorder.h"
 #include "loader.h"
 
 /* /run is cleared at boot, like the binfmt_misc table itself. */
 #define STATE_DIR_DEFAULT "/run/binfmt-shim"
 #define STATE_FILE "replaced"
-#define PERSIST_DEFAULT "/etc/binfmt.d/binfmt-shim.conf"
+/* Every file persist writes starts so; the old-named file is removed
+ * only when it does. */
+#define PERSIST_HEADER "# binfmt-shim registrations, written by"
 
 int state_path(char *buf, size_t len)
 {
@@ -116,9 +119,11 @@ static int persist_text(const struct bm_table *t, char **out, size_t *outlen,
 	f = open_memstream(out, outlen);
 	if (!f)
 		return -errno;
-	fprintf(f, "# binfmt-shim registrations, written by '%s persist'.\n"
+	fprintf(f, PERSIST_HEADER " '%s persist'.\n"
 		"# systemd-binfmt.service loads this file at boot; see binfmt.d(5)\n"
-		"# and binfmt-shim(8). Regenerate it rather than editing it.\n",
+		"# and binfmt-shim(8). Regenerate it rather than editing it. Its name\n"
+		"# sorts after qemu-*.conf: systemd-binfmt applies the files in name\n"
+		"# order and the kernel tries the entry registered last first.\n",
 		prog_name);
 	for (i = 0; i < t->n; i++) {
 		if (!binfmt_is_ours(t->e[i].name) || !t->e[i].enabled)
@@ -167,9 +172,31 @@ static int write_atomic(const char *path, const char *text, size_t len)
 	return err;
 }
 
+/*
+ * Before the file was named to sort after qemu-*.conf it was
+ * BOOT_OLD_PATH. Once the new file is written the old one only registers
+ * the same names earlier (and maybe arches no longer registered), so it
+ * goes, if it is ours. 1 when removed, 0 when there was none, -errno.
+ */
+static int remove_old(const char *written)
+{
+	char head[sizeof(PERSIST_HEADER)];
+	size_t d;
+	long n;
+
+	if (!strcmp(written, BOOT_OLD_PATH) || !boot_dir_of(written, &d))
+		return 0;
+	n = read_small(BOOT_OLD_PATH, head, sizeof(head));
+	if (n < 0)
+		return n == -ENOENT ? 0 : (int)n;
+	if (strncmp(head, PERSIST_HEADER, strlen(PERSIST_HEADER)))
+		return 0;		/* someone else's file of that name */
+	return unlink(BOOT_OLD_PATH) < 0 ? -errno : 1;
+}
+
 int cmd_persist(const struct cli *c)
 {
-	const char *path = c->output ? c->output : PERSIST_DEFAULT;
+	const char *path = c->output ? c->output : BOOT_DEFAULT_PATH;
 	struct bm_table t;
 	char *text = NULL;
 	size_t len = 0, count = 0;
@@ -200,6 +227,7 @@ int cmd_persist(const struct cli *c)
 			 prog_name);
 	if (c->opts & OPT_PRINT) {
 		fwrite(text, 1, len, stdout);
+		boot_order_warn(BOOT_DEFAULT_PATH, text);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -213,6 +241,14 @@ int cmd_persist(const struct cli *c)
 	printf("wrote %s (%zu entr%s); systemd-binfmt.service registers them at "
 	       "boot ('systemctl restart systemd-binfmt' applies it now)\n",
 	       path, count, count == 1 ? "y" : "ies");
+	err = remove_old(path);
+	if (err > 0)
+		printf("removed %s, the name it had before: it was registered before "
+		       "qemu-*.conf, whose entries then won\n", BOOT_OLD_PATH);
+	else if (err < 0)
+		warn_msg("persist: removing %s: %s; it registers the same entries "
+			 "earlier: remove it", BOOT_OLD_PATH, strerror(-err));
+	boot_order_warn(path, text);
 	rc = EXIT_OK;
 out:
 	free(text);
