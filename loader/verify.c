@@ -327,6 +327,14 @@ static const char *jstr(json_t *r, const char *k)
  * it (the shim tries the collector first, and the file, ours, cannot
  * refuse it).
  */
+/* A rig's config ([users] override = yes) with a collector: our
+ * BINFMT_SHIM_LOG is the log file, which gets only what the collector
+ * did not take. */
+static bool rig_collector(const struct vsinks *k)
+{
+	return k->cfg.users_override && k->cfg.socket[0];
+}
+
 static const char *check_record(const struct vsinks *k, const char *logpath,
 				pid_t pid, const char *argv0, const struct arch *a,
 				const char **sink, char *why, size_t len)
@@ -336,7 +344,7 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 	FILE *f = fopen(logpath, "re");
 
 	*sink = NULL;
-	if (!f && errno == ENOENT && k->cfg.users_override && k->cfg.socket[0]) {
+	if (!f && errno == ENOENT && rig_collector(k)) {
 		*sink = "collector";
 		return "ok";
 	}
@@ -402,6 +410,10 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 		break;
 	}
 	fclose(f);
+	if (!strcmp(res, "missing") && rig_collector(k)) {
+		*sink = "collector";
+		return "ok";
+	}
 	return res;
 }
 

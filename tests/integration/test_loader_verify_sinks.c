@@ -113,15 +113,53 @@ TEST(verify_with_a_collector_marks_its_runs)
 	cli_line(r.out, "aarch64 ", line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, " ok")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "verify: 2 passed, 0 failed\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(line, " collector ok")) TH_LOG("%s", line);
 	sd_stop(&s, SIGTERM);
 	/* Two runs per arch (P: two argv[0]s), all in the collector's
-	 * output, all marked; none in the log file. */
+	 * output, all marked (more when verify ran again after a late
+	 * answer on a busy host: the shim then also wrote them to the
+	 * file, marked as well). */
 	count_verify_runs(s.out, &runs, &marked, &other);
-	EXPECT_EQ(4, runs);
-	EXPECT_EQ(4, marked);
+	EXPECT_LE(4, runs);
+	EXPECT_EQ(runs, marked);
 	EXPECT_EQ(0, other);
 	count_verify_runs(SYSTEM_LOG, &runs, &marked, &other);
-	EXPECT_EQ(0, runs);
+	EXPECT_EQ(runs, marked);
+}
+
+/* A test rig's system config ([users] override = yes) with a collector:
+ * BINFMT_SHIM_LOG replaces the log file there, which the shim writes
+ * only when the collector does not take the record. verify failed here
+ * with "no log file ...: the shim wrote no record". */
+TEST(verify_in_a_rig_with_a_collector)
+{
+	char dir[128], conf[512], line[1024], log[192];
+	struct shimd_env s;
+	size_t runs, marked, other;
+
+	memset(&s, 0, sizeof(s));
+	RIG_OR_SKIP(dir, NULL);
+	snprintf(s.sock, sizeof(s.sock), "%s/shimd.sock", dir);
+	snprintf(s.out, sizeof(s.out), "%s/collector.jsonl", dir);
+	snprintf(s.err, sizeof(s.err), "%s/shimd.err", dir);
+	snprintf(conf, sizeof(conf), "[users]\noverride = yes\n[log]\nsocket = %s\n", s.sock);
+	ASSERT_EQ(0, tl_system_config(conf));
+	/* The rig's own log, which verify's BINFMT_SHIM_LOG replaces for
+	 * its runs. */
+	snprintf(log, sizeof(log), "%s/rig.jsonl", dir);
+	setenv("BINFMT_SHIM_LOG", log, 1);
+	ASSERT_EQ(0, sd_start(&s)) TH_LOG("binfmt-shimd did not start: %s", s.err);
+	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", "riscv64", NULL)) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, cli_run(&r, "verify", "aarch64", "riscv64", NULL))
+		TH_LOG("%s%s", r.out, r.err);
+	cli_line(r.out, "riscv64 ", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, " collector ok")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "verify: 2 passed, 0 failed\n")) TH_LOG("%s", r.out);
+	sd_stop(&s, SIGTERM);
+	count_verify_runs(s.out, &runs, &marked, &other);
+	EXPECT_LE(4, runs);
+	EXPECT_EQ(runs, marked);
+	EXPECT_EQ(0, other);
 }
 
 TEST(verify_with_the_collector_down_says_so)
