@@ -158,8 +158,13 @@ static const char *shim_path(void)
 
 static char logfile[128];
 
-static void private_log(void)
+/* After tl_private_binfmt: a private /tmp (verify's temporary files, the
+ * state dir, the rig's log), so nothing is left on the host. */
+static void private_tmp_log(char *state, size_t len)
 {
+	if (tl_private_tmp() < 0)
+		fprintf(stderr, "# no private /tmp: %s\n", strerror(errno));
+	cli_private_state(state, len);
 	snprintf(logfile, sizeof(logfile), "/tmp/bshim-verify-log.%d.jsonl",
 		 (int)getpid());
 	setenv("BINFMT_SHIM_LOG", logfile, 1);
@@ -189,8 +194,7 @@ TEST(verify_passes_every_registered_arch)
 	if (!have_qemu("aarch64", qemu, sizeof(qemu)))
 		SKIP(return, "qemu-user-static is not installed");
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	private_log();
+	private_tmp_log(state, sizeof(state));
 	ASSERT_EQ(0, cli_run(&r, "register", "--all", NULL)) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, cli_run(&r, "verify", NULL)) TH_LOG("%s%s", r.out, r.err);
 	EXPECT_EQ(NULL, strstr(r.out, "skip")) TH_LOG("%s", r.out);
@@ -237,8 +241,7 @@ TEST(verify_without_P_sees_the_path_as_argv0)
 	if (!tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "no qemu-riscv64-static");
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	private_log();
+	private_tmp_log(state, sizeof(state));
 	ASSERT_EQ(0, cli_run(&r, "register", "--flags", "F", "riscv64", NULL));
 	ASSERT_EQ(0, cli_run(&r, "verify", "riscv64", NULL)) TH_LOG("%s", r.out);
 	cli_line(r.out, "riscv64 ", line, sizeof(line));
@@ -259,8 +262,7 @@ TEST(verify_fails_when_shadowed_or_not_registered)
 		SKIP(return, "no /usr/lib/binfmt.d/qemu-aarch64.conf");
 	line[strcspn(line, "\n")] = '\0';
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	private_log();
+	private_tmp_log(state, sizeof(state));
 	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", NULL));
 	ASSERT_EQ(0, tl_register(line));
 	EXPECT_EQ(1, cli_run(&r, "verify", "aarch64", NULL));
@@ -286,8 +288,7 @@ TEST(verify_fails_with_the_reason_when_the_emulator_is_missing)
 	CLI_OR_SKIP();
 	SHIM_OR_SKIP();
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	private_log();
+	private_tmp_log(state, sizeof(state));
 	ASSERT_EQ(0, tl_system_config(TL_RIG_CONFIG "[arch.nios2]\n"
 				      "emulator = /nonexistent/qemu-nios2-static\n"));
 	ASSERT_EQ(0, cli_run(&r, "register", "nios2", NULL)) TH_LOG("%s", r.err);
@@ -320,8 +321,7 @@ TEST(real_binaries_run_after_register_all)
 	CLI_OR_SKIP();
 	SHIM_OR_SKIP();
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	private_log();
+	private_tmp_log(state, sizeof(state));
 	ASSERT_EQ(0, cli_run(&r, "register", "--all", NULL)) TH_LOG("%s", r.err);
 	for (i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
 		if (!have_qemu(bins[i].arch, qemu, sizeof(qemu)))

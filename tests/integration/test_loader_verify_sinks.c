@@ -44,6 +44,11 @@ static int rig(char *dir, size_t len, const char *text, char *why, size_t whylen
 	}
 	if ((err = tl_private_binfmt(why, whylen)) < 0)
 		return 1;
+	/* A private /tmp too: the test's directory, verify's files. */
+	if ((err = tl_private_tmp()) < 0) {
+		snprintf(why, whylen, "private /tmp: %s", strerror(-err));
+		return err;
+	}
 	unsetenv("BINFMT_SHIM_LOG");
 	unsetenv("BINFMT_SHIM_CONFIG");
 	snprintf(dir, len, "/tmp/bshim-verify-sinks.XXXXXX");
@@ -200,6 +205,26 @@ TEST(verify_with_a_log_file_marks_its_runs)
 	EXPECT_EQ(4, runs);
 	EXPECT_EQ(4, marked);
 	EXPECT_EQ(0, other);
+	/* Anyone else's exec of the same kind of program is not marked. */
+	{
+		char tiny[192];
+		char *argv[] = { tiny, NULL };
+		static json_t *recs[64];
+		size_t n, i, plain = 0;
+
+		snprintf(tiny, sizeof(tiny), "%s/tiny", dir);
+		ASSERT_EQ(0, sd_write_tiny(tiny));
+		EXPECT_EQ(0, tl_run(argv, NULL, 0, NULL, 0, NULL, 0));
+		n = se_read_jsonl("/var/log/audit-x/x.jsonl", recs, 64);
+		for (i = 0; i < n; i++) {
+			if (!recs[i] || strcmp(se_str(recs[i], "path"), tiny))
+				continue;
+			plain++;
+			EXPECT_EQ(NULL, json_object_get(recs[i], "verify"));
+		}
+		se_log_free(recs, n);
+		EXPECT_EQ(1, plain);
+	}
 }
 
 TEST_HARNESS_MAIN
