@@ -386,8 +386,8 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 			res = "wrong";
 		} else if (!json_is_true(json_object_get(r, "verify"))) {
 			snprintf(why, len, "the record is not marked \"verify\": true: "
-				 "the registered shim is older than %s (register "
-				 "--replace installs this one's)", prog_name);
+				 "the registered shim is older than this %s; install "
+				 "both from one build", prog_name);
 			res = "wrong";
 		} else if (!sys[0]) {
 			snprintf(why, len, "the system record went nowhere: %s",
