@@ -506,7 +506,7 @@ static bool run_once(struct vresult *v, const char *logpath, const char *argv0,
 /* How often a run whose record the collector took too late is repeated:
  * a host busy enough to starve the collector for 5 ms once is not a
  * broken chain; one that does it every time is. */
-#define LATE_TRIES 3
+#define LATE_TRIES 5
 
 static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 		       const char *tmpdir, const struct vsinks *k, struct vresult *v)
