@@ -311,6 +311,14 @@ static const char *jstr(json_t *r, const char *k)
 	return v ? v : "";
 }
 
+/* A rig's config ([users] override = yes) with a collector: our
+ * BINFMT_SHIM_LOG is the log file, which gets only what the collector
+ * did not take. */
+static bool rig_collector(const struct vsinks *k)
+{
+	return k->cfg.users_override && k->cfg.socket[0];
+}
+
 /*
  * The record of pid in logpath, checked field by field: "ok" (and *sink
  * set), "missing", "wrong", "broken", "lost" (no destination took the
@@ -327,14 +335,6 @@ static const char *jstr(json_t *r, const char *k)
  * it (the shim tries the collector first, and the file, ours, cannot
  * refuse it).
  */
-/* A rig's config ([users] override = yes) with a collector: our
- * BINFMT_SHIM_LOG is the log file, which gets only what the collector
- * did not take. */
-static bool rig_collector(const struct vsinks *k)
-{
-	return k->cfg.users_override && k->cfg.socket[0];
-}
-
 static const char *check_record(const struct vsinks *k, const char *logpath,
 				pid_t pid, const char *argv0, const struct arch *a,
 				const char **sink, char *why, size_t len)
@@ -398,8 +398,9 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 			snprintf(why, len, "the collector at %s did not take the record "
 				 "(%s); it went to %s instead", k->cfg.socket,
 				 cerr[0] ? cerr : "no reason given",
-				 !strcmp(sys, "file") ? (k->cfg.log_path[0] ?
-				 k->cfg.log_path : CONFIG_LOG_DEFAULT) : sys);
+				 strcmp(sys, "file") ? sys : k->cfg.users_override ?
+				 logpath : k->cfg.log_path[0] ? k->cfg.log_path :
+				 CONFIG_LOG_DEFAULT);
 			res = strstr(cerr, "no answer in time") ? "late" : "fallback";
 		} else {
 			*sink = !strcmp(sys, "collector") ? "collector" :
