@@ -71,7 +71,7 @@ static int load_file(const char *path, struct shim_config *c, char *text)
 void shim_load_config(struct shim *s)
 {
 	static char text[SHIM_CONFIG_MAX + 1];
-	const char *elog = env(s, "BINFMT_SHIM_LOG");
+	const char *elog = env(s, "BINFMT_SHIM_LOG"), *v;
 
 	s->config_path = CONFIG_FILE_DEFAULT;
 	s->config_rc = load_file(s->config_path, &s->cfg, text);
@@ -81,6 +81,7 @@ void shim_load_config(struct shim *s)
 		config_merge(&s->cfg, &s->ucfg);
 	}
 	s->log_path = s->cfg.log_path[0] ? s->cfg.log_path : CONFIG_LOG_DEFAULT;
+	s->verify_run = (v = env(s, "BINFMT_SHIM_VERIFY")) && !strcmp(v, "1");
 	if (s->cfg.users_override) {
 		if (elog)
 			s->log_path = elog;

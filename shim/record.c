@@ -189,6 +189,8 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	jw_kv_bool(&w, "secure", s->secure);
 	jw_object_end(&w);
 	jw_kv_string(&w, "via", s->via ? s->via : "binfmt");
+	if (s->verify_run)
+		jw_kv_bool(&w, "verify", true);
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);
 		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
@@ -201,6 +203,12 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	if (unrecorded)
 		jw_kv_uint(&w, "unrecorded_before", unrecorded);
 	jw_kv_string(&w, "sink", sink);
+	/* The caller's copy says where the system record went, which the
+	 * caller cannot read: `binfmt-shim verify` reports it. */
+	if (!strcmp(sink, "user")) {
+		jw_key(&w, "system_sink");
+		s->system_sink ? jw_string(&w, s->system_sink) : jw_null(&w);
+	}
 	if (s->sink_error[0])
 		kv_capped(&w, "sink_error", s->sink_error, c.small);
 	if (s->collector_error[0])
@@ -331,6 +339,7 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	size_t n;
 	int len, err, ufd;
 
+	s->system_sink = NULL;
 	ufd = unrecorded_open(s, O_RDWR, path, sizeof(path));
 	if (ufd >= 0 && fstat(ufd, &st) == 0)
 		unrecorded = (unsigned long long)st.st_size;
@@ -340,6 +349,7 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 		err = len < 0 ? -EMSGSIZE : shim_collector_send(s, rec, (size_t)len);
 		if (!err) {
 			s->logged = true;
+			s->system_sink = "collector";
 			goto out;
 		}
 		/* No collector at the default socket is the normal state of a
@@ -354,12 +364,14 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	} else if (write_file(s->log_path, rec, (size_t)len, s->sink_error,
 			      sizeof(s->sink_error)) == 0) {
 		s->logged = true;
+		s->system_sink = "file";
 		goto out;
 	}
 	len = build(s, "syslog", unrecorded, rec, cap);
 	err = len < 0 ? -EMSGSIZE : write_syslog(rec, (size_t)len);
 	if (err == 0) {
 		s->logged = true;
+		s->system_sink = "syslog";
 		goto out;
 	}
 	n = strlen(s->sink_error);

@@ -53,6 +53,10 @@ struct shim {
 	 * `binfmt-shim exec`), "run" (`binfmt-shim run`, no kernel). A label
 	 * only: nothing else depends on it (shim/kernel.c). */
 	const char *via;
+	/* BINFMT_SHIM_VERIFY=1: a test run of `binfmt-shim verify`, marked
+	 * "verify": true in its records. A label too, never for a secure
+	 * exec, and it changes nothing else: the run is recorded as any. */
+	bool verify_run;
 	/* Who runs it: the ids from auxv (AT_UID, AT_EUID, AT_GID), read
 	 * once; the record may be built three times (collector, file, syslog). */
 	int pid, ppid;
@@ -95,6 +99,7 @@ struct shim {
 	char sink_error[160];	/* why the file sink failed, "" if it did not */
 	char collector_error[160];	/* why the collector did not take it */
 	bool logged;		/* some sink took the record */
+	const char *system_sink;	/* which: "collector", "file", "syslog" */
 	bool warned_unrecorded;	/* the stderr warning is said once */
 
 	/* Last, so the hot members above share few pages. */

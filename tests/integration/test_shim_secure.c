@@ -143,13 +143,14 @@ TEST_F(secure, the_callers_shim_variables_are_ignored)
 {
 	char caller_log[128], rec[8192];
 	char *argv[] = { self->suid, "exit", "9", NULL };
-	char *env[3];
+	char *env[4];
 	int st;
 
 	snprintf(caller_log, sizeof(caller_log), "BINFMT_SHIM_LOG=%s/caller.jsonl", self->dir);
 	env[0] = caller_log;
 	env[1] = "BINFMT_SHIM_CONFIG=/nonexistent/evil.conf";
-	env[2] = NULL;
+	env[2] = "BINFMT_SHIM_VERIFY=1";	/* no label for a secure run */
+	env[3] = NULL;
 	st = run_as_caller(self, self->suid, argv, env);
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(9, WEXITSTATUS(st));
@@ -166,6 +167,7 @@ TEST_F(secure, the_callers_shim_variables_are_ignored)
 		EXPECT_STREQ("exec", se_str(j, "event"));
 		EXPECT_EQ(NULL, json_object_get(j, "config"));
 		EXPECT_EQ(NULL, json_object_get(j, "user_config"));
+		EXPECT_EQ(NULL, json_object_get(j, "verify"));
 		json_decref(j);
 	}
 }
