@@ -175,4 +175,33 @@ TEST_F(fp, long_rows_are_summarised_and_differences_listed)
 	json_decref(base);
 }
 
+/* An emulator of the baseline missing here, where qemu-user-static is
+ * installed: installing it again is no fix. */
+TEST_F(fp, missing_emulator_fix_is_checked_against_the_host)
+{
+	json_t *base;
+	const char *p;
+	char line[512];
+
+	if (!self->fp)
+		return;
+	base = json_deep_copy(self->fp);
+	json_object_set_new(json_object_get(base, "emulators"), "vax",
+			    json_pack("{s:s, s:s}", "path", "/usr/bin/qemu-vax-static",
+				      "version", "9.0"));
+	p = put(self->dir, "vax.json", base, NULL);
+	EXPECT_EQ(1, cli_run(&r, "fingerprint", "--compare", p, NULL)) TH_LOG("%s", r.out);
+	cli_line(r.out, "MISMATCH", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(r.out, "vax")) TH_LOG("%s", r.out);
+	if (tl_have("/var/lib/dpkg/info/qemu-user-static.list")) {
+		EXPECT_EQ(NULL, strstr(line, "apt-get install qemu-user-static"))
+			TH_LOG("%s", line);
+		EXPECT_NE(NULL, strstr(line, "qemu-user-static is installed")) TH_LOG("%s", line);
+	} else {
+		EXPECT_NE(NULL, strstr(line, "apt-get install qemu-user-static"))
+			TH_LOG("%s", line);
+	}
+	json_decref(base);
+}
+
 TEST_HARNESS_MAIN

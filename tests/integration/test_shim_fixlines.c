@@ -243,6 +243,49 @@ TEST_F(fix, explain_script_interpreter_missing)
 	}
 }
 
+/* An i386 program whose loader is missing, on an x86_64 host whose i386
+ * C library is installed: explain does not send the user to install it. */
+TEST_F(fix, explain_native_loader_missing)
+{
+	static const char interp[] = "/lib/ld-nowhere.so.2";
+	unsigned char img[84 + sizeof(interp)] = {
+		0x7f, 'E', 'L', 'F', 1, 1, 1, 0,
+		[16] = 2, 0, 3, 0, 1, 0, 0, 0,		/* EXEC, EM_386, version */
+		[24] = 0x00, 0x10, 0, 0,		/* e_entry */
+		[28] = 52, 0, 0, 0,			/* e_phoff */
+		[40] = 52, 0, 32, 0, 1, 0, 40, 0,	/* ehsize, phentsize, phnum */
+		[52] = 3, 0, 0, 0,			/* PT_INTERP */
+		[56] = 84, 0, 0, 0,			/* p_offset */
+		[68] = sizeof(interp), 0, 0, 0,		/* p_filesz */
+		[72] = sizeof(interp), 0, 0, 0,		/* p_memsz */
+		[76] = 4, 0, 0, 0, 1, 0, 0, 0,		/* R, align 1 */
+	};
+	char path[512], line[2048];
+	int fd;
+
+	if (self->skipped)
+		return;
+	if (!tl_have("/var/lib/dpkg/info/libc6-i386.list") &&
+	    !tl_have("/var/lib/dpkg/info/libc6:i386.list"))
+		SKIP(return, "no i386 C library is installed here: this test checks "
+		     "the fix where it is (apt-get install libc6-i386)");
+	memcpy(img + 84, interp, sizeof(interp));
+	snprintf(path, sizeof(path), "%s/i386-dyn", self->e.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(img), write(fd, img, sizeof(img)));
+	close(fd);
+	EXPECT_EQ(1, cli_run(&r, "explain", path, NULL)) TH_LOG("%s", r.out);
+	if (strstr(r.out, "(foreign)"))
+		SKIP(return, "this host does not run i386 natively (IA32 emulation "
+		     "off): the loader is not the shim's to find then");
+	fix_line(r.out, line, sizeof(line));
+	EXPECT_EQ(NULL, strstr(line, "install the i386 C library")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(line, "apt-get")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(line, "/lib/ld-nowhere.so.2 is no loader the host's i386 "
+			       "C library provides")) TH_LOG("%s", r.out);
+}
+
 /* A truncated ELF file: the record names the arch the header said, as
  * the diagnostic does. */
 TEST_F(fix, truncated_record_has_the_header_arch)
