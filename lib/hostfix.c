@@ -56,11 +56,12 @@ void hostfix_no_sysroot(const struct arch *a, const struct elf_info *ei,
 			 "[arch.%s] of %s", pkg, a->name, cfg);
 		return;
 	}
-	snprintf(buf, len, "%.512s is no loader that a sysroot on this host provides "
-		 "(%s is installed; its loaders: ls %s/lib/ld-*): relink the program "
-		 "against its C library's own loader, or set sysroot = /path in "
-		 "[arch.%s] of %s to a tree that has %.512s", ei->interp, pkg,
-		 root[0] ? root : "/usr/<triplet>", a->name, cfg, ei->interp);
+	/* The reason names the loader and the sysroots tried; the fix says
+	 * why installing is no answer, and what is. */
+	snprintf(buf, len, "the installed %s has no such loader: relink the program "
+		 "against one it has (ls %s/lib/ld-*), or set sysroot = /path in "
+		 "[arch.%s] of %s to a tree that has it", pkg,
+		 root[0] ? root : "/usr/<triplet>", a->name, cfg);
 }
 
 /* How to get a qemu-<a>: the package, or when it is installed and has no

@@ -27,9 +27,9 @@ bool hostfix_deb_installed(const char *pkg, route_stat_fn st, void *ctx);
 /*
  * A dynamic binary whose loader ei->interp no sysroot has (route_sysroot
  * failed). The fix into buf: the cross libc package when it
- * is not installed; else that the loader is not one any sysroot on this
- * host provides: relink, or point sysroot at a tree that has it. cfg is
- * the config file a setting goes to.
+ * is not installed; else that the installed one has no such loader (the
+ * reason names the loader and the sysroots tried): relink, or point
+ * sysroot at a tree that has it. cfg is the config file a setting goes to.
  */
 void hostfix_no_sysroot(const struct arch *a, const struct elf_info *ei,
 			const char *cfg, route_stat_fn st, void *ctx,

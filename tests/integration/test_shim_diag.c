@@ -155,12 +155,10 @@ TEST_F(diag, dynamic_without_sysroot)
 	/* The fix names the cross libc only where it is not installed. */
 	if (tl_have("/var/lib/dpkg/info/libc6-armhf-cross.list") ||
 	    tl_have("/usr/arm-linux-gnueabihf"))
-		snprintf(fix, sizeof(fix), "/lib/ld-bshim-none.so.3 is no loader that a "
-			 "sysroot on this host provides (libc6-armhf-cross is installed; "
-			 "its loaders: ls /usr/arm-linux-gnueabihf/lib/ld-*): relink the "
-			 "program against its C library's own loader, or set sysroot = "
-			 "/path in [arch.arm] of %s to a tree that has "
-			 "/lib/ld-bshim-none.so.3", self->e.conf);
+		snprintf(fix, sizeof(fix), "the installed libc6-armhf-cross has no such "
+			 "loader: relink the program against one it has (ls "
+			 "/usr/arm-linux-gnueabihf/lib/ld-*), or set sysroot = /path in "
+			 "[arch.arm] of %s to a tree that has it", self->e.conf);
 	else
 		snprintf(fix, sizeof(fix), "apt-get install libc6-armhf-cross, or set "
 			 "sysroot = /path in [arch.arm] of %s", self->e.conf);
