@@ -278,9 +278,9 @@ static int explain_errno(const char *what, int err)
  * register mounts binfmt_misc when nobody had (or mounts this user
  * namespace's own over another's); unregister --all unmounts it again once
  * no entry is left, and only that mount: the marker beside the --replace
- * state names it by its mount ID (statx STATX_MNT_ID, unique while it is
- * mounted, and different in every other mount namespace), so a mount made
- * by anyone else, or by a register in another namespace, is never touched.
+ * state names it by its mount ID (statx STATX_MNT_ID_UNIQUE, never given
+ * to another mount; STATX_MNT_ID before Linux 6.8), so a mount made by
+ * anyone else, or by a register in another namespace, is never touched.
  */
 static int mount_marker(char *buf, size_t len)
 {
@@ -296,30 +296,41 @@ static int mount_marker(char *buf, size_t len)
 	return 0;
 }
 
-static int bm_mnt_id(unsigned long long *id)
+/* The 64-bit mount ID that is never reused (Linux 6.8, statx(2)); the
+ * value is not in every libc's headers yet. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+
+/* The mount at BM_DIR as "u<unique id>", or "<id>" on kernels before 6.8,
+ * whose IDs a later mount may get again. */
+static int bm_mnt_id(char *buf, size_t len)
 {
 	struct statx stx;
 
-	if (statx(AT_FDCWD, BM_DIR, AT_NO_AUTOMOUNT, STATX_MNT_ID, &stx) < 0)
+	if (statx(AT_FDCWD, BM_DIR, AT_NO_AUTOMOUNT,
+		  STATX_MNT_ID | STATX_MNT_ID_UNIQUE, &stx) < 0)
 		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
+	if (stx.stx_mask & STATX_MNT_ID_UNIQUE)
+		snprintf(buf, len, "u%llu", (unsigned long long)stx.stx_mnt_id);
+	else if (stx.stx_mask & STATX_MNT_ID)
+		snprintf(buf, len, "%llu", (unsigned long long)stx.stx_mnt_id);
+	else
 		return -EOPNOTSUPP;
-	*id = stx.stx_mnt_id;
 	return 0;
 }
 
 static void remember_mount(void)
 {
-	char path[PATH_MAX], dir[PATH_MAX], line[32];
-	unsigned long long id;
+	char path[PATH_MAX], dir[PATH_MAX], line[40], id[32];
 	bool ok = false;
 	int n, fd;
 
-	if (bm_mnt_id(&id) || mount_marker(path, sizeof(path)))
+	if (bm_mnt_id(id, sizeof(id)) || mount_marker(path, sizeof(path)))
 		return;
 	snprintf(dir, sizeof(dir), "%s", path);
 	*strrchr(dir, '/') = '\0';
-	n = snprintf(line, sizeof(line), "%llu\n", id);
+	n = snprintf(line, sizeof(line), "%s\n", id);
 	fd = mkdir_p(dir, 0755) ? -1 :
 	     open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd >= 0) {
@@ -334,16 +345,15 @@ static void remember_mount(void)
 /* After unregister --all: unmount what register mounted, when empty. */
 static void forget_mount(bool json)
 {
-	char path[PATH_MAX], line[32] = "";
-	unsigned long long id, mine;
+	char path[PATH_MAX], line[40] = "", id[32];
 	struct bm_table t = { 0 };
 	bool empty;
 
 	if (mount_marker(path, sizeof(path)) ||
 	    read_small(path, line, sizeof(line)) <= 0)
 		return;
-	mine = strtoull(line, NULL, 10);
-	if (bm_mnt_id(&id) || id != mine) {
+	line[strcspn(line, "\n")] = '\0';
+	if (bm_mnt_id(id, sizeof(id)) || strcmp(id, line)) {
 		/* Not the mount register made (gone, or another namespace's
 		 * marker): never ours to unmount. A stale marker of this
 		 * namespace is dropped when the mount it names is gone. */
