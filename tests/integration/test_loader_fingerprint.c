@@ -49,17 +49,20 @@ static const char *put(const char *dir, const char *name, json_t *doc, const cha
 
 FIXTURE(fp) {
 	char dir[64];
+	bool made;
 	json_t *fp;
 };
 
 FIXTURE_SETUP(fp)
 {
 	snprintf(self->dir, sizeof(self->dir), "/tmp/bshim-fp.XXXXXX");
+	self->made = false;
 	self->fp = NULL;
 	if (!cli_path()[0])
 		SKIP(return, "build/binfmt-shim is not built (make build/binfmt-shim)");
 	PRIVATE_OR_SKIP();
 	ASSERT_NE(NULL, mkdtemp(self->dir));
+	self->made = true;
 	self->fp = here(_metadata);
 	ASSERT_NE(NULL, self->fp);
 }
@@ -69,7 +72,7 @@ FIXTURE_TEARDOWN(fp)
 	char cmd[128];
 
 	json_decref(self->fp);
-	if (!strncmp(self->dir, "/tmp/bshim-fp.", 14) && !strchr(self->dir, 'X')) {
+	if (self->made) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
 		(void)!system(cmd);
 	}

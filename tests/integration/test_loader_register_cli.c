@@ -26,6 +26,27 @@ static const char *static_interp(void)
 	return tl_have(path) ? path : "/bin/busybox";
 }
 
+/* The --replace state and mount marker of each test (cli_private_state),
+ * removed after it: /tmp is the host's. */
+FIXTURE(reg) {
+	char state[64];
+};
+
+FIXTURE_SETUP(reg)
+{
+	self->state[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(reg)
+{
+	char cmd[128];
+
+	if (strncmp(self->state, "/tmp/bshim-test-state.", 22))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->state);
+	(void)!system(cmd);
+}
+
 /* Whether a binfmt_misc instance is mounted at BINFMT_MNT. */
 static bool bm_is_mounted(void)
 {
@@ -34,13 +55,13 @@ static bool bm_is_mounted(void)
 	return stat(BINFMT_MNT "/register", &st) == 0;
 }
 
-TEST(flags_replace_add_remove_and_are_printed)
+TEST_F(reg, flags_replace_add_remove_and_are_printed)
 {
-	char line[256], state[64];
+	char line[256];
 
 	CLI_OR_SKIP();
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
+	cli_private_state(self->state, sizeof(self->state));
 	/* The default. */
 	ASSERT_EQ(0, cli_run(&r, "register", "--dry-run", "--shim", static_interp(),
 			     "aarch64", NULL)) TH_LOG("%s", r.err);
@@ -81,14 +102,14 @@ TEST(flags_replace_add_remove_and_are_printed)
 }
 
 /* register mounted it: unregister --all, with nothing left, unmounts it. */
-TEST(unregister_all_unmounts_what_register_mounted)
+TEST_F(reg, unregister_all_unmounts_what_register_mounted)
 {
-	char state[64], marker[128];
+	char marker[128];
 
 	CLI_OR_SKIP();
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	snprintf(marker, sizeof(marker), "%s/mounted", state);
+	cli_private_state(self->state, sizeof(self->state));
+	snprintf(marker, sizeof(marker), "%s/mounted", self->state);
 	/* Undo tl_private_binfmt's mount: nothing is mounted there now. */
 	ASSERT_EQ(0, umount2(BINFMT_MNT, 0));
 	ASSERT_FALSE(bm_is_mounted());
@@ -107,14 +128,14 @@ TEST(unregister_all_unmounts_what_register_mounted)
 }
 
 /* Someone else's mount, or another's entry left: never unmounted. */
-TEST(unregister_all_leaves_other_mounts)
+TEST_F(reg, unregister_all_leaves_other_mounts)
 {
-	char state[64], marker[128];
+	char marker[128];
 
 	CLI_OR_SKIP();
 	PRIVATE_OR_SKIP();
-	cli_private_state(state, sizeof(state));
-	snprintf(marker, sizeof(marker), "%s/mounted", state);
+	cli_private_state(self->state, sizeof(self->state));
+	snprintf(marker, sizeof(marker), "%s/mounted", self->state);
 	/* The test mounted it (tl_private_binfmt): register did not. */
 	ASSERT_TRUE(bm_is_mounted());
 	ASSERT_EQ(0, cli_run(&r, "register", "--shim", static_interp(), "aarch64", NULL));
