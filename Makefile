@@ -30,6 +30,13 @@ override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	-Wmissing-prototypes -Werror=implicit-function-declaration \
 	-iquote lib -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
 
+# The one version of the project (VERSION, also dist/dkms.conf's
+# PACKAGE_VERSION): compiled into the two programs that print it with
+# --version, which rebuild when it changes.
+VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)
+$(BUILD)/loader/main.o $(BUILD)/logd/main.o: override CFLAGS += -DBSHIM_VERSION='"$(VERSION)"'
+$(BUILD)/loader/main.o $(BUILD)/logd/main.o: VERSION
+
 ifeq ($(SAN),1)
 override CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer

@@ -16,16 +16,25 @@ int cmd_env(const struct cli *c)
 {
 	char dir[PATH_MAX], log[PATH_MAX];
 
-	if (c->nargs == 2 && !strcmp(c->args[1], "--goarches")) {
+	bool goarches = false;
+
+	for (int i = 1; i < c->nargs; i++) {
+		if (!strcmp(c->args[i], "--help") || !strcmp(c->args[i], "-h")) {
+			cmd_usage(c->cmd, stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(c->args[i], "--goarches")) {
+			err_msg("env: unexpected argument '%s'; usage: %s env [--goarches]",
+				T(c->args[i]), prog_name);
+			return EXIT_USAGE;
+		}
+		goarches = true;
+	}
+	if (goarches) {
 		for (size_t i = 0; i < arch_count; i++)
 			if (arch_goarch(&arch_table[i]))
 				printf("%s\n", arch_goarch(&arch_table[i]));
 		return EXIT_OK;
-	}
-	if (c->nargs > 1) {
-		err_msg("env: unexpected argument '%s'; usage: %s env [--goarches]",
-			T(c->args[1]), prog_name);
-		return EXIT_USAGE;
 	}
 	if (hooks_dir(dir, sizeof(dir)) < 0) {
 		err_msg("env: the runner hooks are not installed (make install puts "

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hostfix.h"
 #include "jout.h"
 #include "loader.h"
 
@@ -69,12 +70,24 @@ setf(char *buf, size_t len, const char *fmt, ...)
  * (termout.c), as it is for JSON (the writer escapes it). */
 #define D(str) (x->term ? T(str) : (str))
 
+/* The ELF fields as a fix shows them: the loader path escaped for the
+ * text output (D), as is for JSON. */
+static const struct elf_info *shown_elf(const struct expl *x)
+{
+	static struct elf_info shown;
+
+	if (!x->term)
+		return &x->p.ei;
+	shown = x->p.ei;
+	snprintf(shown.interp, sizeof(shown.interp), "%s", T(x->p.ei.interp));
+	return &shown;
+}
+
 /* A foreign ELF the shim (one of our entries) would run. */
 static void explain_ours(struct expl *x, const struct shim_config *cfg,
 			 const char *cfgpath)
 {
 	struct route r;
-	char pkg[64];
 	int err;
 
 	memset(&r, 0, sizeof(r));
@@ -88,26 +101,28 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 	}
 	if (err) {
 		x->v = V_BROKEN;
-		SET(reason, "no emulator for %s: tried %s", x->arch->name, D(r.searched));
-		SET(fix, "apt-get install qemu-user-static, or set emulator = PATH "
-		    "in [arch.%s] of %s", x->arch->name, D(cfgpath));
+		if (r.emulator_configured && err == -ENOENT)
+			SET(reason, "the configured emulator %s does not exist "
+			    "(emulator = in [arch.%s] of %s)", D(r.emulator),
+			    x->arch->name, D(cfgpath));
+		else
+			SET(reason, "no emulator for %s: tried %s", x->arch->name,
+			    D(r.searched));
+		if (x->term)
+			snprintf(r.emulator, sizeof(r.emulator), "%s", T(r.emulator));
+		hostfix_no_emulator(x->arch, &r, D(cfgpath), route_stat_host, NULL,
+				    x->fix, sizeof(x->fix));
 		return;
 	}
 	SET(emulator, "%s", r.emulator);
 	if (x->p.ei.has_interp) {
 		err = route_sysroot(x->arch, &x->p.ei, cfg, route_stat_host, NULL, &r);
 		if (err) {
-			route_libc_package(x->arch, &x->p.ei, pkg, sizeof(pkg));
 			x->v = V_BROKEN;
 			SET(reason, "it is dynamically linked and its loader %s is in "
 			    "no sysroot (tried %s)", D(x->p.ei.interp), D(r.sysroot_searched));
-			if (pkg[0])
-				SET(fix, "apt-get install %s, or set sysroot = DIR in "
-				    "[arch.%s] of %s", pkg, x->arch->name, D(cfgpath));
-			else
-				SET(fix, "set sysroot = DIR (a %s root file system) in "
-				    "[arch.%s] of %s, or link the program statically",
-				    x->arch->name, x->arch->name, D(cfgpath));
+			hostfix_no_sysroot(x->arch, shown_elf(x), D(cfgpath),
+					   route_stat_host, NULL, x->fix, sizeof(x->fix));
 			return;
 		}
 		SET(sysroot, "%s", r.sysroot);
@@ -156,11 +171,28 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 		x->runs_natively = true;
 	if (x->runs_natively && !x->handler) {
 		if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
+			char deb[32] = "", pkg[2][48];
+
+			arch_list_item(x->arch->debian, 0, deb, sizeof(deb));
+			/* libc6:i386 (multiarch) or libc6-i386 (amd64's
+			 * multilib package) */
+			snprintf(pkg[0], sizeof(pkg[0]), "libc6:%s", deb);
+			snprintf(pkg[1], sizeof(pkg[1]), "libc6-%s", deb);
 			x->v = V_BROKEN;
 			SET(reason, "the host runs %s natively, but the loader %s "
 			    "is missing", x->arch->name, D(x->p.ei.interp));
-			SET(fix, "install the %s C library (Debian: libc6:%s), or "
-			    "link it statically", x->arch->name, x->arch->debian);
+			if (hostfix_deb_installed(pkg[0], route_stat_host, NULL) ||
+			    hostfix_deb_installed(pkg[1], route_stat_host, NULL))
+				SET(fix, "%s is no loader the host's %s C library "
+				    "provides (%s is installed): relink the program "
+				    "against its own loader, or link it statically",
+				    D(x->p.ei.interp), x->arch->name,
+				    hostfix_deb_installed(pkg[0], route_stat_host, NULL) ?
+				    pkg[0] : pkg[1]);
+			else
+				SET(fix, "install the %s C library (Debian: apt-get "
+				    "install %s), or link it statically", x->arch->name,
+				    deb[0] ? pkg[0] : "libc6");
 			return;
 		}
 		x->v = V_NATIVE;
@@ -220,6 +252,64 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	}
 }
 
+/*
+ * The program a "#!/usr/bin/env ARG" script runs: the kernel passes the
+ * rest of the #! line to env as one argument, so without -S the name is
+ * all of it; with -S (--split-string) it is the first word that is not
+ * NAME=VALUE (env(1)). cmd[] is "" when env's options say something else.
+ */
+static void env_command(const char *arg, char *cmd, size_t len)
+{
+	const char *p = arg;
+	size_t w;
+
+	cmd[0] = '\0';
+	if (!strncmp(p, "-S", 2) || !strncmp(p, "--split-string", 14)) {
+		p += p[1] == 'S' ? 2 : 14;
+		if (*p == '=')
+			p++;
+		for (;;) {
+			p += strspn(p, " \t");
+			w = strcspn(p, " \t");
+			if (!w)
+				return;
+			if (memchr(p, '=', w) == NULL)
+				break;
+			p += w;
+		}
+		if (*p == '-')
+			return;
+		snprintf(cmd, len, "%.*s", (int)w, p);
+		return;
+	}
+	if (*p == '-')
+		return;		/* other options: env decides, not this */
+	snprintf(cmd, len, "%s", p);
+}
+
+/* Whether execvp(3) would find cmd, as env runs it: PATH (unset: glibc's
+ * default /bin:/usr/bin), an empty entry being the current directory. */
+static bool in_path(const char *cmd, char *searched, size_t slen)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char cand[4096];
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0;
+	if (!path)
+		path = "/bin:/usr/bin";
+	snprintf(searched, slen, "%s", path);
+	for (p = path;; p = e + 1) {
+		e = strchrnul(p, ':');
+		snprintf(cand, sizeof(cand), "%.*s%s%s", (int)(e - p), p,
+			 e > p ? "/" : "", cmd);
+		if (access(cand, X_OK) == 0)
+			return true;
+		if (!*e)
+			return false;
+	}
+}
+
 static void explain_other(struct expl *x)
 {
 	const struct format_info *fi = &x->p.fi;
@@ -265,10 +355,29 @@ static void explain_other(struct expl *x)
 			SET(fix, "install %s, or change the #! line of %s",
 			    D(fi->script.interp), D(x->p.path));
 		} else {
+			const char *base = strrchr(fi->script.interp, '/');
+			char cmd[512], searched[4096] = "";
+
 			x->v = V_NATIVE;
 			SET(reason, "a script: the kernel runs %s%s%s with it",
 			    D(fi->script.interp), fi->script.arg[0] ? " " : "",
 			    D(fi->script.arg));
+			base = base ? base + 1 : fi->script.interp;
+			env_command(fi->script.arg, cmd, sizeof(cmd));
+			if (!strcmp(base, "env") && cmd[0] &&
+			    !in_path(cmd, searched, sizeof(searched))) {
+				x->v = V_BROKEN;
+				if (strchr(cmd, '/'))
+					SET(reason, "a script for %s, whose program %s is "
+					    "missing: running it fails (exit 127)",
+					    D(fi->script.interp), D(cmd));
+				else
+					SET(reason, "a script for %s, which finds no %s in "
+					    "PATH (%s): running it fails (exit 127)",
+					    D(fi->script.interp), D(cmd), D(searched));
+				SET(fix, "install %s, or change the #! line of %s",
+				    D(cmd), D(x->p.path));
+			}
 		}
 		break;
 	case FMT_JAVA:

@@ -2,7 +2,7 @@
 /*
  * fingerprint: the host's environment as one JSON object (the baseline a
  * pipeline keeps), and --compare against a baseline: a side-by-side table,
- * exit 1 when arch, OS, bits or emulator coverage differ. Built and parsed
+ * exit 1 when arch, OS, bits, emulator coverage or versions differ. Built and parsed
  * with jansson (the baseline is untrusted input from elsewhere).
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hostfix.h"
 #include "loader.h"
 
 #define FINGERPRINT_V 1
@@ -241,7 +242,83 @@ static void missing_emulators(json_t *base, json_t *here, char *buf, size_t len)
 	buf[0] = '\0';
 	json_object_foreach(json_object_get(base, "emulators"), k, v)
 		if (!json_object_get(h, k) && n + strlen(k) + 2 < len)
-			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", k);
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", k);
+}
+
+/* Arches whose emulator is another version here: "aarch64 7.2.11 -> 8.2.2"
+ * each, comma separated. A version either side could not tell ("") is no
+ * difference. */
+static void version_changes(json_t *base, json_t *here, char *buf, size_t len)
+{
+	json_t *v, *h = json_object_get(here, "emulators");
+	const char *k, *vb, *vh;
+	size_t n = 0;
+	int w;
+
+	buf[0] = '\0';
+	json_object_foreach(json_object_get(base, "emulators"), k, v) {
+		vb = json_string_value(json_object_get(v, "version"));
+		vh = json_string_value(json_object_get(json_object_get(h, k), "version"));
+		if (!vb || !vh || !vb[0] || !vh[0] || !strcmp(vb, vh))
+			continue;
+		w = snprintf(buf + n, len - n, "%s%s %s -> %s", n ? ", " : "", k, vb, vh);
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[n] = '\0';
+			return;
+		}
+		n += (size_t)w;
+	}
+}
+
+/* The names of a list field (entries of binfmt_misc, emulators) in a but
+ * not in b, comma separated. */
+static void only_in(json_t *a, json_t *b, const char *field, char *buf, size_t len)
+{
+	char la[4096], lb[4096], *p, *save = NULL;
+	size_t n = 0;
+
+	field_text(a, field, la, sizeof(la));
+	field_text(b, field, lb, sizeof(lb));
+	buf[0] = '\0';
+	for (p = strtok_r(la, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		const char *q = lb;
+		size_t pl = strlen(p);
+		bool found = false;
+
+		while (!found && *q) {
+			size_t ql = strcspn(q, ",");
+
+			found = ql == pl && !strncmp(q, p, pl);
+			q += ql + (q[ql] == ',');
+		}
+		if (!found && n + pl + 3 < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", p);
+	}
+}
+
+/* "label: text" wrapped at 78 columns, continuation lines indented; the
+ * text (from the baseline, untrusted) escaped. */
+static void wrapped(FILE *out, const char *label, const char *text)
+{
+	size_t col = (size_t)fprintf(out, "  %s:", label), w;
+	const char *p = text;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (col + 1 + w > 78 && col > 6) {
+			fputs("\n     ", out);
+			col = 5;
+		}
+		fputc(' ', out);
+		t_put(out, p, w);
+		col += 1 + w;
+		p += w;
+	}
+	fputc('\n', out);
 }
 
 static const struct { const char *field; bool gate; } compare_fields[] = {
@@ -251,23 +328,48 @@ static const struct { const char *field; bool gate; } compare_fields[] = {
 	{ "native_compat", false }, { "go", false },
 };
 
+/* The width of the table's value columns: longer values are summarised
+ * (a count) or cut, and what differs is listed in full below the table. */
+#define CELL 30
+
+/* A list field's cell: its count when the names do not fit. */
+static void summarise(json_t *fp, const char *field, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (strlen(buf) <= CELL)
+		return;
+	if (!strcmp(field, "binfmt_misc"))
+		n = json_array_size(json_object_get(json_object_get(fp, field), "entries"));
+	else if (!strcmp(field, "native_compat"))
+		n = json_array_size(json_object_get(fp, field));
+	else
+		return;
+	snprintf(buf, len, "%zu %s", n, n == 1 ? "entry" : "entries");
+}
+
 /* The table on out (NULL: none); the exit status of the gate. */
 static int compare(json_t *base, json_t *here, const char *path, FILE *out)
 {
-	char b[1024], h[1024], miss[512];
+	char b[4096], h[4096], miss[4096], vers[4096], extra[4096];
+	const char *diff_field[sizeof(compare_fields) / sizeof(compare_fields[0])];
+	size_t ndiff = 0;
 	int mismatch = 0;
 	size_t i;
 
+	missing_emulators(base, here, miss, sizeof(miss));
+	version_changes(base, here, vers, sizeof(vers));
 	if (out)
-		fprintf(out, "%-14s %-30s %-30s %s\n", "FIELD", "BASELINE", "THIS HOST", "SAME?");
+		fprintf(out, "%-14s %-*s %-*s %s\n", "FIELD", CELL, "BASELINE", CELL,
+			"THIS HOST", "SAME?");
 	for (i = 0; i < sizeof(compare_fields) / sizeof(compare_fields[0]); i++) {
 		const char *f = compare_fields[i].field, *same;
 
 		field_text(base, f, b, sizeof(b));
 		field_text(here, f, h, sizeof(h));
 		if (!strcmp(f, "emulators")) {
-			missing_emulators(base, here, miss, sizeof(miss));
 			same = miss[0] ? "NO (missing here)" :
+			       vers[0] ? "NO (other versions)" :
 			       strcmp(b, h) ? "yes (more here)" : "yes";
 			snprintf(b, sizeof(b), "%zu arches",
 				 json_object_size(json_object_get(base, f)));
@@ -276,24 +378,100 @@ static int compare(json_t *base, json_t *here, const char *path, FILE *out)
 		} else {
 			same = !strcmp(b, h) ? "yes" : compare_fields[i].gate ? "NO" :
 			       "differs";
+			if (strcmp(b, h) && (strlen(b) > CELL || strlen(h) > CELL))
+				diff_field[ndiff++] = f;
+			summarise(base, f, b, sizeof(b));
+			summarise(here, f, h, sizeof(h));
 		}
 		if (!strncmp(same, "NO", 2))
 			mismatch++;
-		if (out)
-			fprintf(out, "%-14s %-30s %-30s %s\n", f, b[0] ? b : "-", h[0] ? h : "-", same);
+		if (!out)
+			continue;
+		fprintf(out, "%-14s ", f);
+		t_pad(out, b[0] ? b : "-", b[0] ? strlen(b) : 1, CELL + 1, CELL);
+		t_pad(out, h[0] ? h : "-", h[0] ? strlen(h) : 1, CELL + 1, CELL);
+		fprintf(out, "%s\n", same);
+	}
+	if (out && (miss[0] || vers[0] || ndiff))
+		fputc('\n', out);
+	if (out && miss[0])
+		wrapped(out, "emulators missing here", miss);
+	if (out && vers[0])
+		wrapped(out, "emulator versions (baseline -> here)", vers);
+	for (i = 0; out && i < ndiff; i++) {
+		char label[64];
+
+		only_in(base, here, diff_field[i], extra, sizeof(extra));
+		if (extra[0]) {
+			snprintf(label, sizeof(label), "%s only in the baseline", diff_field[i]);
+			wrapped(out, label, extra);
+		}
+		only_in(here, base, diff_field[i], extra, sizeof(extra));
+		if (extra[0]) {
+			snprintf(label, sizeof(label), "%s only here", diff_field[i]);
+			wrapped(out, label, extra);
+		}
 	}
 	if (mismatch) {
-		missing_emulators(base, here, miss, sizeof(miss));
+		/* The fix for missing emulators, checked against this host
+		 * (lib/hostfix.h): the package only when it is not installed. */
+		bool pkg = hostfix_deb_installed("qemu-user-static", route_stat_host, NULL);
+
 		if (out)
-			fprintf(out, "\nMISMATCH: this host differs from %s in %d gating field(s)"
-		       "%s%s%s\n", path, mismatch, miss[0] ? "; install emulators "
-		       "for " : "", miss, miss[0] ? " (apt-get install "
-		       "qemu-user-static)" : "");
+			fprintf(out, "\nMISMATCH: this host differs from %s in %d gating "
+				"field(s)%s%s\n", T(path), mismatch,
+				!miss[0] ? "" : pkg ? "; qemu-user-static is installed "
+				"and has no emulator for the missing arches: install a "
+				"QEMU built with those targets" : "; install the missing "
+				"emulators (apt-get install qemu-user-static)",
+				vers[0] && !miss[0] ? "; the same QEMU version as the "
+				"baseline's, or a new baseline" : "");
 		return EXIT_CHECK;
 	}
 	if (out)
-		fprintf(out, "\nOK: arch, OS, bits and emulator coverage match %s\n", path);
+		fprintf(out, "\nOK: arch, OS, bits, emulator coverage and versions "
+			"match %s\n", T(path));
 	return EXIT_OK;
+}
+
+/* Whether doc is a fingerprint: why not in why[] ("" when it is). The
+ * fields the gate compares must be there with their types: an empty
+ * object would compare equal to nothing and pass for everything. */
+static void baseline_check(json_t *doc, char *why, size_t len)
+{
+	static const struct { const char *key; json_type type; } need[] = {
+		{ "v", JSON_INTEGER }, { "arch", JSON_STRING }, { "os", JSON_STRING },
+		{ "bits", JSON_INTEGER }, { "emulators", JSON_OBJECT },
+	};
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	why[0] = '\0';
+	if (!json_is_object(doc)) {
+		snprintf(why, len, "not a JSON object");
+		return;
+	}
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		v = json_object_get(doc, need[i].key);
+		if (!v || json_typeof(v) != need[i].type) {
+			snprintf(why, len, "no \"%s\" (%s)", need[i].key,
+				 need[i].type == JSON_INTEGER ? "a number" :
+				 need[i].type == JSON_STRING ? "a string" : "an object");
+			return;
+		}
+	}
+	if (json_integer_value(json_object_get(doc, "v")) != FINGERPRINT_V) {
+		snprintf(why, len, "version %lld of the format, this program "
+			 "reads %d", (long long)json_integer_value(json_object_get(doc, "v")),
+			 FINGERPRINT_V);
+		return;
+	}
+	json_object_foreach(json_object_get(doc, "emulators"), k, v)
+		if (!json_is_object(v)) {
+			snprintf(why, len, "emulator \"%.64s\" is not an object", k);
+			return;
+		}
 }
 
 int cmd_fingerprint(const struct cli *c)
@@ -304,12 +482,20 @@ int cmd_fingerprint(const struct cli *c)
 	char *text;
 
 	if (c->compare) {
+		char why[256];
+
 		base = json_load_file(c->compare, JSON_REJECT_DUPLICATES, &je);
-		if (!base || !json_is_object(base)) {
-			err_msg("fingerprint: %s:%d: not a fingerprint baseline: %s; "
-				"write one with '%s fingerprint --json > FILE'",
-				c->compare, je.line, base ? "not an object" : je.text,
-				prog_name);
+		if (base)
+			baseline_check(base, why, sizeof(why));
+		if (!base || why[0]) {
+			if (base)
+				err_msg("fingerprint: %s: not a fingerprint baseline: %s; "
+					"write one with '%s fingerprint --json > FILE'",
+					T(c->compare), T(why), prog_name);
+			else
+				err_msg("fingerprint: %s:%d: not a fingerprint baseline: %s; "
+					"write one with '%s fingerprint --json > FILE'",
+					T(c->compare), je.line, T(je.text), prog_name);
 			json_decref(base);
 			json_decref(fp);
 			return EXIT_USAGE;

@@ -64,6 +64,8 @@ struct subcmd {
 
 /* main.c */
 extern const char *prog_name;
+/* A subcommand's help: its synopsis and text, and --json when it takes it. */
+void cmd_usage(const struct subcmd *s, FILE *f);
 void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -128,6 +128,55 @@ static void tally_add(struct log_tally *t, const char *key, size_t len,
 	}
 }
 
+/*
+ * The binary a run names, as one key: "./prog" run in /a and in /b are two
+ * binaries. A relative path is joined to the record's cwd (the shim's
+ * getcwd(), which has no symlinks in it) and "." segments and repeated
+ * slashes go; ".." stays (after a symlink in the path itself, dropping it
+ * would name another file). Without a cwd the path stays as typed.
+ * Returns a malloc'd key and its length in *len, NULL when out of memory.
+ */
+static char *binary_key(const struct log_rec *r, size_t *len)
+{
+	const struct log_str *p = &r->path, *cwd = &r->cwd;
+	bool join = p->len && p->s[0] != '/' && cwd->s && cwd->len && cwd->s[0] == '/';
+	size_t n = (join ? cwd->len + 1 : 0) + p->len, i, o = 0, seg;
+	char *src = malloc(n + 1), *key = malloc(n + 1);
+
+	if (!src || !key) {
+		free(src);
+		free(key);
+		return NULL;
+	}
+	if (join) {
+		memcpy(src, cwd->s, cwd->len);
+		src[cwd->len] = '/';
+	}
+	memcpy(src + (join ? cwd->len + 1 : 0), p->s, p->len);
+	for (i = 0; i < n; i += seg) {
+		if (src[i] == '/') {
+			if (!o || key[o - 1] != '/')
+				key[o++] = '/';
+			seg = 1;
+			continue;
+		}
+		seg = 0;
+		while (i + seg < n && src[i + seg] != '/')
+			seg++;
+		if (seg == 1 && src[i] == '.' && (join || p->s[0] == '/' || o))
+			continue;	/* "/./" is "/" */
+		memcpy(key + o, src + i, seg);
+		o += seg;
+	}
+	/* "/a/b/" of "/a/b/." : no trailing slash but for "/" itself. */
+	if (o > 1 && key[o - 1] == '/' && (n == 0 || src[n - 1] != '/'))
+		o--;
+	key[o] = '\0';
+	free(src);
+	*len = o;
+	return key;
+}
+
 static bool is_failure(enum log_outcome o)
 {
 	return o == LO_NONZERO || o == LO_SIGNAL || o == LO_DENIED || o == LO_FAILED;
@@ -147,8 +196,16 @@ void log_stats_add(struct log_stats *st, const struct log_run *run)
 		tally_add(&st->arch, r->arch.s, r->arch.len, failed, NULL);
 	else
 		tally_add(&st->arch, "-", 1, failed, NULL);
-	if (r->path.s)
-		tally_add(&st->bin, r->path.s, r->path.len, failed, NULL);
+	if (r->path.s) {
+		size_t klen;
+		char *k = binary_key(r, &klen);
+
+		if (k)
+			tally_add(&st->bin, k, klen, failed, NULL);
+		else
+			st->bin.other++;
+		free(k);
+	}
 	if (!failed)
 		return;
 	/* Why it failed: the shim's reason code, the exit status or signal. */

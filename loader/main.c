@@ -27,7 +27,8 @@ static const struct subcmd subcmds[] = {
 	  "Register binfmt-shim-<arch> entries in the binfmt_misc instance this\n"
 	  "process sees (mounting it, or this user namespace's own, if needed).\n"
 	  "  --all         every arch the host does not run natively\n"
-	  "  --flags F     any of F, P, O, C (default FP; C implies O)\n"
+	  "  --flags FLAGS any of F, P, O, C (C implies O): replaces the default\n"
+	  "                FP; +FLAGS adds to it, -FLAGS removes (+C gives POCF)\n"
 	  "  --shim PATH   the interpreter (default: installed beside this program)\n"
 	  "  --dry-run     print the plan (add/replace/keep/skip/conflict), change nothing\n"
 	  "  --replace     disable other entries that match the same files\n"
@@ -35,7 +36,10 @@ static const struct subcmd subcmds[] = {
 	{ "unregister", cmd_unregister, OPT_JSON | OPT_ALL | OPT_DRY_RUN, 0, -1,
 	  "unregister [ARCH... | --all] [--dry-run] [--json]",
 	  "Remove binfmt-shim-* entries (all of them with --all or no ARCH) and\n"
-	  "re-enable the entries `register --replace` disabled.\n" },
+	  "re-enable the entries `register --replace` disabled. With --all, when\n"
+	  "no entry is left and register had mounted binfmt_misc, unmount it.\n"
+	  "  --all         every binfmt-shim-* entry (the default without ARCH)\n"
+	  "  --dry-run     print the plan, change nothing\n" },
 	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
 	  "Every live binfmt_misc entry, ours and others: enabled, interpreter\n"
 	  "(present, static), flags, the arches it matches, overlaps and the\n"
@@ -51,9 +55,9 @@ static const struct subcmd subcmds[] = {
 	  "fingerprint [--json] [--compare BASELINE.json]",
 	  "The host's environment: arch, OS, bits, kernel, page size, libc,\n"
 	  "container, binfmt_misc, emulators, compat arches, Go.\n"
-	  "  --json          write it as JSON (the baseline)\n"
-	  "  --compare FILE  compare with a baseline; exit 1 when arch, OS, bits\n"
-	  "                  or emulator coverage differ\n" },
+	  "  --compare FILE  compare with a baseline; exit 1 when arch, OS, bits,\n"
+	  "                  emulator coverage or emulator versions differ, 2 when\n"
+	  "                  FILE is not a baseline (with --json: both as JSON)\n" },
 	{ "verify", cmd_verify, OPT_JSON, 0, -1, "verify [--json] [ARCH...]",
 	  "Prove the chain for each registered arch (or the ones named): run a\n"
 	  "tiny program for it made in memory, check its exit status, the argv[0]\n"
@@ -63,7 +67,8 @@ static const struct subcmd subcmds[] = {
 	  "persist [--print] [--output FILE]",
 	  "Write a binfmt.d file (systemd-binfmt format) for the live\n"
 	  "binfmt-shim-* entries, default /etc/binfmt.d/binfmt-shim.conf.\n"
-	  "  --print        write it to stdout instead\n" },
+	  "  --print       write it to stdout instead\n"
+	  "  --output FILE write it to FILE instead\n" },
 	{ "log", cmd_log, OPT_ARGV, 0, -1,
 	  "log [--file PATH]... [--rotated] [--since T] [--until T] [--arch A]\n"
 	  "      [--uid U] [--path P] [--verdict V] [--follow] [--stats] [--json]",
@@ -181,12 +186,13 @@ static void usage(FILE *f)
 	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", prog_name);
 	for (i = 0; i < NSUBCMDS; i++)
 		fprintf(f, "  %s\n", subcmds[i].synopsis);
-	fprintf(f, "\n'%s COMMAND --help' for details; man binfmt-shim(8).\n"
+	fprintf(f, "\n'%s COMMAND --help' or '%s help COMMAND' for details;\n"
+		"'%s --version' for the version; man binfmt-shim(8).\n"
 		"Exit status: 0 ok, 1 a check failed, 2 usage or system error.\n",
-		prog_name);
+		prog_name, prog_name, prog_name);
 }
 
-static void cmd_usage(const struct subcmd *s, FILE *f)
+void cmd_usage(const struct subcmd *s, FILE *f)
 {
 	fprintf(f, "usage: %s %s\n\n%s", prog_name, s->synopsis, s->help);
 	if (s->allowed & OPT_JSON)
@@ -224,6 +230,29 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s %s\n", prog_name, BSHIM_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help") && argc >= 3) {
+		/* help CMD is CMD --help: the command's own parser prints it,
+		 * so the two never differ. */
+		static char help_opt[] = "--help";
+		static char *hargv[4];
+
+		if (argc > 3 || !find_subcmd(argv[2])) {
+			err_msg("help: %s '%s'; run '%s --help' for the list",
+				argc > 3 ? "one command, not" : "unknown command",
+				argc > 3 ? argv[3] : argv[2], prog_name);
+			return EXIT_USAGE;
+		}
+		hargv[0] = argv[0];
+		hargv[1] = argv[2];
+		hargv[2] = help_opt;
+		hargv[3] = NULL;
+		argv = hargv;
+		argc = 3;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {

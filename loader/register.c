@@ -6,8 +6,12 @@
  * already there, identical and not shadowed, is kept.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jout.h"
@@ -200,12 +204,15 @@ static int plan_arch(struct plan *p, const struct bm_table *t, const struct arch
 }
 
 static void print_plan(const struct plan *p, bool json, bool dry_run,
-		       bool replace, const char *note)
+		       bool replace, const char *note, const char *flags,
+		       const char *flags_how)
 {
 	struct jdoc d;
 	size_t i;
 
 	if (!json) {
+		if (flags)
+			printf("flags: %s (%s)\n", flags[0] ? flags : "none", flags_how);
 		for (i = 0; i < p->n; i++) {
 			const struct item *it = &p->it[i];
 			const char *extra = "";
@@ -228,6 +235,8 @@ static void print_plan(const struct plan *p, bool json, bool dry_run,
 	jw_object_begin(&d.w);
 	jw_kv_bool(&d.w, "dry_run", dry_run);
 	jw_kv_string(&d.w, "note", note && note[0] ? note : NULL);
+	if (flags)
+		jw_kv_string(&d.w, "flags", flags);
 	jw_key(&d.w, "actions");
 	jw_array_begin(&d.w);
 	for (i = 0; i < p->n; i++) {
@@ -254,12 +263,117 @@ static void print_plan(const struct plan *p, bool json, bool dry_run,
 static int explain_errno(const char *what, int err)
 {
 	if (err == -EPERM || err == -EACCES)
-		err_msg("%s: %s; run as root, or inside a user namespace of "
-			"your own: unshare -Urm %s ...", what, strerror(-err),
-			prog_name);
+		err_msg("%s: %s; changing the host's binfmt_misc needs root "
+			"(CAP_SYS_ADMIN in the user namespace that owns the "
+			"instance); without root, '%s exec -- CMD' runs CMD with a "
+			"private binfmt_misc of its own and '%s run FILE' runs one "
+			"program (docs/cross-runners.md)", what, strerror(-err),
+			prog_name, prog_name);
 	else
 		err_msg("%s: %s", what, strerror(-err));
 	return EXIT_USAGE;
+}
+
+/*
+ * register mounts binfmt_misc when nobody had (or mounts this user
+ * namespace's own over another's); unregister --all unmounts it again once
+ * no entry is left, and only that mount: the marker beside the --replace
+ * state names it by its mount ID (statx STATX_MNT_ID_UNIQUE, never given
+ * to another mount; STATX_MNT_ID before Linux 6.8), so a mount made by
+ * anyone else, or by a register in another namespace, is never touched.
+ */
+static int mount_marker(char *buf, size_t len)
+{
+	char *slash;
+	int err = state_path(buf, len);
+
+	if (err)
+		return err;
+	slash = strrchr(buf, '/');
+	if (!slash || (size_t)(slash - buf) + sizeof("/mounted") > len)
+		return -ENAMETOOLONG;
+	strcpy(slash, "/mounted");
+	return 0;
+}
+
+/* The 64-bit mount ID that is never reused (Linux 6.8, statx(2)); the
+ * value is not in every libc's headers yet. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+
+/* The mount at BM_DIR as "u<unique id>", or "<id>" on kernels before 6.8,
+ * whose IDs a later mount may get again. */
+static int bm_mnt_id(char *buf, size_t len)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, BM_DIR, AT_NO_AUTOMOUNT,
+		  STATX_MNT_ID | STATX_MNT_ID_UNIQUE, &stx) < 0)
+		return -errno;
+	if (stx.stx_mask & STATX_MNT_ID_UNIQUE)
+		snprintf(buf, len, "u%llu", (unsigned long long)stx.stx_mnt_id);
+	else if (stx.stx_mask & STATX_MNT_ID)
+		snprintf(buf, len, "%llu", (unsigned long long)stx.stx_mnt_id);
+	else
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static void remember_mount(void)
+{
+	char path[PATH_MAX], dir[PATH_MAX], line[40], id[32];
+	bool ok = false;
+	int n, fd;
+
+	if (bm_mnt_id(id, sizeof(id)) || mount_marker(path, sizeof(path)))
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	n = snprintf(line, sizeof(line), "%s\n", id);
+	fd = mkdir_p(dir, 0755) ? -1 :
+	     open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd >= 0) {
+		ok = write(fd, line, (size_t)n) == n;
+		ok = !close(fd) && ok;
+	}
+	if (!ok)
+		warn_msg("could not note that register mounted binfmt_misc (%s): "
+			 "unregister --all will leave it mounted", path);
+}
+
+/* After unregister --all: unmount what register mounted, when empty. */
+static void forget_mount(bool json)
+{
+	char path[PATH_MAX], line[40] = "", id[32];
+	struct bm_table t = { 0 };
+	bool empty;
+
+	if (mount_marker(path, sizeof(path)) ||
+	    read_small(path, line, sizeof(line)) <= 0)
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	if (bm_mnt_id(id, sizeof(id)) || strcmp(id, line)) {
+		/* Not the mount register made (gone, or another namespace's
+		 * marker): never ours to unmount. A stale marker of this
+		 * namespace is dropped when the mount it names is gone. */
+		if (!bm_mounted())
+			unlink(path);
+		return;
+	}
+	empty = bm_read_table(&t) == 0 && t.n == 0;
+	bm_table_free(&t);
+	if (!empty)
+		return;
+	if (umount2(BM_DIR, UMOUNT_NOFOLLOW) < 0) {
+		warn_msg("unmounting binfmt_misc at " BM_DIR ", which register "
+			 "mounted: %s", strerror(errno));
+		return;
+	}
+	unlink(path);
+	if (!json)
+		printf("unmounted binfmt_misc at " BM_DIR " (register mounted it; "
+		       "no entry is left)\n");
 }
 
 /* Carry out the plan; returns the number of failures. */
@@ -297,18 +411,53 @@ static int execute(struct plan *p, bool replace)
 	return fails;
 }
 
-/* Validate --flags: any of F, P, O, C. */
-static int check_flags(const char *flags)
-{
-	const char *f;
+#define DEFAULT_FLAGS "PF"	/* in the order the kernel prints them */
 
-	for (f = flags; *f; f++)
-		if (!strchr("FPOC", *f)) {
+/*
+ * --flags: "FPO" (letters alone) replaces the default FP; "+C" adds to it
+ * and "-P" takes from it ("+O-P" both). C implies O, as the kernel has it
+ * (check_special_flags in fs/binfmt_misc.c). out[] gets the result in the
+ * kernel's order (P O C F), the way status and the plan show flags.
+ */
+static int resolve_flags(const char *arg, char *out, size_t len)
+{
+	bool on[4] = { false, false, false, false };	/* P O C F */
+	static const char order[] = "POCF";
+	bool relative = arg[0] == '+' || arg[0] == '-';
+	int sign = 1;
+	const char *f, *k;
+	size_t n = 0;
+
+	if (relative)
+		for (f = DEFAULT_FLAGS; *f; f++)
+			on[strchr(order, *f) - order] = true;
+	for (f = arg; *f; f++) {
+		if (relative && (*f == '+' || *f == '-')) {
+			sign = *f == '+' ? 1 : 0;
+			continue;
+		}
+		k = strchr(order, *f);
+		if (!k || !*f) {
 			err_msg("register: unknown flag '%c' in --flags %s; use any "
 				"of F (fix binary), P (preserve argv[0]), O (open "
-				"binary), C (credentials)", *f, flags);
+				"binary), C (credentials); FLAGS replaces the default "
+				DEFAULT_FLAGS ", +FLAGS adds to it, -FLAGS removes", *f, arg);
 			return -EINVAL;
 		}
+		on[k - order] = sign;
+	}
+	if (on[2])
+		on[1] = true;
+	for (k = order; *k; k++)
+		if (on[k - order] && n + 1 < len)
+			out[n++] = *k;
+	out[n] = '\0';
+	return 0;
+}
+
+/* Warn about C. */
+static int check_flags(const char *flags)
+{
 	if (strchr(flags, 'C'))
 		warn_msg("flag C makes the kernel run the shim with the binary's "
 			 "setuid/setgid credentials (and implies O): every setuid "
@@ -328,7 +477,7 @@ int cmd_register(const struct cli *c)
 	bool *sel = calloc(arch_count, sizeof(*sel));
 	struct bm_table t = { 0 };
 	struct plan p = { 0 };
-	char shim[4096], why[512], note[512] = "";
+	char shim[4096], why[512], note[512] = "", flags[8], how[128];
 	int rc = EXIT_USAGE, err, fails;
 	size_t i;
 
@@ -339,8 +488,19 @@ int cmd_register(const struct cli *c)
 			"or use --all; '%s arches' lists them", prog_name);
 		goto out;
 	}
-	if (check_flags(c->flags) || select_arches(c, sel))
+	if (resolve_flags(c->opts & OPT_FLAGS ? c->flags : DEFAULT_FLAGS, flags,
+			  sizeof(flags)) || check_flags(flags) || select_arches(c, sel))
 		goto out;
+	if (!(c->opts & OPT_FLAGS))
+		snprintf(how, sizeof(how), "the default; --flags +C adds to it, "
+			 "--flags C replaces it");
+	else if (c->flags[0] == '+' || c->flags[0] == '-')
+		snprintf(how, sizeof(how), "the default " DEFAULT_FLAGS " with %s",
+			 T(c->flags));
+	else
+		snprintf(how, sizeof(how), "--flags %s replaces the default "
+			 DEFAULT_FLAGS "; --flags +%s adds to it", T(c->flags),
+			 T(c->flags));
 	if (c->shim) {
 		snprintf(shim, sizeof(shim), "%s", c->shim);
 	} else if (default_shim(shim, sizeof(shim)) < 0) {
@@ -348,7 +508,7 @@ int cmd_register(const struct cli *c)
 			"install it (make install) or pass --shim PATH", shim);
 		goto out;
 	}
-	if (strchr(c->flags, 'F')) {
+	if (strchr(flags, 'F')) {
 		if (check_static_exec(shim, why, sizeof(why)) < 0) {
 			err_msg("register: refusing the interpreter: %s", why);
 			goto out;
@@ -358,14 +518,20 @@ int cmd_register(const struct cli *c)
 			 "exec through it", shim);
 	}
 	if (!dry) {
+		bool was_mounted = bm_mounted();
+
 		err = bm_ensure_own(note, sizeof(note));
 		if (err) {
-			rc = explain_errno("register: cannot mount binfmt_misc at "
+			rc = explain_errno(was_mounted ?
+					   "register: cannot use the binfmt_misc mounted at "
+					   BM_DIR : "register: cannot mount binfmt_misc at "
 					   BM_DIR, err);
 			goto out;
 		}
-		if (note[0])
+		if (note[0]) {
 			note_msg("%s", note);
+			remember_mount();
+		}
 	} else if (!bm_mounted()) {
 		snprintf(note, sizeof(note), "binfmt_misc is not mounted at "
 			 BM_DIR ": register mounts it");
@@ -379,7 +545,7 @@ int cmd_register(const struct cli *c)
 	for (i = 0; i < arch_count; i++) {
 		if (!sel[i])
 			continue;
-		err = plan_arch(&p, &t, &arch_table[i], shim, c->flags,
+		err = plan_arch(&p, &t, &arch_table[i], shim, flags,
 				!(c->opts & OPT_ALL));
 		if (err) {
 			err_msg("register: cannot build the entry for %s: %s",
@@ -388,7 +554,7 @@ int cmd_register(const struct cli *c)
 		}
 	}
 	fails = dry ? 0 : execute(&p, replace);
-	print_plan(&p, json, dry, replace, note);
+	print_plan(&p, json, dry, replace, note, flags, how);
 	if (fails) {
 		err_msg("register: %d change(s) failed (see above); '%s status' "
 			"shows the live table", fails, prog_name);
@@ -487,7 +653,9 @@ int cmd_unregister(const struct cli *c)
 		if (err && err != -ENOENT)
 			warn_msg("updating the --replace state: %s", strerror(-err));
 	}
-	print_plan(&p, json, dry, false, NULL);
+	print_plan(&p, json, dry, false, NULL, NULL, NULL);
+	if (everything && !dry && !fails)
+		forget_mount(json);
 	if (!p.n && !json)
 		printf("nothing to do: no binfmt-shim-* entries %s\n",
 		       everything ? "are registered" : "for those arches");

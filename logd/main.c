@@ -36,7 +36,8 @@ static void usage(FILE *f)
 		"                      default 1G)\n"
 		"  --hash-max-ms T     give up on a file still being hashed after T ms\n"
 		"                      (default 60000)\n"
-		"  --no-seccomp        do not confine (debugging)\n");
+		"  --no-seccomp        do not confine (debugging)\n"
+		"  --version           print the version and exit\n");
 }
 
 static int number(const char *s, unsigned *out)
@@ -78,7 +79,7 @@ static int size_arg(const char *s, uint64_t *out)
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
 	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
-	       O_HASH_SIZE, O_HASH_MS };
+	       O_HASH_SIZE, O_HASH_MS, O_VERSION };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -93,6 +94,7 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "hash-max-ms", required_argument, NULL, O_HASH_MS },
 		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ 0 },
 	};
 	static const char *const sinks[] = {
@@ -163,6 +165,9 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case O_VERSION:
+			printf("binfmt-shimd %s\n", BSHIM_VERSION);
 			exit(0);
 		default:
 			usage(stderr);

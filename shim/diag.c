@@ -8,13 +8,35 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "hostfix.h"
 #include "shim.h"
 #include "termsafe.h"
 
 #define R(...) snprintf(s->reason, sizeof(s->reason), __VA_ARGS__)
 #define F(...) snprintf(s->fix, sizeof(s->fix), __VA_ARGS__)
+
+/* What the host has, for the fixes (lib/hostfix.h); decide.c's fs_stat. */
+static enum route_stat host_stat(void *ctx, const char *path)
+{
+	struct stat st;
+
+	(void)ctx;
+	if (stat(path, &st) < 0)
+		return ROUTE_MISSING;
+	if (!S_ISREG(st.st_mode))
+		return ROUTE_OTHER;
+	return access(path, X_OK) == 0 ? ROUTE_EXECUTABLE : ROUTE_FILE;
+}
+
+/* The config file that has the emulator = line, else the one a fix names. */
+static const char *emulator_file(const struct shim *s, const char *cfg)
+{
+	return s->route.emulator_configured && s->route.emulator_user ?
+	       s->uconfig_path : cfg;
+}
 
 static const char *host_name(void)
 {
@@ -42,21 +64,29 @@ static void not_elf(struct shim *s)
 	}
 }
 
-static void compat_off(struct shim *s)
+static void compat_off(struct shim *s, const char *cfg)
 {
+	char emu[64];
+	size_t n;
+
+	if (s->route.emulator_configured)
+		snprintf(emu, sizeof(emu), "the configured emulator does not exist");
+	else
+		snprintf(emu, sizeof(emu), "no qemu-%s is installed", s->arch->name);
 	if (strcmp(s->arch->family, "x86") == 0) {
 		R("an %s binary: this %s host should run it natively, but the kernel "
-		  "refused it (IA32 emulation is off or not built in) and no "
-		  "qemu-%s is installed", s->arch->name, host_name(), s->arch->name);
-		F("boot with ia32_emulation=1 (CONFIG_IA32_EMULATION=y), or "
-		  "apt-get install qemu-user-static");
+		  "refused it (IA32 emulation is off or not built in) and %s",
+		  s->arch->name, host_name(), emu);
+		F("boot with ia32_emulation=1 (CONFIG_IA32_EMULATION=y), or ");
 	} else {
 		R("an %s binary: this %s host may run it natively, but the kernel "
-		  "refused it (no 32-bit compat support) and no qemu-%s is installed",
-		  s->arch->name, host_name(), s->arch->name);
-		F("use a kernel with CONFIG_COMPAT=y on a CPU with 32-bit support, or "
-		  "apt-get install qemu-user-static");
+		  "refused it (no 32-bit compat support) and %s", s->arch->name,
+		  host_name(), emu);
+		F("use a kernel with CONFIG_COMPAT=y on a CPU with 32-bit support, or ");
 	}
+	n = strlen(s->fix);
+	hostfix_no_emulator(s->arch, &s->route, emulator_file(s, cfg), host_stat, NULL,
+			    s->fix + n, sizeof(s->fix) - n);
 }
 
 static void go_hint(struct shim *s)
@@ -78,7 +108,6 @@ void shim_explain(struct shim *s)
 	const char *cfg = s->cfg.users_override && s->uconfig_path ? s->uconfig_path
 								    : s->config_path;
 	const char *name = s->arch ? s->arch->name : "?";
-	char pkg[48];
 
 	switch (s->why) {
 	case WHY_NONE:
@@ -118,7 +147,7 @@ void shim_explain(struct shim *s)
 		F("inspect it: binfmt-shim explain %s", s->path);
 		break;
 	case WHY_COMPAT_OFF:
-		compat_off(s);
+		compat_off(s, cfg);
 		break;
 	case WHY_DENIED:
 		R("policy = deny for %s (%s:%u)", name,
@@ -136,8 +165,8 @@ void shim_explain(struct shim *s)
 		else
 			R("no qemu-%s emulator is installed (looked for %s)", name,
 			  s->route.searched);
-		F("apt-get install qemu-user-static, or set emulator = /path/to/qemu-%s "
-		  "in [arch.%s] of %s", name, name, cfg);
+		hostfix_no_emulator(s->arch, &s->route, emulator_file(s, cfg), host_stat,
+				    NULL, s->fix, sizeof(s->fix));
 		go_hint(s);
 		break;
 	case WHY_EMULATOR_OUTSIDE:
@@ -154,15 +183,11 @@ void shim_explain(struct shim *s)
 		  "or set emulator = in [arch.%s] of %s", s->route.emulator, name, cfg);
 		break;
 	case WHY_NO_SYSROOT:
-		route_libc_package(s->arch, &s->elf, pkg, sizeof(pkg));
 		/* The full path is in the record; 512 bytes say enough here. */
 		R("dynamically linked: its loader %.512s is neither on this host nor "
 		  "in a sysroot (looked in %s)", s->elf.interp, s->route.sysroot_searched);
-		if (pkg[0])
-			F("apt-get install %s, or set sysroot = /path in [arch.%s] of %s",
-			  pkg, name, cfg);
-		else
-			F("set sysroot = /path/to/%s/root in [arch.%s] of %s", name, name, cfg);
+		hostfix_no_sysroot(s->arch, &s->elf, cfg, host_stat, NULL, s->fix,
+				   sizeof(s->fix));
 		go_hint(s);
 		break;
 	case WHY_LOG_FAILED:

@@ -105,6 +105,18 @@ static void elf_object(struct json_writer *w, const struct shim *s, const struct
 	const struct elf_info *e = &s->elf;
 
 	jw_key(w, "elf");
+	if (s->fmt.format == FMT_ELF && s->elf_rc < 0 && s->fmt.elf.machine) {
+		/* A corrupt or truncated file: what its header did say, as
+		 * the diagnostic names it (lib/format.c read these). */
+		jw_object_begin(w);
+		jw_kv_string(w, "class", elf_class_str(s->fmt.elf.elf_class));
+		jw_kv_string(w, "data", elf_data_str(s->fmt.elf.elf_data));
+		jw_kv_uint(w, "machine", s->fmt.elf.machine);
+		jw_kv_string(w, "machine_name", elf_machine_str(s->fmt.elf.machine));
+		jw_kv_bool(w, "partial", true);
+		jw_object_end(w);
+		return;
+	}
 	if (s->fmt.format != FMT_ELF || s->elf_rc < 0) {
 		jw_null(w);
 		return;
@@ -148,6 +160,7 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	struct caps c = { syslog ? FIELD_MAX / SYSLOG_DIVISOR : FIELD_MAX,
 			  syslog ? FIELD_SMALL / SYSLOG_DIVISOR : FIELD_SMALL };
 	char now[64], cwd[PATH_MAX + 1];
+	const struct arch *arch;
 	struct json_writer w;
 	int ev = s->event;
 
@@ -171,7 +184,11 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	jw_kv_int(&w, "argc", s->path ? s->guest_argc + 1 : 0);
 	jw_kv_string(&w, "format", format_name(s->fmt.format));
 	jw_key(&w, "arch");
-	s->arch ? jw_string(&w, s->arch->name) : jw_null(&w);
+	arch = s->arch;
+	if (!arch && s->fmt.format == FMT_ELF && s->elf_rc < 0 && s->fmt.elf.machine)
+		arch = arch_by_elf(s->fmt.elf.elf_class, s->fmt.elf.elf_data,
+				   s->fmt.elf.machine, 0);
+	arch ? jw_string(&w, arch->name) : jw_null(&w);
 	jw_kv_string(&w, "host_arch", arch_host() ? arch_host()->name : "unknown");
 	elf_object(&w, s, &c);
 	go_object(&w, s, &c);

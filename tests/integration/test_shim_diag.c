@@ -85,9 +85,11 @@ TEST_F(diag, no_emulator)
 		"does not exist (emulator = in [arch.aarch64] of %s)\n"
 		"  file:   ELF 64-bit LSB AArch64, statically linked\n"
 		"  host:   x86_64\n"
-		"  fix:    apt-get install qemu-user-static, or set emulator = "
-		"/path/to/qemu-aarch64 in [arch.aarch64] of %s\n",
+		"  fix:    install an emulator at /nonexistent/qemu-aarch64, or remove "
+		"emulator = from [arch.aarch64] of %s to use the installed "
+		"/usr/bin/qemu-aarch64-static\n",
 		self->bin, self->e.conf, self->e.conf);
+	/* se_setup made sure that qemu-aarch64-static is installed. */
 	expect_refusal(_metadata, self, self->bin, golden, "fail", "no-emulator");
 }
 
@@ -128,7 +130,7 @@ TEST_F(diag, policy_deny_names_the_rule)
  * its PT_INTERP renamed in place (same length). */
 TEST_F(diag, dynamic_without_sysroot)
 {
-	char src[512], path[512], golden[4096], *buf;
+	char src[512], path[512], golden[4096], fix[1024], *buf;
 	FILE *f;
 	long len;
 	char *p;
@@ -150,6 +152,16 @@ TEST_F(diag, dynamic_without_sysroot)
 	ASSERT_EQ((size_t)len, fwrite(buf, 1, (size_t)len, f));
 	fclose(f);
 	free(buf);
+	/* The fix names the cross libc only where it is not installed. */
+	if (tl_have("/var/lib/dpkg/info/libc6-armhf-cross.list") ||
+	    tl_have("/usr/arm-linux-gnueabihf"))
+		snprintf(fix, sizeof(fix), "the installed libc6-armhf-cross has no such "
+			 "loader: relink the program against one it has (ls "
+			 "/usr/arm-linux-gnueabihf/lib/ld-*), or set sysroot = /path in "
+			 "[arch.arm] of %s to a tree that has it", self->e.conf);
+	else
+		snprintf(fix, sizeof(fix), "apt-get install libc6-armhf-cross, or set "
+			 "sysroot = /path in [arch.arm] of %s", self->e.conf);
 	snprintf(golden, sizeof(golden),
 		"binfmt-shim: cannot run %s: dynamically linked: its loader "
 		"/lib/ld-bshim-none.so.3 is neither on this host nor in a sysroot "
@@ -158,9 +170,8 @@ TEST_F(diag, dynamic_without_sysroot)
 		"  file:   ELF 32-bit LSB ARM EABI5 hard-float, dynamically linked, "
 		"interpreter /lib/ld-bshim-none.so.3\n"
 		"  host:   x86_64\n"
-		"  fix:    apt-get install libc6-armhf-cross, or set sysroot = /path in "
-		"[arch.arm] of %s\n",
-		path, self->e.conf);
+		"  fix:    %s\n",
+		path, fix);
 	expect_refusal(_metadata, self, path, golden, "fail", "no-sysroot");
 }
 
@@ -201,8 +212,9 @@ TEST_F(diag, go_binary_names_goos_goarch)
 		"  file:   ELF 64-bit LSB AArch64, statically linked\n"
 		"  go:     %s, GOOS=linux GOARCH=arm64\n"
 		"  host:   x86_64\n"
-		"  fix:    apt-get install qemu-user-static, or set emulator = "
-		"/path/to/qemu-aarch64 in [arch.aarch64] of %s; or build the Go binary "
+		"  fix:    install an emulator at /nonexistent/qemu-aarch64, or remove "
+		"emulator = from [arch.aarch64] of %s to use the installed "
+		"/usr/bin/qemu-aarch64-static; or build the Go binary "
 		"for this host: GOARCH=amd64 go test (go env GOARCH shows what go builds "
 		"for by default)\n",
 		path, self->e.conf, ver, self->e.conf);
@@ -231,6 +243,9 @@ TEST_F(diag, native_compat_off)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(52, write(fd, hdr, sizeof(hdr)));
 	close(fd);
+	if (!tl_have("/usr/bin/qemu-i386-static"))
+		SKIP(return, "/usr/bin/qemu-i386-static missing (apt-get install "
+		     "qemu-user-static): the fix names it");
 	ASSERT_EQ(0, se_config(&self->e, "[arch.i386]\nemulator = /nonexistent/qemu-i386\n"));
 	{
 		char *argv[] = { self->e.shim, path, NULL };
@@ -243,11 +258,13 @@ TEST_F(diag, native_compat_off)
 	snprintf(golden, sizeof(golden),
 		"binfmt-shim: cannot run %s: an i386 binary: this x86_64 host should run "
 		"it natively, but the kernel refused it (IA32 emulation is off or not "
-		"built in) and no qemu-i386 is installed\n"
+		"built in) and the configured emulator does not exist\n"
 		"  file:   ELF 32-bit LSB Intel 80386\n"
 		"  host:   x86_64\n"
 		"  fix:    boot with ia32_emulation=1 (CONFIG_IA32_EMULATION=y), or "
-		"apt-get install qemu-user-static\n", path);
+		"install an emulator at /nonexistent/qemu-i386, or remove emulator = "
+		"from [arch.i386] of %s to use the installed /usr/bin/qemu-i386-static\n",
+		path, self->e.conf);
 	EXPECT_STREQ(golden, self->err);
 }
 
