@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "testlib.h"
 

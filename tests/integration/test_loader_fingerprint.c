@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_loader.h"
 

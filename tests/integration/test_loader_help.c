@@ -17,6 +17,7 @@
 #include <dirent.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_loader.h"
 
@@ -249,7 +250,7 @@ FIXTURE_TEARDOWN(help)
 	}
 }
 
-TEST_F_TIMEOUT(help, every_command_describes_exactly_the_options_it_takes, 300)
+TEST_F(help, every_command_describes_exactly_the_options_it_takes)
 {
 	static char cmds[MAX_CMDS][32], help[CLI_OUT_MAX];
 	static struct optset all, desc, syn;

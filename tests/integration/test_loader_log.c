@@ -9,6 +9,7 @@
  * (default path, rotation, gzip, --follow), colours and real records.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_loader_log.h"
 

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "shimenv.h"
 #include "test_loader_log.h"

@@ -6,6 +6,7 @@
  * "/src//prog" are one.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_loader_log.h"
 

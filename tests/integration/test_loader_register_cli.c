@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "asuser.h"
 #include "test_loader.h"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "../unit/elf_img.h"
 #include "ptyrun.h"

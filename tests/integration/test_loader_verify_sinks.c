@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_loader.h"
 #include "test_shimd.h"

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "binfmt.h"
 #include "test_loader.h"

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "asuser.h"
 #include "testlib.h"

@@ -107,6 +107,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "binfmt.h"
 #include "shimenv.h"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "shimenv.h"
 #include "testlib.h"

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "binfmt.h"
 #include "shimenv.h"

@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 

@@ -8,6 +8,7 @@
  * listens; the seccomp allowlist kills the daemon on a forbidden call.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"

@@ -8,6 +8,7 @@
  * daemon leaves the socket file alone when it stops (systemd owns it).
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 

@@ -14,6 +14,7 @@
  *     uid's file waits.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd_uids.h"
 
@@ -48,7 +49,7 @@ static int has_exit_of(json_t **r, size_t n, void *arg)
 	return sd_exit_of(r, n, ((struct id_arg *)arg)->id) != NULL;
 }
 
-TEST_F_TIMEOUT(dos, tracked_runs_cannot_take_every_fd, 120)
+TEST_F(dos, tracked_runs_cannot_take_every_fd)
 {
 	enum { FLOOD = 1100 };
 	static json_t *r[2048];
@@ -155,7 +156,7 @@ static void hold_connections(const char *sock, int nconn, double secs)
  * old one spun at 100% of a core. Its refusals are counted, and it
  * serves again once the flood is over.
  */
-TEST_F_TIMEOUT(dos, accept_out_of_fds_backs_off, 60)
+TEST_F(dos, accept_out_of_fds_backs_off)
 {
 	static json_t *r[256];
 	enum { SECS = 3, UIDS = 4 };
@@ -304,7 +305,7 @@ static int hash_flood(struct shimd_env *s, int nhuge, char *id, size_t len)
 }
 
 /* The default size bound: 1 TiB files are not read at all. */
-TEST_F_TIMEOUT(dos, huge_files_do_not_starve_the_hashes, 60)
+TEST_F(dos, huge_files_do_not_starve_the_hashes)
 {
 	const char *args[] = { "--sha256", NULL };
 	struct hash_wait h = { NULL, NULL };
@@ -323,7 +324,7 @@ TEST_F_TIMEOUT(dos, huge_files_do_not_starve_the_hashes, 60)
 
 /* With the size bound lifted, the slots' fair share: UID_A holds at most
  * half of them, so UID_B's binary is hashed while UID_A's files are. */
-TEST_F_TIMEOUT(dos, one_uid_holds_at_most_half_the_hash_slots, 60)
+TEST_F(dos, one_uid_holds_at_most_half_the_hash_slots)
 {
 	const char *args[] = { "--sha256", "--hash-max-size", "2T", NULL };
 	struct hash_wait h = { NULL, NULL };
@@ -337,7 +338,7 @@ TEST_F_TIMEOUT(dos, one_uid_holds_at_most_half_the_hash_slots, 60)
 }
 
 /* And the time bound: a file still being read after --hash-max-ms. */
-TEST_F_TIMEOUT(dos, a_hash_over_its_time_is_given_up, 60)
+TEST_F(dos, a_hash_over_its_time_is_given_up)
 {
 	const char *args[] = { "--sha256", "--hash-max-size", "2T", "--hash-max-ms", "300",
 			       NULL };

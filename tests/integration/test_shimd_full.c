@@ -12,6 +12,7 @@
 #include <sys/times.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"
@@ -98,7 +99,7 @@ static int has_lost(json_t **r, size_t n, void *arg)
 	return lost >= want;
 }
 
-TEST_F_TIMEOUT(full, a_full_disk_is_survived_counted_and_reported, 120)
+TEST_F(full, a_full_disk_is_survived_counted_and_reported)
 {
 	long filled, cpu0, cpu1, lost = 0, one = 1;
 	size_t n, i, k2, execs, fallback, rejected_fb = 0, late_fb = 0, twins = 0;
@@ -188,7 +189,7 @@ TEST_F_TIMEOUT(full, a_full_disk_is_survived_counted_and_reported, 120)
 /* SIGTERM while the disk is still full: the collector does not wait for
  * space (systemd would kill it), exits 0 at once and says on stderr what
  * it could not write. */
-TEST_F_TIMEOUT(full, sigterm_on_a_full_disk_exits_and_says_what_was_not_written, 60)
+TEST_F(full, sigterm_on_a_full_disk_exits_and_says_what_was_not_written)
 {
 	char err[8192];
 	double t0, dt;

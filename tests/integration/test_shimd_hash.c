@@ -20,6 +20,7 @@
  * own time: each test waits for those it counts before it stops it.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"
@@ -211,7 +212,7 @@ static int make_big(const char *src, const char *dst, off_t size)
 	return system(cmd);
 }
 
-TEST_F_TIMEOUT(hash, a_50_mib_binary_never_delays_other_shims, 120)
+TEST_F(hash, a_50_mib_binary_never_delays_other_shims)
 {
 	enum { CALLERS = 2, SMALL = 60 };	/* 4 on 2 cores: 1 in 8 runs had a late shim, hash or not */
 	char big[200], want[HEX_SIZE];
@@ -294,7 +295,7 @@ static int send_exec(const char *sock, const char *bin)
 	return a;
 }
 
-TEST_F_TIMEOUT(hash, a_flood_is_capped_and_every_exec_gets_one_hash_record, 120)
+TEST_F(hash, a_flood_is_capped_and_every_exec_gets_one_hash_record)
 {
 	enum { FLOOD = 150 };
 	char bin[200], want[HEX_SIZE];
@@ -352,7 +353,7 @@ TEST_F_TIMEOUT(hash, a_flood_is_capped_and_every_exec_gets_one_hash_record, 120)
 	se_log_free(self->r, n);
 }
 
-TEST_F_TIMEOUT(hash, a_file_that_changes_size_gets_an_error_not_a_digest, 60)
+TEST_F(hash, a_file_that_changes_size_gets_an_error_not_a_digest)
 {
 	char bin[200];
 	size_t n, i;
@@ -401,7 +402,7 @@ static long nth_exec(json_t **r, size_t n, int k)
  * The stop finishes them (the collector gives its hashes 3 s): each gets
  * its digest, none a "collector stopped".
  */
-TEST_F_TIMEOUT(hash, sigterm_finishes_the_hashes_in_flight_and_queued, 60)
+TEST_F(hash, sigterm_finishes_the_hashes_in_flight_and_queued)
 {
 	enum { FILES = 3 };
 	char bin[FILES][200], want[FILES][HEX_SIZE];
@@ -450,7 +451,7 @@ TEST_F_TIMEOUT(hash, sigterm_finishes_the_hashes_in_flight_and_queued, 60)
  * stopped, has no digest, and no size but the exec's: the bytes read by
  * then, as "size", would read as the hash of a smaller file.
  */
-TEST_F_TIMEOUT(hash, a_hash_the_stop_cuts_short_says_stopped_and_no_smaller_size, 60)
+TEST_F(hash, a_hash_the_stop_cuts_short_says_stopped_and_no_smaller_size)
 {
 	static const char *const args[] = { "--sha256", "--hash-max-size", "64G", NULL };
 	const long long big = 64ll << 30;

@@ -10,6 +10,7 @@
  * record, and a real shim still gets through afterwards.
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "stallfs.h"
 #include "test_shimd.h"

@@ -12,6 +12,7 @@
  * BSHIM_STORM_EXECS overrides the 5,000 (for a quick local run).
  */
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "test_shimd.h"
 #include "test_shimd_wait.h"
@@ -164,7 +165,7 @@ static void tally(struct shimd_env *s, json_t **r, int rotations,
 	se_log_free(r, n);
 }
 
-TEST_F_TIMEOUT(storm, sighup_rotation_under_load_loses_nothing, 300)
+TEST_F(storm, sighup_rotation_under_load_loses_nothing)
 {
 	enum { TOTAL = 1200, CALLERS = 8, ROTATIONS = 5 };
 	size_t execs, exits, fallback, bad;
@@ -212,7 +213,7 @@ TEST_F_TIMEOUT(storm, sighup_rotation_under_load_loses_nothing, 300)
  * daemon logs a second copy itself (a duplicate, never a loss); runs
  * still going at the kill have no exit record (the pidfds died with it).
  */
-TEST_F_TIMEOUT(storm, killed_and_restarted_during_a_storm_nothing_lost, 300)
+TEST_F(storm, killed_and_restarted_during_a_storm_nothing_lost)
 {
 	enum { TOTAL = 1500, CALLERS = 16 };
 	size_t execs, exits, fallback, bad, n, i;

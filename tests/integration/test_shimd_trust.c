@@ -19,6 +19,7 @@
 #include <sys/un.h>
 
 #include "kselftest_harness.h"
+#include "harness_timeout.h"
 
 #include "logscan.h"
 #include "test_shimd_uids.h"
