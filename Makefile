@@ -249,7 +249,7 @@ deb:
 # private binfmt_misc: tests/deb/chroot-test. A few minutes: CI runs it
 # after make check (.ci/run).
 check-deb: deps deb
-	$(Q)tests/deb/chroot-test $(TOP)/deb
+	$(Q)tests/deb/chroot-test $(TOP)/deb && tests/deb/dkms-build $(TOP)/deb
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/binfmt-shim \
