@@ -246,10 +246,13 @@ deb:
 
 # Install, upgrade, remove and purge the packages in a throwaway Debian 12
 # root (debootstrap, cached in build/deb-root.tar), binfmt-shim verify in a
-# private binfmt_misc: tests/deb/chroot-test. A few minutes: CI runs it
-# after make check (.ci/run).
+# private binfmt_misc: tests/deb/chroot-test; the module built by DKMS from
+# binfmt-shim-dkms for every installed kernel's headers, and the kernel VM
+# test on it (tests/deb/dkms-build, vmtest-dkms). A few minutes: CI runs
+# it after make check (.ci/run).
 check-deb: deps deb
-	$(Q)tests/deb/chroot-test $(TOP)/deb && tests/deb/dkms-build $(TOP)/deb
+	$(Q)tests/deb/chroot-test $(TOP)/deb && tests/deb/dkms-build $(TOP)/deb && \
+		tests/deb/vmtest-dkms $(TOP)/deb
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/binfmt-shim \
