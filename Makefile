@@ -104,7 +104,7 @@ $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_l
 	$(wildcard loader/*.h)
 
 .PHONY: all check check-repeat tests deps fixtures fuzz kmod vmtest demo bench install \
-	uninstall clean ksft-headers differential
+	uninstall clean ksft-headers differential deb check-deb
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(if $(LOADER_SRC),$(BUILD)/go-exec/.stamp)
@@ -234,6 +234,34 @@ $(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 bench: deps all $(BENCH_BIN)
 	$(Q)scripts/bench
 
+# The Debian packages (debian/), into build/deb/. dpkg-buildpackage writes
+# its output beside the tree it builds, so it builds a copy of the tree's
+# files (tracked and new, not ignored: no build/, no objects) made fresh
+# under build/deb/src: from a clean tree by construction.
+DEB_VERSION = $(shell cat VERSION)
+DEB_SRC     = $(TOP)/deb/src/binfmt-shim-$(DEB_VERSION)
+deb:
+	$(Q)rm -rf $(TOP)/deb && mkdir -p $(DEB_SRC)
+	$(call qp,COPY,$(DEB_SRC))if git rev-parse --show-toplevel >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_SRC); \
+	else \
+		tar --exclude=./$(TOP) --exclude=./.git -cf - . | tar -xf - -C $(DEB_SRC); \
+	fi
+	$(call qp,DPKG,$(TOP)/deb)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b \
+		>../build.log 2>&1 || { tail -n 40 ../build.log >&2; exit 1; }
+	$(Q)mv $(TOP)/deb/src/*.deb $(TOP)/deb/src/*.changes $(TOP)/deb/src/*.buildinfo $(TOP)/deb/ && ls $(TOP)/deb/*.deb
+
+# Install, upgrade, remove and purge the packages in a throwaway Debian 12
+# root (debootstrap, cached in build/deb-root.tar), binfmt-shim verify in a
+# private binfmt_misc: tests/deb/chroot-test; the module built by DKMS from
+# binfmt-shim-dkms for every installed kernel's headers, and the kernel VM
+# test on it (tests/deb/dkms-build, vmtest-dkms). A few minutes: CI runs
+# it after make check (.ci/run).
+check-deb: deps deb
+	$(Q)tests/deb/chroot-test $(TOP)/deb && tests/deb/dkms-build $(TOP)/deb && \
+		tests/deb/vmtest-dkms $(TOP)/deb
+
 # The directories install makes, parents included, are listed in
 # INSTALL_DIRS_LIST (without DESTDIR), so that uninstall removes those,
 # once empty, and never one that was there before.
@@ -294,4 +322,6 @@ clean:
 		$(TOP)/fuzz $(FIXDIR)
 	$(if $(wildcard kernel/Makefile),$(MAKE) -C kernel clean)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Not build/deb: the package's copy of the tree has its own build/, and
+# debhelper's staging dirs have etc/init.d, a directory named *.d.
+-include $(shell find $(BUILD) -path $(TOP)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
