@@ -274,6 +274,8 @@ MAN_SED := -e 's|/usr/local/share/doc/binfmt-shim|$(DOCDIR)|g' \
 	-e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g'
 
 install: all
+	@# DESTDIR itself (a packager's staging dir) is not one of ours to list.
+	@$(if $(DESTDIR),mkdir -p "$(DESTDIR)")
 	@made=; for d in $(INSTALL_DIRS); do p=; \
 		for c in $$(echo "$$d" | tr / ' '); do p="$$p/$$c"; \
 			[ -d "$(DESTDIR)$$p" ] && continue; \

@@ -159,4 +159,22 @@ TEST_F(install, keeps_directories_it_did_not_make)
 	}
 }
 
+/* A DESTDIR that does not exist yet, as a packager's staging dir
+ * (debian/<package>): install makes it; uninstall leaves it empty. */
+TEST_F(install, destdir_that_does_not_exist_yet)
+{
+	static char err[65536], left[65536];
+	char dest[512], path[600];
+	int st;
+
+	snprintf(dest, sizeof(dest), "%s/stage/pkg", self->dest);
+	st = make("install", dest, "PREFIX=/usr", err, sizeof(err));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", err);
+	snprintf(path, sizeof(path), "%s/usr/bin/binfmt-shim", dest);
+	EXPECT_EQ(0, access(path, X_OK)) TH_LOG("%s", path);
+	st = make("uninstall", dest, "PREFIX=/usr", err, sizeof(err));
+	EXPECT_MADE(st, err);
+	EXPECT_STREQ("", left_under(dest, left, sizeof(left)));
+}
+
 TEST_HARNESS_MAIN
