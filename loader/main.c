@@ -66,7 +66,7 @@ static const struct subcmd subcmds[] = {
 	{ "persist", cmd_persist, OPT_PRINT | OPT_OUTPUT, 0, 0,
 	  "persist [--print] [--output FILE]",
 	  "Write a binfmt.d file (systemd-binfmt format) for the live\n"
-	  "binfmt-shim-* entries, default /etc/binfmt.d/binfmt-shim.conf.\n"
+	  "binfmt-shim-* entries, default /etc/binfmt.d/zz-binfmt-shim.conf.\n"
 	  "  --print       write it to stdout instead\n"
 	  "  --output FILE write it to FILE instead\n" },
 	{ "log", cmd_log, OPT_ARGV, 0, -1,
