@@ -115,10 +115,16 @@ static const char *via(const struct shim *s, char **argv)
 
 void shim_parse_args(struct shim *s, int argc, char **argv)
 {
+	char **p = argv + argc + 1;
 	unsigned long v;
 
 	s->argc = argc;
 	s->argv = argv;
+	/* The auxv follows envp's NULL on the stack the kernel built
+	 * (create_elf_tables): the mapped hand-off copies it. */
+	while (*p)
+		p++;
+	s->auxv = (unsigned long *)(p + 1);
 	s->execfd = -1;
 	s->fd = -1;
 	s->secure = getauxval(AT_SECURE) != 0;

@@ -58,6 +58,8 @@ static const char *const why_names[] = {
 	[WHY_EMULATOR_NOEXEC] = "emulator-not-executable",
 	[WHY_NO_SYSROOT] = "no-sysroot", [WHY_LOG_FAILED] = "log-failed",
 	[WHY_NO_PROC] = "no-proc",
+	[WHY_PINNED_NO_PROC] = "no-proc-for-pinned",
+	[WHY_PINNED_BAD] = "pinned-file-bad",
 };
 
 /* One record's caps: FIELD_MAX and FIELD_SMALL, or a sixth for syslog. */
@@ -189,6 +191,13 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	jw_kv_bool(&w, "secure", s->secure);
 	jw_object_end(&w);
 	jw_kv_string(&w, "via", s->via ? s->via : "binfmt");
+	/* How the emulator got the process (shim/mapped.c). */
+	if (s->emu.handoff) {
+		jw_kv_string(&w, "handoff", shim_handoff_name(s->emu.handoff));
+		jw_kv_string(&w, "emulator_from", s->emu.pinned ? "pinned" : "path");
+		if (s->emu.why[0])
+			kv_capped(&w, "handoff_why", s->emu.why, c.small);
+	}
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);
 		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
