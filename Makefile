@@ -170,7 +170,18 @@ $(BUILD)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) -DBSHIM_TOP='"$(CURDIR)"' -Iloader $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c $(FUZZ_EXTRA_$*) $(LIB_A) $(FUZZ_LIBS_$*)
 
-tests: $(TEST_BIN) $(REPLAY_BIN)
+# Stand-in emulators for test_shim_mapped: a static PIE the shim maps, and
+# the same program linked dynamically, which it must execve. Always in
+# $(TOP): the tests find them there, as they find the shim.
+HELPER_BIN := $(TOP)/tests/helpers/fake_emu $(TOP)/tests/helpers/fake_emu_dyn
+$(TOP)/tests/helpers/fake_emu: tests/helpers/fake_emu.c
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) -O2 -Wall -Wextra -fPIE -static-pie -o $@ $<
+$(TOP)/tests/helpers/fake_emu_dyn: tests/helpers/fake_emu.c
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) -O2 -Wall -Wextra -o $@ $<
+
+tests: $(TEST_BIN) $(REPLAY_BIN) $(HELPER_BIN)
 
 # Real foreign binaries, built by Debian's cross compilers and go build.
 fixtures:

@@ -311,8 +311,9 @@ void shim_route(struct shim *s)
 	/* The emulator pinned with the shim (shim/mapped.c) is the one
 	 * registered: it runs on the host and in every container alike.
 	 * A configured emulator still decides. */
-	shim_pinned_probe(s);
-	if (s->emu.pinned && !s->route.emulator_configured) {
+	if (!s->route.emulator_configured)
+		shim_pinned_probe(s);
+	if (s->emu.pinned) {
 		snprintf(s->route.emulator, sizeof(s->route.emulator), "%s",
 			 s->emu.pin.emu_path);
 		rc = 0;

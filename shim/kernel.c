@@ -127,6 +127,7 @@ void shim_parse_args(struct shim *s, int argc, char **argv)
 	s->auxv = (unsigned long *)(p + 1);
 	s->execfd = -1;
 	s->fd = -1;
+	s->emu.fd = -1;
 	s->secure = getauxval(AT_SECURE) != 0;
 	s->preserve_argv0 = (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0) != 0;
 	s->uid = (unsigned)getauxval(AT_UID);
