@@ -11,7 +11,7 @@ static const char magic_tail[8] = { 'B', 'S', 'H', 'I', 'M', 'E', 'N', 'D' };
 enum {
 	OFF_VERSION = 8, OFF_SIZE = 12, OFF_SHIM = 16, OFF_EMU_OFF = 24,
 	OFF_EMU_SIZE = 32, OFF_DEV = 40, OFF_INO = 48, OFF_MTIME = 56,
-	OFF_STSIZE = 64, OFF_ARCH = 96, OFF_PATH = 128, OFF_TAIL = 504,
+	OFF_STSIZE = 64, OFF_ROOT_DEV = 72, OFF_ROOT_INO = 80, OFF_ARCH = 96, OFF_PATH = 128, OFF_TAIL = 504,
 };
 
 static uint64_t get64(const unsigned char *p)
@@ -83,6 +83,8 @@ int pinned_parse(const void *buf, size_t len, uint64_t file_size, struct pinned_
 	out->emu_ino = get64(t + OFF_INO);
 	out->emu_mtime = get64(t + OFF_MTIME);
 	out->emu_st_size = get64(t + OFF_STSIZE);
+	out->root_dev = get64(t + OFF_ROOT_DEV);
+	out->root_ino = get64(t + OFF_ROOT_INO);
 	/* The layout must describe exactly this file: the shim first, the
 	 * emulator at an aligned offset past it, the trailer last. */
 	if (!out->shim_size || !out->emu_size || out->emu_offset % PINNED_ALIGN ||
@@ -119,6 +121,8 @@ int pinned_format(const struct pinned_info *in, void *out)
 	put64(t + OFF_INO, in->emu_ino);
 	put64(t + OFF_MTIME, in->emu_mtime);
 	put64(t + OFF_STSIZE, in->emu_st_size);
+	put64(t + OFF_ROOT_DEV, in->root_dev);
+	put64(t + OFF_ROOT_INO, in->root_ino);
 	memcpy(t + OFF_ARCH, in->arch, la);
 	memcpy(t + OFF_PATH, in->emu_path, lp);
 	memcpy(t + OFF_TAIL, magic_tail, 8);

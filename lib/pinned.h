@@ -19,7 +19,10 @@
  *   48  8  its st_ino
  *   56  8  its st_mtime (seconds)
  *   64  8  its st_size (what stale detection compares)
- *   72  24 reserved, zero
+ *   72  8  st_dev of the root ("/") `register` ran in, 0: unknown
+ *   80  8  its st_ino: a shim whose "/" is another runs in a chroot or
+ *          container, where the host's log file is not the one it sees
+ *   88  8  reserved, zero
  *   96  32 arch (QEMU target name), NUL-terminated
  *   128 376 the emulator's path on the host, NUL-terminated
  *   504 8  magic "BSHIMEND"
@@ -45,6 +48,7 @@ struct pinned_info {
 	uint64_t emu_offset;
 	uint64_t emu_size;
 	uint64_t emu_dev, emu_ino, emu_mtime, emu_st_size;
+	uint64_t root_dev, root_ino;
 	char arch[PINNED_ARCH_MAX];
 	char emu_path[PINNED_PATH_MAX];
 };

@@ -153,6 +153,12 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 	pi.emu_ino = (uint64_t)es.st_ino;
 	pi.emu_mtime = (uint64_t)es.st_mtime;
 	pi.emu_st_size = (uint64_t)es.st_size;
+	/* The root this registration serves: a shim that finds another "/"
+	 * is in a chroot or container and writes no host log there. */
+	if (stat("/", &ts) == 0) {
+		pi.root_dev = (uint64_t)ts.st_dev;
+		pi.root_ino = (uint64_t)ts.st_ino;
+	}
 	snprintf(pi.arch, sizeof(pi.arch), "%s", a->name);
 	snprintf(pi.emu_path, sizeof(pi.emu_path), "%s", emulator);
 	rc = copy_range(sfd, tfd, pi.shim_size, 0);

@@ -311,8 +311,12 @@ void shim_route(struct shim *s)
 	/* The emulator pinned with the shim (shim/mapped.c) is the one
 	 * registered: it runs on the host and in every container alike.
 	 * A configured emulator still decides. */
-	if (!s->route.emulator_configured)
+	if (!s->route.emulator_configured) {
 		shim_pinned_probe(s);
+	} else if (s->emu.fd >= 0) {
+		close(s->emu.fd);
+		s->emu.fd = -1;
+	}
 	if (s->emu.pinned) {
 		snprintf(s->route.emulator, sizeof(s->route.emulator), "%s",
 			 s->emu.pin.emu_path);

@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 	static struct shim s;
 
 	shim_parse_args(&s, argc, argv);
+	shim_pinned_open(&s);
 	shim_load_config(&s);
 	shim_warn_config(&s);
 	shim_probe(&s);

@@ -97,14 +97,18 @@ static long region_read(void *ctx, uint64_t off, void *buf, size_t len)
 	return n < 0 ? -errno : (long)n;
 }
 
-void shim_pinned_probe(struct shim *s)
+/*
+ * Early, before anything is recorded: whether this shim runs from a pinned
+ * file (its trailer, its owner and mode) and whether its "/" is the one
+ * `register` ran in. The fd stays open for the mapping.
+ */
+void shim_pinned_open(struct shim *s)
 {
 	unsigned char t[PINNED_TRAILER_SIZE];
 	struct shim_emu *e = &s->emu;
-	struct stat st;
+	struct stat st, root;
 	int fd, rc;
 
-	e->fd = -1;
 	fd = shim_open("/proc/self/exe", O_RDONLY | O_NOCTTY, 0);
 	if (fd < 0) {
 		e->proc_err = errno;
@@ -123,12 +127,11 @@ void shim_pinned_probe(struct shim *s)
 			 (long long)st.st_size);
 		goto plain;
 	}
-	if (!s->arch || strcmp(e->pin.arch, s->arch->name)) {
-		snprintf(e->pinned_error, sizeof(e->pinned_error),
-			 "it carries the emulator for %s, not %s", e->pin.arch,
-			 s->arch ? s->arch->name : "?");
-		goto plain;
-	}
+	e->have_trailer = true;
+	if (e->pin.root_ino && stat("/", &root) == 0 &&
+	    ((uint64_t)root.st_dev != e->pin.root_dev ||
+	     (uint64_t)root.st_ino != e->pin.root_ino))
+		e->foreign_root = true;
 	/* Every user's foreign execs (and setuid ones, with C) run the code
 	 * in this file: only root may be able to change it. */
 	if ((st.st_uid != 0 && st.st_uid != OVERFLOW_UID) || (st.st_mode & 022)) {
@@ -138,13 +141,31 @@ void shim_pinned_probe(struct shim *s)
 			 (unsigned)(st.st_mode & 07777));
 		goto plain;
 	}
-	e->pinned = true;
 	e->fd = fd;
-	e->base = e->pin.emu_offset;
-	e->size = e->pin.emu_size;
 	return;
 plain:
 	close(fd);
+}
+
+/* At routing: the pinned emulator is used for this binary when it is
+ * for its arch. */
+void shim_pinned_probe(struct shim *s)
+{
+	struct shim_emu *e = &s->emu;
+
+	if (e->fd < 0)
+		return;
+	if (!s->arch || strcmp(e->pin.arch, s->arch->name)) {
+		snprintf(e->pinned_error, sizeof(e->pinned_error),
+			 "it carries the emulator for %s, not %s", e->pin.arch,
+			 s->arch ? s->arch->name : "?");
+		close(e->fd);
+		e->fd = -1;
+		return;
+	}
+	e->pinned = true;
+	e->base = e->pin.emu_offset;
+	e->size = e->pin.emu_size;
 }
 
 /* The test rig's switch: [users] override = yes lets the environment

@@ -340,7 +340,7 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	size_t n;
 	int len, err, ufd;
 
-	ufd = unrecorded_open(s, O_RDWR, path, sizeof(path));
+	ufd = s->emu.foreign_root ? -1 : unrecorded_open(s, O_RDWR, path, sizeof(path));
 	if (ufd >= 0 && fstat(ufd, &st) == 0)
 		unrecorded = (unsigned long long)st.st_size;
 	/* The collector first: it vouches for the record and tracks the run. */
@@ -355,6 +355,17 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 		 * host without one: not an error worth a field in every record. */
 		if (!s->cfg.socket_set && (err == -ENOENT || err == -ECONNREFUSED))
 			s->collector_error[0] = '\0';
+	}
+	/* In a chroot or container (shim/mapped.c: its "/" is not the one
+	 * register ran in) the log path and /dev/log are the container's,
+	 * not the host's: no record goes there, and no loss is counted in
+	 * its /var/tmp. The host learns of the exec from the collector. */
+	if (s->emu.foreign_root) {
+		snprintf(s->sink_error, sizeof(s->sink_error),
+			 "in a chroot or container: the host's log is not reachable");
+		if (ufd >= 0)
+			close(ufd);
+		return;
 	}
 	len = build(s, "file", unrecorded, rec, cap);
 	if (len < 0) {

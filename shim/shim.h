@@ -51,6 +51,10 @@ struct shim_emu {
 	/* The pinned file this shim runs from, when it is one
 	 * (/proc/self/exe has a trailer for this arch). */
 	bool pinned;
+	bool have_trailer;	/* /proc/self/exe is a pinned file (any arch) */
+	/* Its "/" is not the one register ran in: a chroot or container,
+	 * where the host's log file and syslog are not reachable. */
+	bool foreign_root;
 	int proc_err;		/* errno of opening /proc/self/exe, 0: fine */
 	char pinned_error[160];	/* why the pinned file was not used */
 	struct pinned_info pin;
@@ -149,6 +153,7 @@ void shim_route(struct shim *s);
  * routing), choose the hand-off (after it), and carry out a mapped one:
  * returns only on failure, -errno, with nothing of the process changed
  * that an execve fallback would mind. */
+void shim_pinned_open(struct shim *s);
 void shim_pinned_probe(struct shim *s);
 void shim_handoff_plan(struct shim *s);
 int shim_handoff_mapped(struct shim *s, char **argv, char **envp);
