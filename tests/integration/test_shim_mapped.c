@@ -325,6 +325,90 @@ TEST_F_TIMEOUT(mapped, low_address_guests_run_every_time, 600)
 	}
 }
 
+/* What /proc shows of a running guest: read while it echoes stdin. */
+static int proc_view(const char *bin, char *cmdline, size_t clen,
+		     char *comm, size_t commlen, char *exe, size_t exelen)
+{
+	char path[64], line[64];
+	int in[2], out[2], st, fd;
+	ssize_t n, k;
+	pid_t pid;
+
+	if (pipe(in) || pipe(out))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { (char *)bin, "cat", NULL };
+
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execv(bin, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	/* Once the line comes back, the guest is running. */
+	if (write(in[1], "ping\n", 5) != 5 || read(out[0], line, 5) != 5)
+		return -EIO;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, cmdline, clen - 1);
+	if (fd >= 0)
+		close(fd);
+	for (k = 0; k < n; k++)
+		if (!cmdline[k])
+			cmdline[k] = ' ';
+	cmdline[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, comm, commlen - 1);
+	if (fd >= 0)
+		close(fd);
+	comm[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, exelen - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	close(in[1]);
+	close(out[0]);
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+/*
+ * Where the mapped hand-off is not an execve of qemu (binfmt-shim(8),
+ * HAND-OFF): /proc shows the registered interpreter and the kernel's
+ * argv, and the guest's name, as with qemu registered directly; with the
+ * execve hand-off qemu's own.
+ */
+TEST_F(mapped, proc_shows_the_interpreter_the_kernels_argv_and_the_guests_name)
+{
+	char cmdline[2048], comm[64], exe[512], expect[2048];
+	int st;
+
+	ASSERT_EQ(0, se_config(&self->e, "[arch.aarch64]\nemulator = /usr/bin/qemu-aarch64-static\n"));
+	st = proc_view(self->bin, cmdline, sizeof(cmdline), comm, sizeof(comm),
+		       exe, sizeof(exe));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x", st);
+	/* The kernel's argv for the interpreter: [shim, path, (argv0 with P), args]. */
+	snprintf(expect, sizeof(expect), "%s %s %s%scat ", self->e.shim, self->bin,
+		 strchr(variant->flags, 'P') ? self->bin : "",
+		 strchr(variant->flags, 'P') ? " " : "");
+	EXPECT_STREQ(expect, cmdline);
+	EXPECT_STREQ("hello\n", comm);
+	EXPECT_STREQ(self->e.shim, exe);
+	/* The execve hand-off: qemu's own. */
+	setenv("BINFMT_SHIM_HANDOFF", "execve", 1);
+	st = proc_view(self->bin, cmdline, sizeof(cmdline), comm, sizeof(comm),
+		       exe, sizeof(exe));
+	unsetenv("BINFMT_SHIM_HANDOFF");
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x", st);
+	EXPECT_STREQ("qemu-aarch64-st\n", comm);
+	EXPECT_STREQ("/usr/bin/qemu-aarch64-static", exe);
+	EXPECT_EQ(0, strncmp(cmdline, "/usr/bin/qemu-aarch64-static -0 ", 32)) TH_LOG("%s", cmdline);
+}
+
 /* register pins qemu with the shim; the exec uses it; unregister removes it. */
 TEST_F(mapped, register_pins_the_emulator_and_unregister_removes_it)
 {
