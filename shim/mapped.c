@@ -166,6 +166,18 @@ void shim_pinned_probe(struct shim *s)
 	e->pinned = true;
 	e->base = e->pin.emu_offset;
 	e->size = e->pin.emu_size;
+	/* On the host, one stat says whether the emulator was replaced since
+	 * it was pinned (a package upgrade): the record says so, and
+	 * `binfmt-shim register` pins the new one. */
+	if (!e->foreign_root) {
+		struct stat st;
+
+		e->stale = stat(e->pin.emu_path, &st) < 0 ||
+			   (uint64_t)st.st_ino != e->pin.emu_ino ||
+			   (uint64_t)st.st_dev != e->pin.emu_dev ||
+			   (uint64_t)st.st_size != e->pin.emu_st_size ||
+			   (uint64_t)st.st_mtime != e->pin.emu_mtime;
+	}
 }
 
 /* The test rig's switch: [users] override = yes lets the environment

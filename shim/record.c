@@ -197,6 +197,8 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 		jw_kv_string(&w, "emulator_from", s->emu.pinned ? "pinned" : "path");
 		if (s->emu.why[0])
 			kv_capped(&w, "handoff_why", s->emu.why, c.small);
+		if (s->emu.pinned && s->emu.stale)
+			jw_kv_bool(&w, "emulator_stale", true);
 	}
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);

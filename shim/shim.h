@@ -55,6 +55,9 @@ struct shim_emu {
 	/* Its "/" is not the one register ran in: a chroot or container,
 	 * where the host's log file and syslog are not reachable. */
 	bool foreign_root;
+	/* The emulator at pin.emu_path is no longer the one pinned (qemu
+	 * was upgraded, register not run again): the pinned one still runs. */
+	bool stale;
 	int proc_err;		/* errno of opening /proc/self/exe, 0: fine */
 	char pinned_error[160];	/* why the pinned file was not used */
 	struct pinned_info pin;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -168,6 +169,21 @@ static int run_clean(FIXTURE_DATA(mapped) *self, int signals)
 	if (waitpid(pid, &st, 0) != pid)
 		return -errno;
 	return st;
+}
+
+/* Whether the last record has key: true. */
+static int last_bool(FIXTURE_DATA(mapped) *self, const char *key)
+{
+	json_t *recs[64], *v;
+	size_t n = se_log(&self->e, recs, 64);
+	int yes = 0;
+
+	if (n && recs[n - 1]) {
+		v = json_object_get(recs[n - 1], key);
+		yes = v && json_is_true(v);
+	}
+	se_log_free(recs, n);
+	return yes;
 }
 
 TEST_F(mapped, the_auxv_is_the_emulators_image_and_the_kernels_process)
@@ -447,6 +463,52 @@ TEST_F(mapped, register_pins_the_emulator_and_unregister_removes_it)
 	ws = tl_run(unreg, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
 	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
 	EXPECT_EQ(-1, stat(pinned, &st));
+}
+
+/*
+ * An upgrade of qemu after register: the pinned emulator still runs, and
+ * the record says it is stale until register pins the new one. The
+ * "upgrade" is a copy of qemu bound over its path in this test's private
+ * mount namespace, whose mtime then changes.
+ */
+TEST_F(mapped, a_replaced_emulator_is_reported_stale_until_register_again)
+{
+	char cli[512], shim[512], copy[256], rec[64];
+	char *reg[] = { cli, "register", "--shim", shim, "aarch64", NULL };
+	char *hello[] = { self->bin, "arch", NULL };
+	const char *qemu = "/usr/bin/qemu-aarch64-static";
+	struct timespec later[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
+	char *cp[] = { "/bin/cp", (char *)qemu, copy, NULL };
+	int ws;
+
+	ASSERT_EQ(0, se_config(&self->e, ""));
+	tl_build("binfmt-shim", cli, sizeof(cli));
+	tl_build("shim", shim, sizeof(shim));
+	snprintf(copy, sizeof(copy), "%s/qemu-copy", self->e.dir);
+	ws = tl_run(cp, NULL, 0, NULL, 0, NULL, 0);
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	ASSERT_EQ(0, mount(copy, qemu, NULL, MS_BIND, NULL)) TH_LOG("%s", strerror(errno));
+	ws = tl_run(reg, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
+	ws = tl_run(hello, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
+	last_record(self, "emulator_from", rec, sizeof(rec));
+	ASSERT_STREQ("pinned", rec);
+	last_record(self, "emulator_stale", rec, sizeof(rec));
+	EXPECT_STREQ("", rec);
+	/* "Upgraded": another mtime. */
+	ASSERT_EQ(0, utimensat(AT_FDCWD, copy, later, 0));
+	ws = tl_run(hello, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
+	EXPECT_STREQ("aarch64\n", self->out);
+	EXPECT_TRUE(last_bool(self, "emulator_stale"));
+	/* register pins it again, and the entry is registered again. */
+	ws = tl_run(reg, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
+	EXPECT_NE(NULL, strstr(self->out, "replace")) TH_LOG("%s", self->out);
+	ws = tl_run(hello, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
+	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("%s", self->err);
+	EXPECT_FALSE(last_bool(self, "emulator_stale"));
 }
 
 TEST_HARNESS_MAIN
