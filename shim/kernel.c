@@ -144,7 +144,10 @@ void shim_parse_args(struct shim *s, int argc, char **argv)
 	s->via = via(s, argv);
 
 	if (argc < 2) {
+		/* Nothing to hand off: a refusal, not a run (it was planned
+		 * and recorded as one, and said "/proc is not mounted"). */
 		s->why = WHY_USAGE;
+		s->event = EV_FAIL;
 		return;
 	}
 	s->path = argv[1];

@@ -465,6 +465,21 @@ TEST_F(mapped, register_pins_the_emulator_and_unregister_removes_it)
 	EXPECT_EQ(-1, stat(pinned, &st));
 }
 
+/* Started by hand with no binary: there is nothing to hand off. */
+TEST_F(mapped, run_by_hand_without_a_binary_the_shim_says_so)
+{
+	char *argv[] = { self->e.shim, NULL };
+	char rec[64];
+	int st = tl_run(argv, NULL, 0, self->out, sizeof(self->out), self->err,
+			sizeof(self->err));
+
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x", st);
+	EXPECT_EQ(126, WEXITSTATUS(st));
+	EXPECT_NE(NULL, strstr(self->err, "no binary given")) TH_LOG("%s", self->err);
+	last_record(self, "decision", rec, sizeof(rec));
+	EXPECT_STREQ("fail", rec);
+}
+
 /*
  * An upgrade of qemu after register: the pinned emulator still runs, and
  * the record says it is stale until register pins the new one. The
