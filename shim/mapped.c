@@ -26,7 +26,8 @@
  *     no /proc/self/fd path;
  *   - no other fd of the shim's (they are all O_CLOEXEC, closed here);
  *   - signal dispositions and mask: the shim was started by an execve and
- *     installs no handler, so they already are what an execve leaves.
+ *     installs no handler, so they already are what an execve leaves;
+ *   - nothing of the shim's image: shim/tramp.c unmaps it on the way.
  * What differs from an execve (docs/binfmt-shim.8, HAND-OFF):
  * /proc/<pid>/exe stays the registered interpreter, the comm stays the
  * guest's name, and the brk area follows the shim's image, not the
@@ -371,6 +372,7 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 	unsigned long *av;
 	unsigned char *strs;
 	char *execfn = NULL;
+	void *tramp;
 	int pass_fd = s->execfd >= 0 ? s->execfd : s->secure ? s->fd : -1;
 	bool ok;
 
@@ -443,6 +445,9 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 			AUX(AT_EXECFD, pass_fd);
 		AUX(AT_NULL, 0);
 #undef AUX
+		/* The page that unmaps the shim on the way out (shim/tramp.c);
+		 * without it the shim's image just stays. */
+		tramp = shim_tramp_prepare((uintptr_t)frame, bias + e->plan.entry);
 		/* The point of no return: the fds go. */
 		close(e->fd);
 		if (s->fd >= 0 && s->fd != pass_fd)
@@ -451,6 +456,8 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 			close(s->execfd);
 		if (pass_fd > 0)
 			fcntl(pass_fd, F_SETFD, 0);	/* as the kernel installs it */
+		if (tramp)
+			shim_tramp_jump(tramp);
 		enter((uintptr_t)frame, bias + e->plan.entry);
 	}
 #endif

@@ -162,6 +162,11 @@ void shim_handoff_plan(struct shim *s);
 int shim_handoff_mapped(struct shim *s, char **argv, char **envp);
 const char *shim_handoff_name(enum shim_handoff h);
 
+/* shim/tramp.c: a page that unmaps the shim's image, switches to sp and
+ * jumps to entry; NULL when it cannot be made (the shim then stays). */
+void *shim_tramp_prepare(uintptr_t sp, uintptr_t entry);
+void shim_tramp_jump(void *t) __attribute__((noreturn));
+
 /* shim/record.c: one JSON line to the log (file, else syslog). */
 void shim_record(struct shim *s);
 

@@ -343,7 +343,8 @@ TEST_F_TIMEOUT(mapped, low_address_guests_run_every_time, 600)
 
 /* What /proc shows of a running guest: read while it echoes stdin. */
 static int proc_view(const char *bin, char *cmdline, size_t clen,
-		     char *comm, size_t commlen, char *exe, size_t exelen)
+		     char *comm, size_t commlen, char *exe, size_t exelen, char *maps,
+		     size_t mapslen)
 {
 	char path[64], line[64];
 	int in[2], out[2], st, fd;
@@ -386,6 +387,12 @@ static int proc_view(const char *bin, char *cmdline, size_t clen,
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	n = readlink(path, exe, exelen - 1);
 	exe[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, maps, mapslen - 1);
+	if (fd >= 0)
+		close(fd);
+	maps[n > 0 ? n : 0] = '\0';
 	close(in[1]);
 	close(out[0]);
 	waitpid(pid, &st, 0);
@@ -401,11 +408,12 @@ static int proc_view(const char *bin, char *cmdline, size_t clen,
 TEST_F(mapped, proc_shows_the_interpreter_the_kernels_argv_and_the_guests_name)
 {
 	char cmdline[2048], comm[64], exe[512], expect[2048];
+	static char maps[65536];
 	int st;
 
 	ASSERT_EQ(0, se_config(&self->e, "[arch.aarch64]\nemulator = /usr/bin/qemu-aarch64-static\n"));
 	st = proc_view(self->bin, cmdline, sizeof(cmdline), comm, sizeof(comm),
-		       exe, sizeof(exe));
+		       exe, sizeof(exe), maps, sizeof(maps));
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x", st);
 	/* The kernel's argv for the interpreter: [shim, path, (argv0 with P), args]. */
 	snprintf(expect, sizeof(expect), "%s %s %s%scat ", self->e.shim, self->bin,
@@ -414,10 +422,14 @@ TEST_F(mapped, proc_shows_the_interpreter_the_kernels_argv_and_the_guests_name)
 	EXPECT_STREQ(expect, cmdline);
 	EXPECT_STREQ("hello\n", comm);
 	EXPECT_STREQ(self->e.shim, exe);
+	/* Nothing of the shim is left mapped (shim/tramp.c): qemu's image,
+	 * its heap, the stack, the vDSO, the trampoline's page. */
+	EXPECT_EQ(NULL, strstr(maps, self->e.shim)) TH_LOG("%s", maps);
+	EXPECT_NE(NULL, strstr(maps, "/usr/bin/qemu-aarch64-static")) TH_LOG("%s", maps);
 	/* The execve hand-off: qemu's own. */
 	setenv("BINFMT_SHIM_HANDOFF", "execve", 1);
 	st = proc_view(self->bin, cmdline, sizeof(cmdline), comm, sizeof(comm),
-		       exe, sizeof(exe));
+		       exe, sizeof(exe), maps, sizeof(maps));
 	unsetenv("BINFMT_SHIM_HANDOFF");
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x", st);
 	EXPECT_STREQ("qemu-aarch64-st\n", comm);
