@@ -56,7 +56,24 @@ SHIMCC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
 SHIM_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	-Wmissing-prototypes -Werror=implicit-function-declaration -iquote lib \
 	-DSYSCONFDIR='"$(SYSCONFDIR)"' -ffunction-sections -fdata-sections
-SHIM_LDFLAGS := -static -Wl,--gc-sections
+# Static PIE: the kernel then puts the shim, and its brk, where it puts a
+# static-pie emulator's (high, randomised), so the emulator the shim maps
+# (shim/mapped.c) grows its malloc heap there too, not in the low
+# addresses a non-PIE guest wants (qemu's guest brk over a low host heap
+# crashed qemu). musl-gcc's specs have no static-pie start files: its
+# rcrt1.o (self-relocating) is named here, next to its specs file.
+MUSL_SPECS := $(shell sed -n 's/.*-specs "\(.*\)".*/\1/p' $(SHIMCC) 2>/dev/null)
+ifneq ($(MUSL_SPECS),)
+MUSL_LIB := $(patsubst %/,%,$(dir $(MUSL_SPECS)))
+SHIM_CFLAGS += -fPIE
+SHIM_LDFLAGS := -nostartfiles -Wl,-static -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,text \
+	-Wl,--gc-sections
+SHIM_CRT0 := $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o)
+SHIM_CRT1 := $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+else
+SHIM_CFLAGS += -fPIE
+SHIM_LDFLAGS := -static-pie -Wl,--gc-sections
+endif
 
 LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -131,7 +148,7 @@ $(LIB_A): $(LIB_OBJ)
 $(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 	@mkdir -p $(@D)
 	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(SHIM_LDFLAGS) -o $@ \
-		$(SHIM_SRC) $(LIB_SRC)
+		$(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
 
 # jansson parses fingerprint baselines and shim records in the loader.
 LOADER_LIBS ?= -ljansson
@@ -161,7 +178,18 @@ $(BUILD)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) -DBSHIM_TOP='"$(CURDIR)"' -Iloader $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c $(FUZZ_EXTRA_$*) $(LIB_A) $(FUZZ_LIBS_$*)
 
-tests: $(TEST_BIN) $(REPLAY_BIN)
+# Stand-in emulators for test_shim_mapped: a static PIE the shim maps, and
+# the same program linked dynamically, which it must execve. Always in
+# $(TOP): the tests find them there, as they find the shim.
+HELPER_BIN := $(TOP)/tests/helpers/fake_emu $(TOP)/tests/helpers/fake_emu_dyn
+$(TOP)/tests/helpers/fake_emu: tests/helpers/fake_emu.c
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) -O2 -Wall -Wextra -fPIE -static-pie -o $@ $<
+$(TOP)/tests/helpers/fake_emu_dyn: tests/helpers/fake_emu.c
+	@mkdir -p $(@D)
+	$(call qp,CC,$@)$(CC) -O2 -Wall -Wextra -o $@ $<
+
+tests: $(TEST_BIN) $(REPLAY_BIN) $(HELPER_BIN)
 
 # Real foreign binaries, built by Debian's cross compilers and go build.
 fixtures:
@@ -229,7 +257,7 @@ $(TOP)/bench/bench_shimd: tests/bench/bench_shimd.c tests/integration/test_shimd
 $(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 	@mkdir -p $(@D)
 	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) -DSHIM_BENCH_NOEXEC $(SHIM_LDFLAGS) \
-		-o $@ $(SHIM_SRC) $(LIB_SRC)
+		-o $@ $(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
 
 bench: deps all $(BENCH_BIN)
 	$(Q)scripts/bench

@@ -16,6 +16,7 @@
 
 #include "jout.h"
 #include "loader.h"
+#include "pinfile.h"
 
 enum act { ACT_ADD, ACT_REPLACE, ACT_KEEP, ACT_SKIP, ACT_CONFLICT,
 	   ACT_DISABLE, ACT_REMOVE, ACT_ENABLE };
@@ -470,6 +471,50 @@ static int check_flags(const char *flags)
 	return 0;
 }
 
+/*
+ * The interpreter for a: its pinned file (the shim with the host's
+ * emulator appended, loader/pinned.c) when there is an emulator to pin,
+ * else the shim itself. *rebuilt: the file changed, so the entry must be
+ * registered again for the kernel to open the new one. Compat arches of
+ * the host's family are left to the shim alone: most are skipped as
+ * native, and their emulator is the host's CPU.
+ */
+static void pin_arch(const struct arch *a, const char *shim, bool dry, bool json,
+		     char *interp, size_t len, bool *rebuilt)
+{
+	char emu[4096], path[4200], detail[1024];
+	int rc;
+
+	*rebuilt = false;
+	snprintf(interp, len, "%s", shim);
+	if (a == arch_host() || arch_is_host_family(a) ||
+	    find_emulator(a, emu, sizeof(emu)) < 0)
+		return;
+	rc = pinned_make(a, shim, emu, dry, path, sizeof(path), detail, sizeof(detail));
+	if (!json)
+		note_msg("%s: %s%s", a->name, detail,
+			 rc < 0 ? "; registering the shim alone, which runs the emulator "
+				  "by its path" : "");
+	if (rc < 0)
+		return;
+	snprintf(interp, len, "%s", path);
+	*rebuilt = rc == 1;
+}
+
+/* A rebuilt pinned file: an entry kept as "up to date" is registered
+ * again, or the kernel would keep running the old file it holds open. */
+static void replace_kept(struct plan *p, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < p->n; i++)
+		if (p->it[i].act == ACT_KEEP) {
+			p->it[i].act = ACT_REPLACE;
+			snprintf(p->it[i].detail, sizeof(p->it[i].detail),
+				 "its pinned file was rebuilt");
+		}
+}
+
 int cmd_register(const struct cli *c)
 {
 	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
@@ -543,10 +588,17 @@ int cmd_register(const struct cli *c)
 		goto out;
 	}
 	for (i = 0; i < arch_count; i++) {
+		char interp[4200];
+		size_t first = p.n;
+		bool rebuilt;
+
 		if (!sel[i])
 			continue;
-		err = plan_arch(&p, &t, &arch_table[i], shim, flags,
+		pin_arch(&arch_table[i], shim, dry, json, interp, sizeof(interp), &rebuilt);
+		err = plan_arch(&p, &t, &arch_table[i], interp, flags,
 				!(c->opts & OPT_ALL));
+		if (!err && rebuilt)
+			replace_kept(&p, first);
 		if (err) {
 			err_msg("register: cannot build the entry for %s: %s",
 				arch_table[i].name, strerror(-err));
@@ -647,6 +699,15 @@ int cmd_unregister(const struct cli *c)
 				it->err = 0;
 			fails += it->err != 0;
 		}
+		/* The pinned files of the removed entries (loader/pinned.c). */
+		for (i = 0; i < t.n; i++) {
+			const struct arch *a = binfmt_arch_of(t.e[i].name);
+
+			if (removed[i] && a)
+				(void)pinned_remove(a);
+		}
+		if (everything)
+			pinned_cleanup();
 		err = state_clear();
 		for (i = 0; i < nkeep && !err; i++)
 			err = state_add(keep[i]);

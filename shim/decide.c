@@ -309,6 +309,20 @@ void shim_route(struct shim *s)
 		fail(s, WHY_DENIED, 0);
 		return;
 	}
+	/* The emulator pinned with the shim (shim/mapped.c) is the one
+	 * registered: it runs on the host and in every container alike.
+	 * A configured emulator still decides. */
+	if (!s->route.emulator_configured) {
+		shim_pinned_probe(s);
+	} else if (s->emu.fd >= 0) {
+		close(s->emu.fd);
+		s->emu.fd = -1;
+	}
+	if (s->emu.pinned) {
+		snprintf(s->route.emulator, sizeof(s->route.emulator), "%s",
+			 s->emu.pin.emu_path);
+		rc = 0;
+	}
 	if (rc == -EACCES) {
 		fail(s, WHY_EMULATOR_NOEXEC, EACCES);
 		return;
@@ -316,6 +330,10 @@ void shim_route(struct shim *s)
 	if (rc < 0) {
 		if (arch_is_host_family(s->arch)) {
 			fail(s, WHY_COMPAT_OFF, 0);
+		} else if (s->emu.pinned_error[0]) {
+			fail(s, WHY_PINNED_BAD, ENOENT);
+		} else if (s->emu.proc_err) {
+			fail(s, WHY_PINNED_NO_PROC, s->emu.proc_err);
 		} else {
 			look_outside(s);
 			fail(s, s->host_emulator[0] ? WHY_EMULATOR_OUTSIDE

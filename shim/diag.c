@@ -206,6 +206,19 @@ void shim_explain(struct shim *s)
 		  "is not mounted here", name, s->fd);
 		F("mount /proc in this chroot or container (mount -t proc proc /proc)");
 		break;
+	case WHY_PINNED_NO_PROC:
+		R("no qemu-%s here, and /proc is not mounted, so the shim cannot read "
+		  "the emulator that `binfmt-shim register` pins with it "
+		  "(/proc/self/exe: %s)", name, strerror(s->err));
+		F("mount /proc in this chroot or container (mount -t proc proc /proc), "
+		  "or bind the host's emulator in: mount --bind /usr/bin/qemu-%s-static "
+		  "<root>/usr/bin/qemu-%s-static", name, name);
+		break;
+	case WHY_PINNED_BAD:
+		R("the registered interpreter carries an emulator for %s that cannot be "
+		  "used: %s", name, s->emu.pinned_error);
+		F("register again as root: binfmt-shim register %s", name);
+		break;
 	}
 }
 

@@ -115,12 +115,19 @@ static const char *via(const struct shim *s, char **argv)
 
 void shim_parse_args(struct shim *s, int argc, char **argv)
 {
+	char **p = argv + argc + 1;
 	unsigned long v;
 
 	s->argc = argc;
 	s->argv = argv;
+	/* The auxv follows envp's NULL on the stack the kernel built
+	 * (create_elf_tables): the mapped hand-off copies it. */
+	while (*p)
+		p++;
+	s->auxv = (unsigned long *)(p + 1);
 	s->execfd = -1;
 	s->fd = -1;
+	s->emu.fd = -1;
 	s->secure = getauxval(AT_SECURE) != 0;
 	s->preserve_argv0 = (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0) != 0;
 	s->uid = (unsigned)getauxval(AT_UID);
@@ -137,7 +144,10 @@ void shim_parse_args(struct shim *s, int argc, char **argv)
 	s->via = via(s, argv);
 
 	if (argc < 2) {
+		/* Nothing to hand off: a refusal, not a run (it was planned
+		 * and recorded as one, and said "/proc is not mounted"). */
 		s->why = WHY_USAGE;
+		s->event = EV_FAIL;
 		return;
 	}
 	s->path = argv[1];

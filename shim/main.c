@@ -2,8 +2,10 @@
 /*
  * The interpreter binfmt_misc runs for foreign ELF files:
  *   parse what the kernel passed -> read the config -> probe the binary ->
- *   route (emulator, sysroot, policy) -> record -> execve the emulator.
- * The hand-off is an execve in place, no fork: the PID, the caller's wait
+ *   route (emulator, sysroot, policy) -> record -> hand off to the emulator.
+ * The hand-off maps the emulator into this process and jumps to it
+ * (shim/mapped.c), or, for an emulator it cannot map, is an execve in
+ * place; never a fork: the PID, the caller's wait
  * status, signals, stdio and the controlling terminal are the guest's.
  * When the shim cannot or may not run the binary it says why on stderr and
  * exits 126, the status a shell uses for "found but cannot execute".
@@ -41,7 +43,9 @@ static const char *binary_for_emulator(struct shim *s)
 {
 	static char fdpath[32];
 
-	if (!s->secure)
+	/* Mapped, the emulator gets the kernel's fd as AT_EXECFD
+	 * (shim/mapped.c), and reads the binary from it. */
+	if (!s->secure || s->emu.handoff == HANDOFF_MAPPED)
 		return s->path;
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", s->fd);
 	if (s->fd < 0 || access(fdpath, F_OK) < 0 || fcntl(s->fd, F_SETFD, 0) < 0)
@@ -92,6 +96,16 @@ static int hand_off(struct shim *s)
 	/* make bench: callgrind counts up to here (it cannot follow execve). */
 	return 0;
 #endif
+	if (s->emu.handoff == HANDOFF_MAPPED) {
+		/* Returns only when nothing was changed: execve instead. A
+		 * secure exec's path was not race-free without AT_EXECFD. */
+		s->err = -shim_handoff_mapped(s, argv, envp);
+		if (s->secure) {
+			errno = s->err;
+			goto failed;
+		}
+		s->emu.handoff = HANDOFF_EXECVE;
+	}
 	execve(s->route.emulator, argv, envp);
 	s->err = errno;
 failed:
@@ -109,10 +123,12 @@ int main(int argc, char **argv)
 	static struct shim s;
 
 	shim_parse_args(&s, argc, argv);
+	shim_pinned_open(&s);
 	shim_load_config(&s);
 	shim_warn_config(&s);
 	shim_probe(&s);
 	shim_route(&s);
+	shim_handoff_plan(&s);
 	shim_explain(&s);
 	shim_record(&s);
 	if (s.event == EV_EXEC && !s.logged && s.cfg.deny_on_log_failure) {

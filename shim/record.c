@@ -58,6 +58,8 @@ static const char *const why_names[] = {
 	[WHY_EMULATOR_NOEXEC] = "emulator-not-executable",
 	[WHY_NO_SYSROOT] = "no-sysroot", [WHY_LOG_FAILED] = "log-failed",
 	[WHY_NO_PROC] = "no-proc",
+	[WHY_PINNED_NO_PROC] = "no-proc-for-pinned",
+	[WHY_PINNED_BAD] = "pinned-file-bad",
 };
 
 /* One record's caps: FIELD_MAX and FIELD_SMALL, or a sixth for syslog. */
@@ -208,6 +210,15 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 	jw_kv_string(&w, "via", s->via ? s->via : "binfmt");
 	if (s->verify_run)
 		jw_kv_bool(&w, "verify", true);
+	/* How the emulator got the process (shim/mapped.c). */
+	if (s->emu.handoff) {
+		jw_kv_string(&w, "handoff", shim_handoff_name(s->emu.handoff));
+		jw_kv_string(&w, "emulator_from", s->emu.pinned ? "pinned" : "path");
+		if (s->emu.why[0])
+			kv_capped(&w, "handoff_why", s->emu.why, c.small);
+		if (s->emu.pinned && s->emu.stale)
+			jw_kv_bool(&w, "emulator_stale", true);
+	}
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);
 		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
@@ -357,7 +368,7 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	int len, err, ufd;
 
 	s->system_sink = NULL;
-	ufd = unrecorded_open(s, O_RDWR, path, sizeof(path));
+	ufd = s->emu.foreign_root ? -1 : unrecorded_open(s, O_RDWR, path, sizeof(path));
 	if (ufd >= 0 && fstat(ufd, &st) == 0)
 		unrecorded = (unsigned long long)st.st_size;
 	/* The collector first: it vouches for the record and tracks the run. */
@@ -373,6 +384,17 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 		 * host without one: not an error worth a field in every record. */
 		if (!s->cfg.socket_set && (err == -ENOENT || err == -ECONNREFUSED))
 			s->collector_error[0] = '\0';
+	}
+	/* In a chroot or container (shim/mapped.c: its "/" is not the one
+	 * register ran in) the log path and /dev/log are the container's,
+	 * not the host's: no record goes there, and no loss is counted in
+	 * its /var/tmp. The host learns of the exec from the collector. */
+	if (s->emu.foreign_root) {
+		snprintf(s->sink_error, sizeof(s->sink_error),
+			 "in a chroot or container: the host's log is not reachable");
+		if (ufd >= 0)
+			close(ufd);
+		return;
 	}
 	len = build(s, "file", unrecorded, rec, cap);
 	if (len < 0) {

@@ -9,6 +9,8 @@
 #include "elf.h"
 #include "format.h"
 #include "goinfo.h"
+#include "loadplan.h"
+#include "pinned.h"
 #include "route.h"
 
 /* Defaults: lib/config.h (CONFIG_FILE_DEFAULT, CONFIG_LOG_DEFAULT,
@@ -35,6 +37,35 @@ enum shim_why {
 	WHY_NO_SYSROOT,		/* dynamic, loader in no sysroot */
 	WHY_LOG_FAILED,		/* on_failure = deny and no record written */
 	WHY_NO_PROC,		/* secure exec, /proc/self/fd not reachable */
+	WHY_PINNED_NO_PROC,	/* no emulator here, and no /proc to read the
+				 * one the registration may carry */
+	WHY_PINNED_BAD,		/* the pinned file fails its checks */
+};
+
+/* How the emulator gets the process (shim/mapped.c). */
+enum shim_handoff { HANDOFF_NONE = 0, HANDOFF_MAPPED, HANDOFF_EXECVE };
+
+struct shim_emu {
+	enum shim_handoff handoff;
+	char why[160];		/* why execve, not mapped ("" when mapped) */
+	/* The pinned file this shim runs from, when it is one
+	 * (/proc/self/exe has a trailer for this arch). */
+	bool pinned;
+	bool have_trailer;	/* /proc/self/exe is a pinned file (any arch) */
+	/* Its "/" is not the one register ran in: a chroot or container,
+	 * where the host's log file and syslog are not reachable. */
+	bool foreign_root;
+	/* The emulator at pin.emu_path is no longer the one pinned (qemu
+	 * was upgraded, register not run again): the pinned one still runs. */
+	bool stale;
+	int proc_err;		/* errno of opening /proc/self/exe, 0: fine */
+	char pinned_error[160];	/* why the pinned file was not used */
+	struct pinned_info pin;
+	/* What is mapped: fd (the pinned file, or the emulator's path
+	 * opened), at base within it, size bytes. */
+	int fd;
+	uint64_t base, size;
+	struct load_plan plan;
 };
 
 struct shim {
@@ -61,6 +92,7 @@ struct shim {
 	 * once; the record may be built three times (collector, file, syslog). */
 	int pid, ppid;
 	unsigned uid, euid, gid;
+	unsigned long *auxv;	/* the kernel's auxv, after envp */
 
 	/* Configuration (cfg itself is the last member: see there): the
 	 * system file, and the caller's (BINFMT_SHIM_CONFIG) layered on it
@@ -86,6 +118,7 @@ struct shim {
 
 	/* Routing. */
 	struct route route;
+	struct shim_emu emu;
 	char host_emulator[ROUTE_PATH_MAX];	/* WHY_EMULATOR_OUTSIDE */
 
 	/* Outcome. */
@@ -123,6 +156,21 @@ int shim_open(const char *path, int flags, unsigned mode);
 void shim_load_config(struct shim *s);
 void shim_probe(struct shim *s);
 void shim_route(struct shim *s);
+
+/* shim/mapped.c: find the emulator pinned with this shim (before
+ * routing), choose the hand-off (after it), and carry out a mapped one:
+ * returns only on failure, -errno, with nothing of the process changed
+ * that an execve fallback would mind. */
+void shim_pinned_open(struct shim *s);
+void shim_pinned_probe(struct shim *s);
+void shim_handoff_plan(struct shim *s);
+int shim_handoff_mapped(struct shim *s, char **argv, char **envp);
+const char *shim_handoff_name(enum shim_handoff h);
+
+/* shim/tramp.c: a page that unmaps the shim's image, switches to sp and
+ * jumps to entry; NULL when it cannot be made (the shim then stays). */
+void *shim_tramp_prepare(uintptr_t sp, uintptr_t entry);
+void shim_tramp_jump(void *t) __attribute__((noreturn));
 
 /* shim/record.c: one JSON line to the log (file, else syslog). */
 void shim_record(struct shim *s);

@@ -112,6 +112,10 @@ int tl_private_system(const char *config, char *why, size_t whylen)
 	if (mount("overlay", "/etc", "overlay", 0,
 		  "lowerdir=/etc,upperdir=/var/log/.etc/upper,workdir=/var/log/.etc/work") < 0)
 		goto fail;
+	/* `binfmt-shim register` pins the emulator with the shim in a file
+	 * of its own (loader/pinned.c): in the private /var/tmp, not the
+	 * host's /var/lib. */
+	setenv("BINFMT_SHIM_PINNED_DIR", "/var/tmp/binfmt-shim-pinned", 1);
 	if (config && (err = tl_system_config(config))) {
 		snprintf(why, whylen, "writing the private shim.conf: %s", strerror(-err));
 		return err;

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pinned file of an arch: the static shim, then the emulator at a
+ * PINNED_ALIGN offset, then the trailer (lib/pinned.h). Registered as the
+ * entry's interpreter, it is what the kernel keeps open for the F flag,
+ * so the shim carries its emulator into every container (shim/mapped.c).
+ *
+ * Written as root, mode 0755, to a temporary name and renamed into place,
+ * so a running exec never sees half a file; the kernel keeps its own open
+ * copy of the old one until the entry is registered again. The emulator
+ * is cloned (FICLONERANGE: btrfs, XFS with reflink; no disk cost) where
+ * the file system can, else copied with copy_file_range; the gap before
+ * it is a hole.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "pinfile.h"
+#include "pinned.h"
+
+const char *pinned_dir(void)
+{
+	const char *d = getenv("BINFMT_SHIM_PINNED_DIR");
+
+	return d && d[0] == '/' ? d : PINNED_DIR_DEFAULT;
+}
+
+static int copy_range(int in, int out, uint64_t len, uint64_t dst)
+{
+	static char buf[1 << 16];
+	loff_t ioff = 0, ooff = (loff_t)dst;
+	uint64_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = copy_file_range(in, &ioff, out, &ooff, (size_t)(len - done), 0);
+		if (n > 0) {
+			done += (uint64_t)n;
+			continue;
+		}
+		if (n == 0)
+			return -EIO;	/* the source shrank */
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
+		    errno != EOPNOTSUPP)
+			return -errno;
+		/* No copy_file_range between these files: read and write. */
+		while (done < len) {
+			n = pread(in, buf, sizeof(buf), (off_t)done);
+			if (n <= 0)
+				return n < 0 ? -errno : -EIO;
+			if (pwrite(out, buf, (size_t)n, (off_t)(dst + done)) != n)
+				return -errno;
+			done += (uint64_t)n;
+		}
+	}
+	return 0;
+}
+
+/* Whether the files a and b have the same bytes. */
+static bool same_bytes(const char *a, int bfd, uint64_t size)
+{
+	static char x[1 << 16], y[1 << 16];
+	struct stat st;
+	uint64_t off = 0;
+	bool same = false;
+	int afd = open(a, O_RDONLY | O_CLOEXEC);
+
+	if (afd < 0)
+		return false;
+	if (fstat(afd, &st) < 0 || (uint64_t)st.st_size != size)
+		goto out;
+	while (off < size) {
+		ssize_t n = pread(afd, x, sizeof(x), (off_t)off);
+
+		if (n <= 0 || pread(bfd, y, (size_t)n, (off_t)off) != n || memcmp(x, y, (size_t)n))
+			goto out;
+		off += (uint64_t)n;
+	}
+	same = true;
+out:
+	close(afd);
+	return same;
+}
+
+static void human(uint64_t n, char *buf, size_t len)
+{
+	if (n >= 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB", (double)n / (1024 * 1024));
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(n + 1023) / 1024);
+}
+
+int pinned_make(const struct arch *a, const char *shim, const char *emulator, bool dry,
+		char *path, size_t plen, char *detail, size_t dlen)
+{
+	unsigned char trailer[PINNED_TRAILER_SIZE];
+	char tmp[4200], why[512], hs[32], he[32], hd[32];
+	struct pinned_info pi = { 0 };
+	struct stat ss, es, ts;
+	int sfd = -1, efd = -1, tfd = -1, rc;
+	bool cloned = false;
+
+	snprintf(path, plen, "%s/%s", pinned_dir(), a->name);
+	detail[0] = '\0';
+	if (!emulator || !emulator[0]) {
+		snprintf(detail, dlen, "no qemu-%s on this host to pin", a->name);
+		return -ENOENT;
+	}
+	if (check_static_exec(emulator, why, sizeof(why)) < 0) {
+		snprintf(detail, dlen, "%s cannot be pinned: %s", emulator, why);
+		return -ENOEXEC;
+	}
+	if (strlen(emulator) >= PINNED_PATH_MAX) {
+		snprintf(detail, dlen, "%s: path too long to pin", emulator);
+		return -ENAMETOOLONG;
+	}
+	if (dry) {
+		snprintf(detail, dlen, "would pin %s with the shim in %s", emulator, path);
+		return 0;
+	}
+	rc = mkdir_p(pinned_dir(), 0755);
+	if (rc && rc != -EEXIST) {
+		snprintf(detail, dlen, "%s: %s", pinned_dir(), strerror(-rc));
+		return rc;
+	}
+	sfd = open(shim, O_RDONLY | O_CLOEXEC);
+	efd = open(emulator, O_RDONLY | O_CLOEXEC);
+	if (sfd < 0 || efd < 0 || fstat(sfd, &ss) < 0 || fstat(efd, &es) < 0) {
+		rc = -errno;
+		snprintf(detail, dlen, "%s: %s", sfd < 0 ? shim : emulator, strerror(-rc));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%d", pinned_dir(), a->name, (int)getpid());
+	unlink(tmp);
+	tfd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (tfd < 0) {
+		rc = -errno;
+		snprintf(detail, dlen, "%s: %s", tmp, strerror(-rc));
+		goto out;
+	}
+	pi.shim_size = (uint64_t)ss.st_size;
+	pi.emu_offset = pinned_emu_offset(pi.shim_size);
+	pi.emu_size = (uint64_t)es.st_size;
+	pi.emu_dev = (uint64_t)es.st_dev;
+	pi.emu_ino = (uint64_t)es.st_ino;
+	pi.emu_mtime = (uint64_t)es.st_mtime;
+	pi.emu_st_size = (uint64_t)es.st_size;
+	/* The root this registration serves: a shim that finds another "/"
+	 * is in a chroot or container and writes no host log there. */
+	if (stat("/", &ts) == 0) {
+		pi.root_dev = (uint64_t)ts.st_dev;
+		pi.root_ino = (uint64_t)ts.st_ino;
+	}
+	snprintf(pi.arch, sizeof(pi.arch), "%s", a->name);
+	snprintf(pi.emu_path, sizeof(pi.emu_path), "%s", emulator);
+	rc = copy_range(sfd, tfd, pi.shim_size, 0);
+	if (!rc) {
+		/* The emulator's blocks shared, where the file system can:
+		 * src_length 0 means "to the end of the source" (ioctl_ficlonerange(2)). */
+		struct file_clone_range fcr = {
+			.src_fd = efd, .src_offset = 0, .src_length = 0,
+			.dest_offset = pi.emu_offset,
+		};
+
+		cloned = ioctl(tfd, FICLONERANGE, &fcr) == 0;
+		if (!cloned)
+			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset);
+	}
+	if (!rc && (pinned_format(&pi, trailer) < 0 ||
+		    pwrite(tfd, trailer, sizeof(trailer), (off_t)(pi.emu_offset + pi.emu_size)) !=
+		    (ssize_t)sizeof(trailer)))
+		rc = errno ? -errno : -EINVAL;
+	/* Root's, and writable by no one else: the shim checks it. */
+	if (!rc && (fchown(tfd, 0, 0) < 0 || fchmod(tfd, 0755) < 0 || fsync(tfd) < 0))
+		rc = -errno;
+	if (rc) {
+		snprintf(detail, dlen, "writing %s: %s", tmp, strerror(-rc));
+		goto out;
+	}
+	fstat(tfd, &ts);
+	human(pi.shim_size, hs, sizeof(hs));
+	human(pi.emu_size, he, sizeof(he));
+	human((uint64_t)ts.st_blocks * 512, hd, sizeof(hd));
+	if (same_bytes(path, tfd, (uint64_t)ts.st_size)) {
+		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s on disk)",
+			 path, hs, emulator, he, hd);
+		rc = 0;
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		snprintf(detail, dlen, "rename to %s: %s", path, strerror(-rc));
+		goto out;
+	}
+	tmp[0] = '\0';
+	snprintf(detail, dlen, "pinned %s with the shim in %s (shim %s + emulator %s; "
+		 "%s on disk, the emulator %s)", emulator, path, hs, he, hd,
+		 cloned ? "cloned: its blocks are shared" : "copied");
+	rc = 1;
+out:
+	if (tfd >= 0)
+		close(tfd);
+	if (tmp[0] && tfd >= 0)
+		unlink(tmp);
+	if (sfd >= 0)
+		close(sfd);
+	if (efd >= 0)
+		close(efd);
+	return rc;
+}
+
+int pinned_remove(const struct arch *a)
+{
+	unsigned char t[PINNED_TRAILER_SIZE];
+	struct pinned_info pi;
+	char path[4200];
+	struct stat st;
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", pinned_dir(), a->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	ok = fstat(fd, &st) == 0 && st.st_size >= PINNED_TRAILER_SIZE &&
+	     pread(fd, t, sizeof(t), st.st_size - PINNED_TRAILER_SIZE) == (ssize_t)sizeof(t) &&
+	     pinned_parse(t, sizeof(t), (uint64_t)st.st_size, &pi) == 0;
+	close(fd);
+	if (!ok)
+		return -EINVAL;	/* not ours: left alone */
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+void pinned_cleanup(void)
+{
+	(void)rmdir(pinned_dir());
+}
