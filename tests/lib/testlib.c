@@ -114,8 +114,10 @@ int tl_private_system(const char *config, char *why, size_t whylen)
 		goto fail;
 	/* `binfmt-shim register` pins the emulator with the shim in a file
 	 * of its own (loader/pinned.c): in the private /var/tmp, not the
-	 * host's /var/lib. */
+	 * host's /var/lib. Its state (what --replace disabled, the mount it
+	 * made) likewise, unless the test named a directory of its own. */
 	setenv("BINFMT_SHIM_PINNED_DIR", "/var/tmp/binfmt-shim-pinned", 1);
+	setenv("BINFMT_SHIM_STATE_DIR", "/var/tmp/binfmt-shim-state", 0);
 	if (config && (err = tl_system_config(config))) {
 		snprintf(why, whylen, "writing the private shim.conf: %s", strerror(-err));
 		return err;
