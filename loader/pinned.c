@@ -25,6 +25,7 @@
 #include "loader.h"
 #include "pinfile.h"
 #include "pinned.h"
+#include "pinstat.h"
 
 const char *pinned_dir(void)
 {
@@ -33,7 +34,10 @@ const char *pinned_dir(void)
 	return d && d[0] == '/' ? d : PINNED_DIR_DEFAULT;
 }
 
-static int copy_range(int in, int out, uint64_t len, uint64_t dst)
+/* Copy len bytes of in to out at dst: copy_file_range (which may itself
+ * share extents, or copy in the kernel), else read and write. *how says
+ * which did the work. */
+static int copy_range(int in, int out, uint64_t len, uint64_t dst, const char **how)
 {
 	static char buf[1 << 16];
 	loff_t ioff = 0, ooff = (loff_t)dst;
@@ -44,6 +48,7 @@ static int copy_range(int in, int out, uint64_t len, uint64_t dst)
 		n = copy_file_range(in, &ioff, out, &ooff, (size_t)(len - done), 0);
 		if (n > 0) {
 			done += (uint64_t)n;
+			*how = "copied with copy_file_range";
 			continue;
 		}
 		if (n == 0)
@@ -52,6 +57,7 @@ static int copy_range(int in, int out, uint64_t len, uint64_t dst)
 		    errno != EOPNOTSUPP)
 			return -errno;
 		/* No copy_file_range between these files: read and write. */
+		*how = "copied";
 		while (done < len) {
 			n = pread(in, buf, sizeof(buf), (off_t)done);
 			if (n <= 0)
@@ -102,11 +108,13 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		char *path, size_t plen, char *detail, size_t dlen)
 {
 	unsigned char trailer[PINNED_TRAILER_SIZE];
-	char tmp[4200], why[512], hs[32], he[32], hd[32];
+	char tmp[4200], why[512], hs[32], he[32], hd[160];
+	struct pin_cost cost;
 	struct pinned_info pi = { 0 };
 	struct stat ss, es, ts;
 	int sfd = -1, efd = -1, tfd = -1, rc;
 	bool cloned = false;
+	const char *copied_how = "copied";
 
 	snprintf(path, plen, "%s/%s", pinned_dir(), a->name);
 	detail[0] = '\0';
@@ -161,7 +169,7 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 	}
 	snprintf(pi.arch, sizeof(pi.arch), "%s", a->name);
 	snprintf(pi.emu_path, sizeof(pi.emu_path), "%s", emulator);
-	rc = copy_range(sfd, tfd, pi.shim_size, 0);
+	rc = copy_range(sfd, tfd, pi.shim_size, 0, &copied_how);
 	if (!rc) {
 		/* The emulator's blocks shared, where the file system can:
 		 * src_length 0 means "to the end of the source" (ioctl_ficlonerange(2)). */
@@ -172,7 +180,7 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 
 		cloned = ioctl(tfd, FICLONERANGE, &fcr) == 0;
 		if (!cloned)
-			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset);
+			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset, &copied_how);
 	}
 	if (!rc && (pinned_format(&pi, trailer) < 0 ||
 		    pwrite(tfd, trailer, sizeof(trailer), (off_t)(pi.emu_offset + pi.emu_size)) !=
@@ -188,9 +196,16 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 	fstat(tfd, &ts);
 	human(pi.shim_size, hs, sizeof(hs));
 	human(pi.emu_size, he, sizeof(he));
-	human((uint64_t)ts.st_blocks * 512, hd, sizeof(hd));
 	if (same_bytes(path, tfd, (uint64_t)ts.st_size)) {
-		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s on disk)",
+		int pfd = open(path, O_RDONLY | O_CLOEXEC);
+
+		/* What the file in place costs, not the copy just made. */
+		if (pfd < 0 || pin_disk_cost(pfd, &cost) < 0)
+			pin_disk_cost(tfd, &cost);
+		if (pfd >= 0)
+			close(pfd);
+		pin_cost_words(&cost, hd, sizeof(hd));
+		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s)",
 			 path, hs, emulator, he, hd);
 		rc = 0;
 		goto out;
@@ -201,9 +216,13 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		goto out;
 	}
 	tmp[0] = '\0';
+	/* The real cost: allocated blocks less the extents shared with the
+	 * emulator (FIEMAP), where the clone worked. */
+	pin_disk_cost(tfd, &cost);
+	pin_cost_words(&cost, hd, sizeof(hd));
 	snprintf(detail, dlen, "pinned %s with the shim in %s (shim %s + emulator %s; "
-		 "%s on disk, the emulator %s)", emulator, path, hs, he, hd,
-		 cloned ? "cloned: its blocks are shared" : "copied");
+		 "%s; the emulator %s)", emulator, path, hs, he, hd,
+		 cloned ? "cloned" : copied_how);
 	rc = 1;
 out:
 	if (tfd >= 0)
