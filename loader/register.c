@@ -477,8 +477,10 @@ static int check_flags(const char *flags)
  * emulator appended, loader/pinned.c) when there is an emulator to pin,
  * else the shim itself. *rebuilt: the file changed, so the entry must be
  * registered again for the kernel to open the new one. Compat arches of
- * the host's family are left to the shim alone: most are skipped as
- * native, and their emulator is the host's CPU.
+ * the host's family are pinned only when the host was seen not to run
+ * them (IA32 emulation off): otherwise they are skipped as native, or
+ * untested, and their emulator is the host's CPU. verify's container run
+ * found i386 without its emulator there.
  */
 static void pin_arch(const struct arch *a, const char *shim, bool dry, bool json,
 		     char *interp, size_t len, bool *rebuilt)
@@ -488,7 +490,7 @@ static void pin_arch(const struct arch *a, const char *shim, bool dry, bool json
 
 	*rebuilt = false;
 	snprintf(interp, len, "%s", shim);
-	if (a == arch_host() || arch_is_host_family(a) ||
+	if (a == arch_host() || (arch_is_host_family(a) && native_test(a) != 0) ||
 	    find_emulator(a, emu, sizeof(emu)) < 0)
 		return;
 	rc = pinned_make(a, shim, emu, dry, path, sizeof(path), detail, sizeof(detail));
