@@ -284,9 +284,9 @@ TEST_F(cost, register_and_status_print_the_real_disk_cost)
 
 /* ---- an upgraded emulator ---------------------------------------- */
 
-/* Run the aarch64 hello through the shim with the rig's file log only;
- * its last record's "emulator_stale": 1 true, 0 absent, -1 no record. */
-static int hello_stale(const char *bin)
+/* Run bin (the aarch64 hello) through the shim with the rig's file log
+ * only; its record (a new reference), NULL when it did not run. */
+static json_t *hello_record(const char *bin)
 {
 	char log[] = "/var/tmp/bshim-pinned-log.jsonl", out[256], err[4096];
 	char *argv[] = { (char *)bin, NULL };
@@ -294,7 +294,7 @@ static int hello_stale(const char *bin)
 	json_t *last = NULL;
 	FILE *f;
 	char line[16384];
-	int st, stale = -1;
+	int st;
 
 	unlink(log);
 	unsetenv("BINFMT_SHIM_CONFIG");
@@ -305,7 +305,7 @@ static int hello_stale(const char *bin)
 	free(conf);
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "# hello: 0x%x %s\n", st, err);
-		return -1;
+		return NULL;
 	}
 	f = fopen(log, "r");
 	while (f && fgets(line, sizeof(line), f)) {
@@ -314,10 +314,19 @@ static int hello_stale(const char *bin)
 	}
 	if (f)
 		fclose(f);
-	if (last)
+	return last;
+}
+
+/* The record's "emulator_stale": 1 true, 0 absent, -1 no record or the
+ * pinned emulator did not run. */
+static int hello_stale(const char *bin)
+{
+	json_t *last = hello_record(bin);
+	int stale = -1;
+
+	if (last && !strcmp(json_string_value(json_object_get(last, "emulator_from")) ?: "",
+			    "pinned"))
 		stale = json_is_true(json_object_get(last, "emulator_stale"));
-	if (last && strcmp(json_string_value(json_object_get(last, "emulator_from")) ?: "", "pinned"))
-		stale = -1;
 	json_decref(last);
 	return stale;
 }
@@ -414,6 +423,7 @@ TEST(a_pinned_file_others_may_write_is_refused_and_flagged)
 	static const unsigned modes[] = { 0775, 0757 };
 	char state[64], src[512], err[8192];
 	char *cpb[] = { "/bin/cp", src, "/var/tmp/ctr/hello", NULL };
+	json_t *rec;
 	const char *pin;
 	json_t *e;
 	size_t k;
@@ -440,6 +450,14 @@ TEST(a_pinned_file_others_may_write_is_refused_and_flagged)
 		st = chroot_run("/var/tmp/ctr", "/hello", err, sizeof(err));
 		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 126) TH_LOG("0x%x %s", st, err);
 		EXPECT_NE(NULL, strstr(err, "writable by no one else")) TH_LOG("%s", err);
+		/* On the host the emulator by its path runs instead, and the
+		 * record says why the pinned one did not. */
+		rec = hello_record("/var/tmp/ctr/hello");
+		ASSERT_NE(NULL, rec);
+		EXPECT_STREQ("path", json_string_value(json_object_get(rec, "emulator_from")));
+		EXPECT_NE(NULL, strstr(json_string_value(json_object_get(rec, "pinned_refused")) ?: "",
+				       "writable by no one else"));
+		json_decref(rec);
 		/* status flags it, and it works in no container. */
 		EXPECT_EQ(1, cli_run(&r, "status", NULL)) TH_LOG("%s", r.out);
 		EXPECT_NE(NULL, strstr(r.out, "BROKEN      its pinned file ")) TH_LOG("%s", r.out);
