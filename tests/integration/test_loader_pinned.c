@@ -12,7 +12,8 @@
  *     register pins the new one, status is 0 again and the shim's record
  *     no longer says "emulator_stale";
  *   - a pinned file writable by its group or by others: the shim refuses
- *     to map it and says why, status flags it;
+ *     to map it and says why (its diagnostic in a chroot, "pinned_refused"
+ *     in its record on the host), status flags it, register rewrites it;
  *   - unregister deletes the pinned files and drops the lines of persist's
  *     binfmt.d file that name them (they would fail at the next boot);
  *   - status and explain say whether each entry works in containers;
@@ -144,7 +145,7 @@ static int loop_fs(const char *fs, const char *mkfs, char *why, size_t len)
 	char *mk[] = { (char *)mkfs, "-q", "/tmp/img", NULL };
 	char *cp[] = { "/bin/cp", QEMU, "/tmp/fs/qemu-aarch64-static", NULL };
 	char dev[64], out[4096];
-	int ctl, n, lfd, ifd, st;
+	int ctl, n, lfd = -1, ifd, st, k;
 
 	if (!tl_have(mkfs)) {
 		snprintf(why, len, "%s missing: scripts/deps installs it", mkfs);
@@ -167,21 +168,35 @@ static int loop_fs(const char *fs, const char *mkfs, char *why, size_t len)
 		return -1;
 	}
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	n = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
-	if (n < 0) {
+	ifd = open("/tmp/img", O_RDWR | O_CLOEXEC);
+	if (ctl < 0 || ifd < 0) {
 		snprintf(why, len, "no loop device (needs real root): %s", strerror(errno));
 		return 1;
 	}
-	close(ctl);
-	snprintf(dev, sizeof(dev), "/dev/loop%d", n);
-	lfd = open(dev, O_RDWR | O_CLOEXEC);
-	ifd = open("/tmp/img", O_RDWR | O_CLOEXEC);
 	lc.fd = (unsigned)ifd;
-	if (lfd < 0 || ifd < 0 || ioctl(lfd, LOOP_CONFIGURE, &lc) < 0) {
+	/* Another test may take the same free device first (EBUSY): ask
+	 * again, a few times. */
+	for (k = 0; k < 8; k++) {
+		n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (n < 0) {
+			snprintf(why, len, "no loop device (needs real root): %s", strerror(errno));
+			return 1;
+		}
+		snprintf(dev, sizeof(dev), "/dev/loop%d", n);
+		lfd = open(dev, O_RDWR | O_CLOEXEC);
+		if (lfd >= 0 && ioctl(lfd, LOOP_CONFIGURE, &lc) == 0)
+			break;
 		snprintf(why, len, "attaching %s: %s", dev, strerror(errno));
-		return 1;
+		if (lfd >= 0)
+			close(lfd);
+		lfd = -1;
+		if (errno != EBUSY)
+			break;
 	}
+	close(ctl);
 	close(ifd);
+	if (lfd < 0)
+		return 1;
 	if (mount(dev, "/tmp/fs", fs, 0, NULL) < 0) {
 		snprintf(why, len, "mounting %s on %s: %s", fs, dev, strerror(errno));
 		close(lfd);
@@ -237,9 +252,11 @@ TEST_F(cost, register_and_status_print_the_real_disk_cost)
 	struct stat st, est;
 	json_t *e;
 	long long disk, shared;
-	bool clones = variant->mkfs != NULL;
+	bool clones;
 
 	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", NULL)) TH_LOG("%s", r.err);
+	/* The build tree may be on btrfs or XFS too, with /usr/bin. */
+	clones = variant->mkfs || strstr(r.err, "the emulator cloned");
 	ASSERT_EQ(0, stat(pin, &st)) TH_LOG("%s: %s", pin, strerror(errno));
 	ASSERT_EQ(0, stat(QEMU, &est));
 	/* register's note: the cost, and how the emulator got there. */
@@ -263,7 +280,8 @@ TEST_F(cost, register_and_status_print_the_real_disk_cost)
 		/* The emulator's extents are the emulator's: all but its
 		 * unaligned tail are shared, and what is left is about the
 		 * shim (~0.5 MiB), far below the emulator's 12 MiB. */
-		EXPECT_STREQ(variant->fs, jstr2(e, "pinned", "fs"));
+		if (variant->mkfs)
+			EXPECT_STREQ(variant->fs, jstr2(e, "pinned", "fs"));
 		EXPECT_LE((long long)est.st_size - 65536, shared) TH_LOG("shared %lld", shared);
 		EXPECT_GT(2 << 20, disk) TH_LOG("disk %lld", disk);
 	}
