@@ -77,6 +77,7 @@ int pin_disk_cost(int fd, struct pin_cost *c)
 	if (!fm)
 		return -ENOMEM;
 	while (!last && start < (uint64_t)st.st_size) {
+		uint64_t from = start;
 		unsigned i;
 
 		memset(fm, 0, sizeof(*fm) + N * sizeof(struct fiemap_extent));
@@ -98,6 +99,8 @@ int pin_disk_cost(int fd, struct pin_cost *c)
 				last = true;
 			start = x->fe_logical + x->fe_length;
 		}
+		if (start <= from)
+			break;		/* no progress: never loop on a confused answer */
 	}
 	free(fm);
 	/* The last extent may run past EOF to its block's end. */
