@@ -18,6 +18,7 @@
 #include "hostfix.h"
 #include "jout.h"
 #include "loader.h"
+#include "pinstat.h"
 
 enum verdict { V_NATIVE, V_EMULATED, V_NO_HANDLER, V_BROKEN };
 static const char *const verdict_names[] = {
@@ -33,6 +34,8 @@ struct expl {
 	enum verdict v;
 	char reason[2048], fix[2048];
 	bool term;			/* text output: fields escaped (D) */
+	bool ctr_ok;			/* the handler works in containers */
+	char ctr_why[1200];
 };
 
 /* The GOARCH of the host, for "GOARCH=<host> go test" fixes. */
@@ -398,6 +401,22 @@ static void explain_other(struct expl *x)
 	}
 }
 
+/* Whether the entry the kernel picks runs it inside a container or
+ * chroot too (loader/pinstat.c): the F flag, and for ours a pinned file. */
+static void explain_container(struct expl *x)
+{
+	struct pin_state *ps;
+
+	if (!x->handler)
+		return;
+	ps = malloc(sizeof(*ps));
+	if (!ps)
+		return;
+	pin_inspect(x->handler->interpreter, ps);
+	x->ctr_ok = pin_container_ok(x->handler, ps, x->ctr_why, sizeof(x->ctr_why));
+	free(ps);
+}
+
 static void explain_one(const char *path, const struct bm_table *t,
 			const struct shim_config *cfg, const char *cfgpath,
 			struct expl *x, bool term)
@@ -419,6 +438,7 @@ static void explain_one(const char *path, const struct bm_table *t,
 		explain_elf(x, t, cfg, cfgpath);
 	else
 		explain_other(x);
+	explain_container(x);
 	if (x->v <= V_EMULATED && stat(path, &st) == 0 &&
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
 		x->v = V_BROKEN;
@@ -444,6 +464,8 @@ static void print_text(const struct expl *x)
 		       x->handler->flags[0] ? T(x->handler->flags) : "-");
 	else
 		printf("  handler:  none\n");
+	if (x->handler && x->ctr_why[0])
+		printf("  containers: %s: %s\n", x->ctr_ok ? "yes" : "no", T(x->ctr_why));
 	if (x->emulator[0])
 		printf("  emulator: %s%s%s\n", T(x->emulator),
 		       x->sysroot[0] ? "  sysroot: " : "", T(x->sysroot));
@@ -504,6 +526,15 @@ static void print_json(struct json_writer *w, const struct expl *x)
 		jw_object_end(w);
 	} else {
 		jw_kv_null(w, "handler");
+	}
+	if (x->handler && x->ctr_why[0]) {
+		jw_key(w, "containers");
+		jw_object_begin(w);
+		jw_kv_bool(w, "works", x->ctr_ok);
+		jw_kv_string(w, "why", x->ctr_why);
+		jw_object_end(w);
+	} else {
+		jw_kv_null(w, "containers");
 	}
 	jw_kv_string(w, "emulator", x->emulator[0] ? x->emulator : NULL);
 	jw_kv_string(w, "sysroot", x->sysroot[0] ? x->sysroot : NULL);

@@ -36,8 +36,10 @@ static const struct subcmd subcmds[] = {
 	{ "unregister", cmd_unregister, OPT_JSON | OPT_ALL | OPT_DRY_RUN, 0, -1,
 	  "unregister [ARCH... | --all] [--dry-run] [--json]",
 	  "Remove binfmt-shim-* entries (all of them with --all or no ARCH) and\n"
-	  "re-enable the entries `register --replace` disabled. With --all, when\n"
-	  "no entry is left and register had mounted binfmt_misc, unmount it.\n"
+	  "re-enable the entries `register --replace` disabled; delete their\n"
+	  "pinned files and the lines of persist's binfmt.d file that name them.\n"
+	  "With --all, when no entry is left and register had mounted\n"
+	  "binfmt_misc, unmount it.\n"
 	  "  --all         every binfmt-shim-* entry (the default without ARCH)\n"
 	  "  --dry-run     print the plan, change nothing\n" },
 	{ "status", cmd_status, OPT_JSON, 0, 0, "status [--json]",
@@ -45,11 +47,15 @@ static const struct subcmd subcmds[] = {
 	  "(present, static), flags, the arches it matches, overlaps and the\n"
 	  "entry the kernel picks; the log sink and whether the execs of users\n"
 	  "other than root are recorded anywhere (the collector, a log they may\n"
-	  "write, syslog). Exit 1 when one of ours is broken or they are not.\n" },
+	  "write, syslog); for each entry whether it works in containers, and\n"
+	  "for a pinned file its real disk cost and whether its emulator is\n"
+	  "stale. Exit 1 when one of ours is broken or stale, or those execs\n"
+	  "are recorded nowhere.\n" },
 	{ "explain", cmd_explain, OPT_JSON, 1, -1, "explain [--json] FILE...",
 	  "What each file is, which entry the kernel would pick, whether the host\n"
 	  "runs it natively, the emulator and sysroot the shim would use, and the\n"
-	  "verdict native | emulated | no-handler | broken, with a reason and a fix.\n"
+	  "verdict native | emulated | no-handler | broken, with a reason and a fix;\n"
+	  "whether that entry runs it in containers too.\n"
 	  "Exit 1 when a file cannot run here.\n" },
 	{ "fingerprint", cmd_fingerprint, OPT_JSON | OPT_COMPARE, 0, 0,
 	  "fingerprint [--json] [--compare BASELINE.json]",
@@ -61,8 +67,9 @@ static const struct subcmd subcmds[] = {
 	{ "verify", cmd_verify, OPT_JSON, 0, -1, "verify [--json] [ARCH...]",
 	  "Prove the chain for each registered arch (or the ones named): run a\n"
 	  "tiny program for it made in memory, check its exit status, the argv[0]\n"
-	  "round trip (P flag) and that the shim wrote a record.\n"
-	  "Exit 1 when any arch fails.\n" },
+	  "round trip (P flag) and that the shim wrote a record; then run it\n"
+	  "again in a throwaway container (empty root, /proc, new mount and PID\n"
+	  "namespaces). Exit 1 when any run fails.\n" },
 	{ "persist", cmd_persist, OPT_PRINT | OPT_OUTPUT, 0, 0,
 	  "persist [--print] [--output FILE]",
 	  "Write a binfmt.d file (systemd-binfmt format) for the live\n"

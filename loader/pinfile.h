@@ -27,7 +27,19 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 /* Remove a's pinned file (only a file with our trailer). 0, -ENOENT, -errno. */
 int pinned_remove(const struct arch *a);
 
-/* rmdir the directory when it is empty (unregister --all). */
-void pinned_cleanup(void);
+/*
+ * Drop the lines that register path from the binfmt.d files persist
+ * writes (BOOT_DEFAULT_PATH, BOOT_OLD_PATH; only files whose header says
+ * persist wrote them): once the pinned file is deleted such a line fails
+ * at boot (with F the kernel opens the interpreter as it registers it).
+ * 1 when lines were (dry: would be) dropped, where[] naming the files;
+ * 0 when none named it; -errno.
+ */
+int pinned_unpersist(const char *path, bool dry, char *where, size_t len);
+
+/* unregister --all: delete the pinned files that no live entry (of
+ * live, may be NULL) names, then the directory when it is empty. */
+struct bm_table;
+void pinned_cleanup(const struct bm_table *live);
 
 #endif

@@ -12,6 +12,7 @@
  * the file system can, else copied with copy_file_range; the gap before
  * it is a hole.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -22,9 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootorder.h"
 #include "loader.h"
 #include "pinfile.h"
 #include "pinned.h"
+#include "pinstat.h"
 
 const char *pinned_dir(void)
 {
@@ -33,7 +36,10 @@ const char *pinned_dir(void)
 	return d && d[0] == '/' ? d : PINNED_DIR_DEFAULT;
 }
 
-static int copy_range(int in, int out, uint64_t len, uint64_t dst)
+/* Copy len bytes of in to out at dst: copy_file_range (which may itself
+ * share extents, or copy in the kernel), else read and write. *how says
+ * which did the work. */
+static int copy_range(int in, int out, uint64_t len, uint64_t dst, const char **how)
 {
 	static char buf[1 << 16];
 	loff_t ioff = 0, ooff = (loff_t)dst;
@@ -44,6 +50,7 @@ static int copy_range(int in, int out, uint64_t len, uint64_t dst)
 		n = copy_file_range(in, &ioff, out, &ooff, (size_t)(len - done), 0);
 		if (n > 0) {
 			done += (uint64_t)n;
+			*how = "copied with copy_file_range";
 			continue;
 		}
 		if (n == 0)
@@ -52,6 +59,7 @@ static int copy_range(int in, int out, uint64_t len, uint64_t dst)
 		    errno != EOPNOTSUPP)
 			return -errno;
 		/* No copy_file_range between these files: read and write. */
+		*how = "copied";
 		while (done < len) {
 			n = pread(in, buf, sizeof(buf), (off_t)done);
 			if (n <= 0)
@@ -90,6 +98,17 @@ out:
 	return same;
 }
 
+/* Whether the file in place is root's and writable by no one else, as
+ * the shim demands (shim/mapped.c): the same bytes with a mode someone
+ * loosened are written again, and registered again. */
+static bool safe_mode(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	       !(st.st_mode & 022);
+}
+
 static void human(uint64_t n, char *buf, size_t len)
 {
 	if (n >= 1024 * 1024)
@@ -102,11 +121,13 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		char *path, size_t plen, char *detail, size_t dlen)
 {
 	unsigned char trailer[PINNED_TRAILER_SIZE];
-	char tmp[4200], why[512], hs[32], he[32], hd[32];
+	char tmp[4200], why[512], hs[32], he[32], hd[160];
+	struct pin_cost cost;
 	struct pinned_info pi = { 0 };
 	struct stat ss, es, ts;
 	int sfd = -1, efd = -1, tfd = -1, rc;
 	bool cloned = false;
+	const char *copied_how = "copied";
 
 	snprintf(path, plen, "%s/%s", pinned_dir(), a->name);
 	detail[0] = '\0';
@@ -161,7 +182,7 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 	}
 	snprintf(pi.arch, sizeof(pi.arch), "%s", a->name);
 	snprintf(pi.emu_path, sizeof(pi.emu_path), "%s", emulator);
-	rc = copy_range(sfd, tfd, pi.shim_size, 0);
+	rc = copy_range(sfd, tfd, pi.shim_size, 0, &copied_how);
 	if (!rc) {
 		/* The emulator's blocks shared, where the file system can:
 		 * src_length 0 means "to the end of the source" (ioctl_ficlonerange(2)). */
@@ -172,7 +193,7 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 
 		cloned = ioctl(tfd, FICLONERANGE, &fcr) == 0;
 		if (!cloned)
-			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset);
+			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset, &copied_how);
 	}
 	if (!rc && (pinned_format(&pi, trailer) < 0 ||
 		    pwrite(tfd, trailer, sizeof(trailer), (off_t)(pi.emu_offset + pi.emu_size)) !=
@@ -188,9 +209,16 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 	fstat(tfd, &ts);
 	human(pi.shim_size, hs, sizeof(hs));
 	human(pi.emu_size, he, sizeof(he));
-	human((uint64_t)ts.st_blocks * 512, hd, sizeof(hd));
-	if (same_bytes(path, tfd, (uint64_t)ts.st_size)) {
-		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s on disk)",
+	if (same_bytes(path, tfd, (uint64_t)ts.st_size) && safe_mode(path)) {
+		int pfd = open(path, O_RDONLY | O_CLOEXEC);
+
+		/* What the file in place costs, not the copy just made. */
+		if (pfd < 0 || pin_disk_cost(pfd, &cost) < 0)
+			pin_disk_cost(tfd, &cost);
+		if (pfd >= 0)
+			close(pfd);
+		pin_cost_words(&cost, hd, sizeof(hd));
+		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s)",
 			 path, hs, emulator, he, hd);
 		rc = 0;
 		goto out;
@@ -201,9 +229,13 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		goto out;
 	}
 	tmp[0] = '\0';
+	/* The real cost: allocated blocks less the extents shared with the
+	 * emulator (FIEMAP), where the clone worked. */
+	pin_disk_cost(tfd, &cost);
+	pin_cost_words(&cost, hd, sizeof(hd));
 	snprintf(detail, dlen, "pinned %s with the shim in %s (shim %s + emulator %s; "
-		 "%s on disk, the emulator %s)", emulator, path, hs, he, hd,
-		 cloned ? "cloned: its blocks are shared" : "copied");
+		 "%s; the emulator %s)", emulator, path, hs, he, hd,
+		 cloned ? "cloned" : copied_how);
 	rc = 1;
 out:
 	if (tfd >= 0)
@@ -217,28 +249,142 @@ out:
 	return rc;
 }
 
-int pinned_remove(const struct arch *a)
+/* Whether path is a file with our trailer: only those are ever deleted. */
+static bool is_pinned_file(const char *path)
 {
 	unsigned char t[PINNED_TRAILER_SIZE];
 	struct pinned_info pi;
-	char path[4200];
 	struct stat st;
-	int fd, ok;
+	bool ok;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	snprintf(path, sizeof(path), "%s/%s", pinned_dir(), a->name);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return -errno;
-	ok = fstat(fd, &st) == 0 && st.st_size >= PINNED_TRAILER_SIZE &&
+		return false;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= PINNED_TRAILER_SIZE &&
 	     pread(fd, t, sizeof(t), st.st_size - PINNED_TRAILER_SIZE) == (ssize_t)sizeof(t) &&
 	     pinned_parse(t, sizeof(t), (uint64_t)st.st_size, &pi) == 0;
 	close(fd);
-	if (!ok)
-		return -EINVAL;	/* not ours: left alone */
+	return ok;
+}
+
+/* Every file persist writes starts so (loader/persist.c). */
+#define PERSIST_HEADER "# binfmt-shim registrations, written by"
+
+/*
+ * Drop from the binfmt.d file `file` (only one persist wrote: its first
+ * line says so) every line that registers path. 1 when lines were
+ * dropped, 0 when none named it, -errno. Rewritten to a temporary name
+ * and renamed, as persist writes it.
+ */
+static int unpersist_file(const char *file, const char *path, bool dry)
+{
+	char line[BINFMT_REGISTER_MAX + 2], tmp[4200];
+	struct binfmt_entry e;
+	char *text = NULL;
+	size_t tlen = 0;
+	int dropped = 0, fd, rc = 0;
+	FILE *f = fopen(file, "re"), *m;
+
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, PERSIST_HEADER, strlen(PERSIST_HEADER))) {
+		fclose(f);
+		return 0;		/* not persist's: not ours to edit */
+	}
+	m = open_memstream(&text, &tlen);
+	if (!m) {
+		fclose(f);
+		return -errno;
+	}
+	do {
+		char entry[sizeof(line)];
+
+		snprintf(entry, sizeof(entry), "%s", line);
+		entry[strcspn(entry, "\n")] = '\0';
+		if (entry[0] == ':' && binfmt_parse_register(entry, &e) == 0 &&
+		    !strcmp(e.interpreter, path)) {
+			dropped++;
+			continue;
+		}
+		fputs(line, m);
+	} while (fgets(line, sizeof(line), f));
+	fclose(f);
+	if (fclose(m)) {
+		free(text);
+		return -errno;
+	}
+	if (!dropped || dry) {
+		free(text);
+		return dropped > 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", file, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write(fd, text, tlen) != (ssize_t)tlen || fsync(fd) < 0)
+		rc = -errno;
+	if (fd >= 0 && close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, file) < 0)
+		rc = -errno;
+	if (rc && fd >= 0)
+		unlink(tmp);
+	free(text);
+	return rc ? rc : 1;
+}
+
+int pinned_unpersist(const char *path, bool dry, char *where, size_t len)
+{
+	static const char *const files[] = { BOOT_DEFAULT_PATH, BOOT_OLD_PATH };
+	size_t i, n = 0;
+	int rc, ret = 0;
+
+	where[0] = '\0';
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		rc = unpersist_file(files[i], path, dry);
+		if (rc > 0 && n < len)
+			n += (size_t)snprintf(where + n, len - n, "%s%s", n ? " and " : "",
+					      files[i]);
+		if (rc < 0 && !ret)
+			ret = rc;
+		else if (rc > 0 && ret >= 0)
+			ret = 1;
+	}
+	return ret;
+}
+
+int pinned_remove(const struct arch *a)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", pinned_dir(), a->name);
+	if (!is_pinned_file(path))
+		return access(path, F_OK) < 0 ? -errno : -EINVAL;	/* not ours: left alone */
 	return unlink(path) < 0 ? -errno : 0;
 }
 
-void pinned_cleanup(void)
+/*
+ * unregister --all: also the pinned files no live entry names (an arch
+ * unregistered by an older binfmt-shim, a register interrupted between
+ * writing and registering); then the directory, when empty.
+ */
+void pinned_cleanup(const struct bm_table *live)
 {
+	char path[4400];
+	struct dirent *de;
+	DIR *d = opendir(pinned_dir());
+	size_t i;
+
+	while (d && (de = readdir(d))) {
+		bool used = false;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pinned_dir(), de->d_name);
+		for (i = 0; live && i < live->n && !used; i++)
+			used = !strcmp(live->e[i].interpreter, path);
+		if (!used && is_pinned_file(path))
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 	(void)rmdir(pinned_dir());
 }

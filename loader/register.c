@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootorder.h"
 #include "jout.h"
 #include "loader.h"
 #include "pinfile.h"
@@ -476,8 +477,10 @@ static int check_flags(const char *flags)
  * emulator appended, loader/pinned.c) when there is an emulator to pin,
  * else the shim itself. *rebuilt: the file changed, so the entry must be
  * registered again for the kernel to open the new one. Compat arches of
- * the host's family are left to the shim alone: most are skipped as
- * native, and their emulator is the host's CPU.
+ * the host's family are pinned only when the host was seen not to run
+ * them (IA32 emulation off): otherwise they are skipped as native, or
+ * untested, and their emulator is the host's CPU. verify's container run
+ * found i386 without its emulator there.
  */
 static void pin_arch(const struct arch *a, const char *shim, bool dry, bool json,
 		     char *interp, size_t len, bool *rebuilt)
@@ -487,7 +490,7 @@ static void pin_arch(const struct arch *a, const char *shim, bool dry, bool json
 
 	*rebuilt = false;
 	snprintf(interp, len, "%s", shim);
-	if (a == arch_host() || arch_is_host_family(a) ||
+	if (a == arch_host() || (arch_is_host_family(a) && native_test(a) != 0) ||
 	    find_emulator(a, emu, sizeof(emu)) < 0)
 		return;
 	rc = pinned_make(a, shim, emu, dry, path, sizeof(path), detail, sizeof(detail));
@@ -632,6 +635,51 @@ static bool overlaps_any(const struct bm_table *t, const bool *removed,
 	return false;
 }
 
+/*
+ * The pinned files of the removed entries (loader/pinned.c), and the
+ * lines of persist's binfmt.d file that register them: with F the kernel
+ * opens the interpreter as it registers it, so such a line would fail at
+ * the next boot. Unregister means "not any more", at boot too; what is
+ * dropped is said.
+ */
+static void remove_pinned(const struct bm_table *t, const bool *removed, bool everything,
+			  bool dry)
+{
+	char path[4200], where[1024];
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct arch *a = binfmt_arch_of(t->e[i].name);
+		int rc = 0;
+
+		if (!removed[i] || !a)
+			continue;
+		/* Only the lines of the files deleted here: a line naming the
+		 * installed shim still works at boot, and stays. */
+		snprintf(path, sizeof(path), "%s/%s", pinned_dir(), a->name);
+		if (!strcmp(t->e[i].interpreter, path))
+			rc = pinned_unpersist(path, dry, where, sizeof(where));
+		if (rc > 0)
+			note_msg("%s %s from %s: it registered %s at boot, which unregister "
+				 "deletes ('%s register %s' and '%s persist' bring both back)",
+				 dry ? "would drop" : "dropped", t->e[i].name, where,
+				 t->e[i].interpreter, prog_name, a->name, prog_name);
+		else if (rc < 0)
+			warn_msg("%s still registers %s at boot, which unregister deletes; "
+				 "the line will fail: run '%s persist' (%s)", BOOT_DEFAULT_PATH,
+				 t->e[i].interpreter, prog_name, strerror(-rc));
+		if (!dry)
+			(void)pinned_remove(a);
+	}
+	if (everything && !dry) {
+		struct bm_table now = { 0 };
+
+		if (bm_read_table(&now) == 0)
+			pinned_cleanup(&now);
+		bm_table_free(&now);
+	}
+}
+
 int cmd_unregister(const struct cli *c)
 {
 	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
@@ -699,20 +747,14 @@ int cmd_unregister(const struct cli *c)
 				it->err = 0;
 			fails += it->err != 0;
 		}
-		/* The pinned files of the removed entries (loader/pinned.c). */
-		for (i = 0; i < t.n; i++) {
-			const struct arch *a = binfmt_arch_of(t.e[i].name);
-
-			if (removed[i] && a)
-				(void)pinned_remove(a);
-		}
-		if (everything)
-			pinned_cleanup();
+		remove_pinned(&t, removed, everything, false);
 		err = state_clear();
 		for (i = 0; i < nkeep && !err; i++)
 			err = state_add(keep[i]);
 		if (err && err != -ENOENT)
 			warn_msg("updating the --replace state: %s", strerror(-err));
+	} else {
+		remove_pinned(&t, removed, everything, true);
 	}
 	print_plan(&p, json, dry, false, NULL, NULL, NULL);
 	if (everything && !dry && !fails)

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "jout.h"
 #include "loader.h"
+#include "pinstat.h"
 
 struct estat {
 	bool present;			/* the interpreter exists */
@@ -19,6 +20,7 @@ struct estat {
 	bool matches[64];		/* by arch index: matches its ELF files */
 	bool wins[64];			/* and is the one the kernel picks */
 	char broken[1200];		/* ours only: why it is broken */
+	struct pin_state pin;		/* its interpreter as a pinned file */
 };
 
 /* Which arches each entry matches, which entry wins for each arch. */
@@ -34,6 +36,7 @@ static void analyse(const struct bm_table *t, struct estat *st)
 		st[i].present = access(e->interpreter, F_OK) == 0;
 		st[i].is_static = check_static_exec(e->interpreter, st[i].interp_why,
 						    sizeof(st[i].interp_why)) == 0;
+		pin_inspect(e->interpreter, &st[i].pin);
 	}
 	for (a = 0; a < arch_count && a < 64; a++) {
 		for (k = 0; k < 2; k++) {
@@ -60,6 +63,10 @@ static void analyse(const struct bm_table *t, struct estat *st)
 		else if (strchr(e->flags, 'F') && !st[i].is_static)
 			n += snprintf(st[i].broken + n, sizeof(st[i].broken) - n,
 				      "%s; ", st[i].interp_why);
+		else if (st[i].pin.bad[0])
+			n += snprintf(st[i].broken + n, sizeof(st[i].broken) - n,
+				      "its pinned file %s is %s; ", e->interpreter,
+				      st[i].pin.bad);
 		for (a = 0; a < arch_count && a < 64 && n < 600; a++) {
 			int w;
 			uint8_t h[64];
@@ -107,6 +114,7 @@ int cmd_status(const struct cli *c)
 	struct estat *st;
 	char cfgpath[1024], sink[1200], list[1024], finding[1024];
 	struct sink_check sc;
+	struct pin_totals pins = { 0 };
 	size_t i, j, broken = 0;
 	int err, cfgrc;
 	struct jdoc d;
@@ -126,8 +134,10 @@ int cmd_status(const struct cli *c)
 	log_sink(&cfg, sink, sizeof(sink));
 	sink_check(&cfg, &sc);
 	sink_finding(&sc, cfgpath, finding, sizeof(finding));
-	for (i = 0; i < t.n; i++)
+	for (i = 0; i < t.n; i++) {
 		broken += st[i].broken[0] != '\0';
+		pin_totals_add(&pins, &t.e[i], &st[i].pin);
+	}
 
 	if (c->opts & OPT_JSON) {
 		jdoc_init(&d);
@@ -146,6 +156,7 @@ int cmd_status(const struct cli *c)
 		jw_object_end(&d.w);
 		jw_kv_string(&d.w, "other_users_recorded_in", sc.where);
 		jw_kv_uint(&d.w, "broken", broken);
+		pin_totals_json(&d.w, &pins);
 		jw_key(&d.w, "findings");
 		jw_array_begin(&d.w);
 		if (finding[0])
@@ -174,6 +185,7 @@ int cmd_status(const struct cli *c)
 					jw_string(&d.w, t.e[j].name);
 			jw_array_end(&d.w);
 			jw_kv_string(&d.w, "broken", st[i].broken[0] ? st[i].broken : NULL);
+			pin_status_json(&d.w, e, &st[i].pin);
 			jw_object_end(&d.w);
 		}
 		jw_array_end(&d.w);
@@ -212,6 +224,7 @@ int cmd_status(const struct cli *c)
 			}
 			if (n)
 				putchar('\n');
+			pin_status_text(e, &st[i].pin);
 			if (st[i].broken[0])
 				printf("  BROKEN      %s\n", T(st[i].broken));
 		}
@@ -227,6 +240,7 @@ int cmd_status(const struct cli *c)
 		else
 			printf("collector:   none configured\n");
 		printf("other users: recorded in %s\n", sc.where ? sc.where : "NOTHING");
+		pin_totals_text(&pins);
 		if (finding[0])
 			printf("\n%s\n", T(finding));
 		if (broken)
@@ -236,7 +250,7 @@ int cmd_status(const struct cli *c)
 	}
 	free(st);
 	bm_table_free(&t);
-	return broken || finding[0] ? EXIT_CHECK : EXIT_OK;
+	return broken || finding[0] || pins.stale ? EXIT_CHECK : EXIT_OK;
 }
 
 /* "host", "native", "foreign", or "compat-off" (family member that did

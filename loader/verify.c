@@ -19,12 +19,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "loader.h"
+#include "throwaway.h"
 #include "tiny.h"
 
 /* MFD_EXEC (Linux 6.3, include/uapi/linux/memfd.h): ask for an
@@ -302,6 +304,12 @@ struct vresult {
 	bool ok;
 	int tries;			/* runs of the program (late collector) */
 	char why[1024];
+	struct {			/* the run in a throwaway container */
+		int status, expect;
+		const char *output;	/* "ok", "FAIL", "n/a" */
+		const char *result;	/* "ok", "FAIL", "skip" */
+		char why[1400];
+	} ctr;
 };
 
 static const char *jstr(json_t *r, const char *k)
@@ -509,6 +517,89 @@ static bool run_once(struct vresult *v, const char *logpath, const char *argv0,
  * broken chain; one that does it every time is. */
 #define LATE_TRIES 5
 
+/*
+ * The same program in a throwaway container (loader/throwaway.c): an
+ * empty root on a tmpfs with only the program and /proc, so neither the
+ * emulator nor the shim can be found by a path. Only what the kernel
+ * keeps open for the F flag reaches it: the pinned file runs it, a plain
+ * shim finds no emulator, an entry without F no interpreter. The shim
+ * writes no record there (its "/" is not the host's): the record of a
+ * container's exec is the collector's, not checked here.
+ */
+static void verify_container(const struct binfmt_entry *e, const char *tmpdir,
+			     const char *argv0, char *const env[], struct vresult *v)
+{
+	char mnt[4200], out[256], err[512], said[128];
+	uint8_t buf[TINY_MAX];
+	size_t ne = 0, nenv = 0, i;
+	char **envp;
+	int n, rc;
+
+	v->ctr.status = -1;
+	v->ctr.expect = v->expect;
+	v->ctr.output = "n/a";
+	v->ctr.result = "FAIL";
+	v->ctr.why[0] = '\0';
+	if (!strchr(e->flags, 'F')) {
+		v->ctr.result = "skip";
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "not run: without flag F the "
+			 "kernel opens %s at each exec, which a container does not have",
+			 e->interpreter);
+		return;
+	}
+	n = tiny_build(v->a->name, buf, sizeof(buf));
+	while (environ && environ[ne])
+		ne++;
+	while (env[nenv])
+		nenv++;
+	envp = calloc(ne + nenv + 1, sizeof(*envp));
+	snprintf(mnt, sizeof(mnt), "%s/ctr-%s", tmpdir, v->a->name);
+	if (n < 0 || !envp || (mkdir(mnt, 0755) < 0 && errno != EEXIST)) {
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "cannot prepare the container: %s",
+			 strerror(n < 0 ? -n : errno));
+		free(envp);
+		return;
+	}
+	for (i = 0; i < nenv; i++)
+		envp[i] = env[i];
+	for (i = 0; i < ne; i++)
+		envp[nenv + i] = environ[i];
+	rc = throwaway_run(buf, (size_t)n, mnt, argv0, envp, RUN_TIMEOUT_MS, out,
+			   sizeof(out), err, sizeof(err));
+	free(envp);
+	rmdir(mnt);
+	if (rc == -EPERM) {
+		v->ctr.result = "skip";
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "no container can be made here "
+			 "(%s): run verify as root", err);
+		return;
+	}
+	v->ctr.status = exit_of(rc);
+	if (rc < 0 || v->ctr.status < 0) {
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "in a container: %s", rc < 0 ? err :
+			 WIFSIGNALED(rc) ? strsignal(WTERMSIG(rc)) : "did not exit");
+		return;
+	}
+	if (v->ctr.status == 126 || v->ctr.status == 127) {
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "exit %d in a container: the shim "
+			 "did not run it there (its diagnostic went to stderr)", v->ctr.status);
+		return;
+	}
+	v->ctr.output = strcmp(out, TINY_LINE) ? "FAIL" : "ok";
+	if (strcmp(out, TINY_LINE)) {
+		say_output(said, sizeof(said), out);
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "in a container: wrote \"%s\" to "
+			 "stdout, expected \"binfmt-shim: ok\\n\"", said);
+		return;
+	}
+	if (v->ctr.status != v->ctr.expect) {
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "in a container: exit status %d, "
+			 "expected %d", v->ctr.status, v->ctr.expect);
+		return;
+	}
+	v->ctr.result = "ok";
+}
+
 static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 		       const char *tmpdir, const struct vsinks *k, struct vresult *v)
 {
@@ -523,6 +614,11 @@ static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 	snprintf(v->flags, sizeof(v->flags), "%s", e->flags);
 	v->status = v->status2 = v->expect2 = -1;
 	v->output = v->argv0_result = v->record = "n/a";
+	v->ctr.status = v->ctr.expect = -1;
+	v->ctr.output = "n/a";
+	v->ctr.result = "skip";
+	snprintf(v->ctr.why, sizeof(v->ctr.why), "not run: the kernel does not pick "
+		 "this entry");
 	n = tiny_build(v->a->name, buf, sizeof(buf));
 	if (n < 0) {
 		snprintf(v->why, sizeof(v->why), "no tiny program for %s in this "
@@ -545,6 +641,8 @@ static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 	snprintf(argv0, sizeof(argv0), "*bshim-verify-%s", v->a->name);
 	snprintf(argv0b, sizeof(argv0b), "Ebshim-verify-%s", v->a->name);
 	v->expect = p_flag ? '*' : '/';
+	/* In a container first: the host's runs may end early. */
+	verify_container(e, tmpdir, argv0, env, v);
 	for (v->tries = 1; v->tries <= LATE_TRIES; v->tries++) {
 		v->argv0_result = "n/a";
 		v->record = "n/a";
@@ -577,7 +675,7 @@ static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 /* One result in the JSON document. */
 static json_t *result_json(const struct vresult *v)
 {
-	return json_pack("{s:s, s:s?, s:s, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:s?}",
+	json_t *j = json_pack("{s:s, s:s?, s:s, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:s?}",
 			 "arch", v->a->name,
 			 "entry", v->entry[0] ? v->entry : NULL,
 			 "flags", v->flags, "exit", v->status,
@@ -586,6 +684,13 @@ static json_t *result_json(const struct vresult *v)
 			 "sink", v->sink,
 			 "result", v->ok ? "ok" : "FAIL",
 			 "reason", v->why[0] ? v->why : NULL);
+
+	if (j)
+		json_object_set_new(j, "container", json_pack(
+			"{s:i, s:i, s:s, s:s, s:s?}", "exit", v->ctr.status,
+			"expected", v->ctr.expect, "output", v->ctr.output,
+			"result", v->ctr.result, "reason", v->ctr.why[0] ? v->ctr.why : NULL));
+	return j;
 }
 
 static void result_line(const struct vresult *v)
@@ -607,6 +712,16 @@ static void result_line(const struct vresult *v)
 	printf(" %-7s %-6s %-6s %-9s %s%s%s\n", ex, v->output, v->argv0_result,
 	       v->ok && v->sink ? v->sink : v->record, v->ok ? "ok" : "FAIL",
 	       v->why[0] ? ": " : "", T(v->why));
+	/* The container's run on a line of its own, under the host's
+	 * columns; its record is the collector's (RECORD "-"). */
+	if (v->ctr.status >= 0)
+		snprintf(ex, sizeof(ex), "%d/%d", v->ctr.status, v->ctr.expect);
+	else
+		snprintf(ex, sizeof(ex), "-");
+	printf("%-12s %-28s %-5s %-7s %-6s %-6s %-9s %s%s%s\n", "", "  in a container", "",
+	       ex, v->ctr.output, "n/a", "-", v->ctr.result,
+	       v->ctr.why[0] && strcmp(v->ctr.result, "ok") ? ": " : "",
+	       strcmp(v->ctr.result, "ok") ? T(v->ctr.why) : "");
 }
 
 int cmd_verify(const struct cli *c)
@@ -616,7 +731,7 @@ int cmd_verify(const struct cli *c)
 	char tmpdir[] = "/tmp/binfmt-shim-verify.XXXXXX", path[4300];
 	static struct vsinks k;
 	struct bm_table t = { 0 };
-	size_t i, j, nres = 0, failed = 0;
+	size_t i, j, nres = 0, failed = 0, cpassed = 0, cfailed = 0, cskipped = 0;
 	int rc = EXIT_USAGE, err;
 
 	if (!sel || !res || select_arches(c, sel))
@@ -656,24 +771,39 @@ int cmd_verify(const struct cli *c)
 			res[nres].a = a;
 			res[nres].status = res[nres].status2 = -1;
 			res[nres].output = res[nres].argv0_result = res[nres].record = "n/a";
+			res[nres].ctr.status = res[nres].ctr.expect = -1;
+			res[nres].ctr.output = "n/a";
+			res[nres].ctr.result = "skip";
+			snprintf(res[nres].ctr.why, sizeof(res[nres].ctr.why), "not registered");
 			snprintf(res[nres].why, sizeof(res[nres].why),
 				 "not registered: run '%s register %s'", prog_name,
 				 a->name);
 			nres++;
 		}
 	}
-	for (i = 0; i < nres; i++)
+	for (i = 0; i < nres; i++) {
 		failed += !res[i].ok;
+		cpassed += !strcmp(res[i].ctr.result, "ok");
+		cfailed += !strcmp(res[i].ctr.result, "FAIL");
+		cskipped += !strcmp(res[i].ctr.result, "skip");
+	}
 	if (json) {
 		json_t *doc = json_object(), *arr = json_array();
 		char *text;
 
-		json_object_set_new(doc, "ok", json_boolean(nres && !failed));
+		json_object_set_new(doc, "ok", json_boolean(nres && !failed && !cfailed));
 		for (i = 0; i < nres; i++)
 			json_array_append_new(arr, result_json(&res[i]));
 		json_object_set_new(doc, "arches", arr);
-		json_object_set_new(doc, "passed", json_integer((json_int_t)(nres - failed)));
-		json_object_set_new(doc, "failed", json_integer((json_int_t)failed));
+		/* Both runs of each arch: on the host and in a container. */
+		json_object_set_new(doc, "passed",
+				    json_integer((json_int_t)(nres - failed + cpassed)));
+		json_object_set_new(doc, "failed", json_integer((json_int_t)(failed + cfailed)));
+		json_object_set_new(doc, "host", json_pack("{s:i, s:i}", "passed",
+				    (int)(nres - failed), "failed", (int)failed));
+		json_object_set_new(doc, "container", json_pack("{s:i, s:i, s:i}", "passed",
+				    (int)cpassed, "failed", (int)cfailed, "skipped",
+				    (int)cskipped));
 		text = json_dumps(doc, JSON_COMPACT);
 		if (text)
 			printf("%s\n", text);
@@ -687,9 +817,13 @@ int cmd_verify(const struct cli *c)
 		if (!nres)
 			printf("no binfmt-shim-* entries to verify: run '%s register "
 			       "--all' first\n", prog_name);
-		printf("verify: %zu passed, %zu failed\n", nres - failed, failed);
+		printf("verify: %zu passed, %zu failed (on the host %zu passed, %zu failed; "
+		       "in a container %zu passed, %zu failed%s%.0zu%s)\n",
+		       nres - failed + cpassed, failed + cfailed, nres - failed, failed,
+		       cpassed, cfailed, cskipped ? ", " : "", cskipped,
+		       cskipped ? " not run" : "");
 	}
-	rc = failed || !nres ? EXIT_CHECK : EXIT_OK;
+	rc = failed || cfailed || !nres ? EXIT_CHECK : EXIT_OK;
 	for (i = 0; i < arch_count; i++) {
 		snprintf(path, sizeof(path), "%s/%s.jsonl", tmpdir, arch_table[i].name);
 		unlink(path);

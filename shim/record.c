@@ -218,6 +218,11 @@ static int build(const struct shim *s, const char *sink, unsigned long long unre
 			kv_capped(&w, "handoff_why", s->emu.why, c.small);
 		if (s->emu.pinned && s->emu.stale)
 			jw_kv_bool(&w, "emulator_stale", true);
+		/* The registered interpreter carries an emulator the shim
+		 * would not map (its owner or mode, its trailer): said, as
+		 * the emulator found by its path ran instead. */
+		if (!s->emu.pinned && s->emu.pinned_error[0])
+			kv_capped(&w, "pinned_refused", s->emu.pinned_error, c.small);
 	}
 	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
 		kv_capped(&w, "config", s->config_path, c.small);
