@@ -14,6 +14,8 @@
  *   - a container (new mount + pid namespace, chrooted into a root holding
  *     only busybox and the program, /proc mounted, no emulator, no
  *     binfmt-shim file) runs it the same way;
+ *   - MAP_FIXED_NOREPLACE refuses a range in use (a non-PIE emulator's
+ *     reservation needs it);
  *   - the collector (binfmt-shimd, started before the container) writes
  *     an exec record for that container exec, which no shim can send it.
  *     A collector that does not watch exec events SKIPs this case; how
@@ -40,6 +42,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -724,6 +727,30 @@ TEST_F_TIMEOUT(pinned, the_collector_records_a_container_exec, TEST_S)
 	/* Which container: its pid namespace's inode, in whatever field. */
 	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)st_ns.st_ino);
 	EXPECT_NE(NULL, strstr(line, ino)) TH_LOG("pid namespace %s not in %s", ino, line);
+}
+
+/*
+ * What the mapped hand-off asks of the kernel beyond plain mmap: an
+ * emulator that is not a PIE is reserved at its link address with
+ * MAP_FIXED_NOREPLACE (shim/mapped.c, map_image), which must refuse a
+ * range in use (EEXIST) rather than take the address as a hint, as
+ * kernels before 4.17 did. Debian's qemu-*-static are PIEs, so the cases
+ * above do not reach that branch.
+ */
+TEST(map_fixed_noreplace_refuses_a_range_in_use)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *a = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *b;
+
+	ASSERT_NE(MAP_FAILED, a);
+	b = mmap(a, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		 -1, 0);
+	EXPECT_EQ(MAP_FAILED, b) TH_LOG("mapped at %p over %p", b, a);
+	EXPECT_EQ(EEXIST, errno);
+	if (b != MAP_FAILED && b != a)
+		munmap(b, (size_t)page);
+	munmap(a, (size_t)page);
 }
 
 TEST_HARNESS_MAIN
