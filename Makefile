@@ -236,7 +236,7 @@ $(TOP)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 kmod:
 	$(Q)scripts/kmod
 
-vmtest:
+vmtest: deps
 	$(Q)scripts/vmtest
 
 demo: deps all
