@@ -245,7 +245,7 @@ demo: deps all
 # The benchmark tools: the latency driver, and a shim that stops just before
 # the execve, so callgrind can count the shim's own instructions.
 BENCH_BIN := $(TOP)/bench/bench_exec $(TOP)/bench/shim-noexec $(TOP)/bench/bench_shimd
-$(TOP)/bench/bench_exec: tests/bench/bench_exec.c $(LIB_A) $(TESTLIB_OBJ)
+$(TOP)/bench/bench_exec: tests/bench/bench_exec.c tests/integration/test_shimd.h $(LIB_A) $(TESTLIB_OBJ)
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)

@@ -248,6 +248,24 @@ static enum route_stat fs_stat(void *ctx, const char *path)
 	return access(path, X_OK) == 0 ? ROUTE_EXECUTABLE : ROUTE_FILE;
 }
 
+/* The emulator pinned with this shim will be the one used (shim_route):
+ * the search of the usual paths (a stat and an access each, six stats in
+ * a container that has none) would find nothing that is used. */
+static bool pinned_here(const struct shim *s)
+{
+	const struct config_arch *ca = config_for_arch(&s->cfg, s->arch);
+
+	return s->emu.fd >= 0 && !strcmp(s->emu.pin.arch, s->arch->name) &&
+	       !(ca && ca->emulator[0]);
+}
+
+static enum route_stat no_search(void *ctx, const char *path)
+{
+	(void)ctx;
+	(void)path;
+	return ROUTE_MISSING;
+}
+
 /*
  * The F flag pins only the shim: inside a chroot or container the emulator
  * path may not exist. When the root of our parent, or of PID 1, differs
@@ -304,7 +322,8 @@ void shim_route(struct shim *s)
 		fail(s, WHY_HOST_ARCH, 0);
 		return;
 	}
-	rc = route_emulator(s->arch, &s->cfg, fs_stat, NULL, &s->route);
+	rc = route_emulator(s->arch, &s->cfg, pinned_here(s) ? no_search : fs_stat, NULL,
+			    &s->route);
 	if (s->route.denied) {
 		fail(s, WHY_DENIED, 0);
 		return;

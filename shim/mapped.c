@@ -78,9 +78,16 @@ const char *shim_handoff_name(enum shim_handoff h)
 	return h == HANDOFF_MAPPED ? "mapped" : h == HANDOFF_EXECVE ? "execve" : NULL;
 }
 
+/* The emulator's first bytes are read once: its ELF header and program
+ * headers (a dozen for qemu-*-static: 736 bytes) are served from there,
+ * not with a pread each (lib/loadplan.c reads them one by one). */
+#define REGION_HEAD 2048
+
 struct region {
 	int fd;
 	uint64_t base, size;
+	size_t head_len;
+	unsigned char head[REGION_HEAD];
 };
 
 static long region_read(void *ctx, uint64_t off, void *buf, size_t len)
@@ -92,6 +99,10 @@ static long region_read(void *ctx, uint64_t off, void *buf, size_t len)
 		return 0;
 	if (len > r->size - off)
 		len = (size_t)(r->size - off);
+	if (off + len <= r->head_len) {
+		memcpy(buf, r->head + off, len);
+		return (long)len;
+	}
 	do
 		n = pread(r->fd, buf, len, (off_t)(r->base + off));
 	while (n < 0 && errno == EINTR);
@@ -238,6 +249,14 @@ void shim_handoff_plan(struct shim *s)
 	r.fd = e->fd;
 	r.base = e->base;
 	r.size = e->size;
+	r.head_len = 0;
+	{
+		ssize_t n = pread(r.fd, r.head, sizeof(r.head), (off_t)r.base);
+
+		/* Past the emulator's end is never served from here. */
+		if (n > 0)
+			r.head_len = (uint64_t)n < r.size ? (size_t)n : (size_t)r.size;
+	}
 	if (load_plan_make(region_read, &r, e->size, ELFCLASS64, HOST_DATA, HOST_MACHINE,
 			   (uint64_t)getauxval(AT_PAGESZ), &e->plan) < 0) {
 		snprintf(why, sizeof(why), "the emulator cannot be mapped: %s",
