@@ -664,4 +664,31 @@ TEST_F(ctr, without_proc_the_shim_says_so_and_both_fixes_work)
 	EXPECT_STREQ("aarch64\n", self->out[0]);
 }
 
+/*
+ * The mapped hand-off fails at run time (here: an address-space limit the
+ * emulator's image does not fit in, `ulimit -v` in the container) and the
+ * pinned emulator's host path, which the shim would exec instead, is not
+ * in the container. The diagnostic says that, not that the emulator
+ * "exists but cannot be executed".
+ */
+TEST_F(ctr, a_mapping_that_fails_in_a_container_is_diagnosed_as_such)
+{
+	char *argv[] = { "/bin/sh", "-c", "ulimit -v 4096; exec /fx/hello arch", NULL };
+	int st;
+
+	if (forced_execve())
+		SKIP(return, "the execve pass maps nothing");
+	ASSERT_EQ(0, choose(1));
+	st = ctr_run(variant, self->root, &with_proc, argv, NULL, self->out[0],
+		     sizeof(self->out[0]), self->err[0], sizeof(self->err[0]), NULL);
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x %s", st, self->err[0]);
+	EXPECT_EQ(126, WEXITSTATUS(st)) TH_LOG("%s", self->err[0]);
+	EXPECT_EQ(NULL, strstr(self->err[0], "exists but")) TH_LOG("%s", self->err[0]);
+	EXPECT_NE(NULL, strstr(self->err[0], "could not be mapped")) TH_LOG("%s", self->err[0]);
+	EXPECT_NE(NULL, strstr(self->err[0], "not in this chroot or container"))
+		TH_LOG("%s", self->err[0]);
+	EXPECT_NE(NULL, strstr(self->err[0], "ulimit -v")) TH_LOG("%s", self->err[0]);
+	EXPECT_EQ(NULL, strstr(self->err[0], "chmod")) TH_LOG("%s", self->err[0]);
+}
+
 TEST_HARNESS_MAIN
