@@ -11,8 +11,8 @@
  *
  * The containers (a variant each), built from busybox-static and the
  * fixtures, with no emulator and no binfmt-shim file inside:
- *   chroot        new mount + PID namespace, chroot (sbuild, pbuilder)
- *   chroot_nopid  chroot only, the caller's PID namespace (schroot)
+ *   chroot        new mount + PID namespace, chroot (sbuild's unshare mode)
+ *   chroot_nopid  chroot only, the caller's PID namespace (pbuilder, schroot)
  *   pivot_root    new mount + PID namespace, pivot_root (docker, podman)
  *   rootless      pivot_root inside a user namespace of its own whose root
  *                 is a non-root uid of the parent, with 50000 more uids
@@ -21,7 +21,10 @@
  * and from a foreign program that forks and execs another arch's, a
  * guest that forks, a Go test binary that checks os.Executable and
  * starts a foreign child, a setuid foreign binary under the C flag run
- * by another uid, and a container without /proc.
+ * by another uid, a container without /proc, and a mapped hand-off that
+ * fails where the emulator's host path does not exist.
+ * In run-tests' execve pass the container gets the rig's shim.conf and
+ * the host's /usr/bin (forced_execve below).
  *
  * The variants that map more than one uid need real root (SKIP else).
  */
