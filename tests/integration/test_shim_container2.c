@@ -502,6 +502,10 @@ TEST_F(ctr, output_status_signals_argv0_stdin_and_pid_are_qemus)
 	char *segv[] = { "/fx/hello-riscv64", "signal", "11", NULL };
 	char *cat[] = { "/fx/hello", "cat", NULL };
 	char *pid[] = { "/fx/hello", "pid", NULL };
+	/* argv[0] other than the path (the P flag keeps it), and the
+	 * environment. */
+	char *renamed[] = { "/bin/sh", "-c", "exec -a renamed /fx/hello argv0", NULL };
+	char *env[] = { "/bin/sh", "-c", "BSHIM_X='a b' exec /fx/hello-s390x env BSHIM_X", NULL };
 	size_t k;
 	int st;
 
@@ -518,6 +522,10 @@ TEST_F(ctr, output_status_signals_argv0_stdin_and_pid_are_qemus)
 	EXPECT_STREQ("line one\nline two\n", self->out[0]);
 	same_both_ways(_metadata, self, variant, &with_proc, cases[1], NULL);
 	EXPECT_STREQ("/fx/hello\n", self->out[0]);
+	same_both_ways(_metadata, self, variant, &with_proc, renamed, NULL);
+	EXPECT_STREQ("renamed\n", self->out[0]);
+	same_both_ways(_metadata, self, variant, &with_proc, env, NULL);
+	EXPECT_STREQ("a b\n", self->out[0]);
 	/* PID 2 of a container with its own namespace. */
 	st = compare(_metadata, self, variant, &with_proc, pid, NULL, 1);
 	EXPECT_EQ(0, st);
