@@ -184,6 +184,7 @@ struct ctr_opts {
 	int proc;		/* mount /proc inside */
 	uid_t uid;		/* run the command as this uid (0: root) */
 	const char *bind;	/* bind this host file at the same path inside */
+	int init;		/* the command is the container's PID 1 (docker run) */
 };
 
 /* Make root the process's root: chroot, or pivot_root as container
@@ -252,6 +253,17 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		init = fork();
 		if (init < 0)
 			_exit(121);
+		if (init && o->init) {
+			/* The command is PID 1 itself: its status is here. */
+			close(po[1]);
+			close(pe[1]);
+			close(pi[0]);
+			rep.pid = 1;
+			if (waitpid(init, &rep.raw, 0) != init)
+				_exit(128);
+			(void)!write(ps[1], &rep, sizeof(rep));
+			_exit(0);
+		}
 		if (init) {
 			waitpid(init, &st, 0);
 			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 122);
@@ -280,7 +292,7 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			_exit(130);
 		if (enter_root(root, v->pivot) < 0)
 			_exit(127);
-		cmd = fork();
+		cmd = o->init ? 0 : fork();
 		if (cmd == 0) {
 			dup2(pi[0], 0);
 			dup2(po[1], 1);
@@ -532,6 +544,36 @@ TEST_F(ctr, output_status_signals_argv0_stdin_and_pid_are_qemus)
 	if (variant->pidns) {
 		EXPECT_STREQ("2\n", self->out[0]);
 	}
+}
+
+/*
+ * The foreign program as the container's PID 1, as `docker run` starts
+ * its command (no --init): its PID, output, stdin and exit status, and a
+ * foreign child it waits for. (A PID 1 that raises a signal with the
+ * default action is not killed by it; qemu then waits forever in
+ * sigsuspend, registered directly or not, so that is not run here.)
+ */
+TEST_F(ctr, a_foreign_pid_1_runs_as_with_qemu_registered_directly)
+{
+	struct ctr_opts init = { .proc = 1, .init = 1 };
+	char *pid[] = { "/fx/hello", "pid", NULL };
+	char *cat[] = { "/fx/hello", "cat", NULL };
+	char *exit7[] = { "/fx/hello-s390x", "exit", "7", NULL };
+	char *child[] = { "/fx/spawn", "/fx/hello-riscv64", "pid", NULL };
+	int st;
+
+	if (!variant->pidns)
+		SKIP(return, "no PID namespace: no PID 1 of its own");
+	st = compare(_metadata, self, variant, &init, pid, NULL, 1);
+	EXPECT_STREQ("1\n", self->out[0]);
+	EXPECT_EQ(0, st);
+	same_both_ways(_metadata, self, variant, &init, cat, "in\n");
+	EXPECT_STREQ("in\n", self->out[0]);
+	st = same_both_ways(_metadata, self, variant, &init, exit7, NULL);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 7) TH_LOG("0x%x", st);
+	same_both_ways(_metadata, self, variant, &init, child, NULL);
+	EXPECT_NE(NULL, strstr(self->out[0], "/fx/hello-riscv64 exited 0\n")) TH_LOG("%s",
+										     self->out[0]);
 }
 
 /* A shell running foreign programs, a foreign program running a shell
