@@ -177,6 +177,19 @@ void shim_explain(struct shim *s)
 		  name, cfg);
 		break;
 	case WHY_EMULATOR_NOEXEC:
+		if (s->emu.map_err && s->err == ENOENT) {
+			/* The pinned emulator could not be mapped, and its host
+			 * path, the fallback, is not there (a container). */
+			R("the emulator pinned with the shim could not be mapped (%s), and "
+			  "%s, which the shim would exec instead, is %s",
+			  strerror(s->emu.map_err), s->route.emulator,
+			  s->emu.foreign_root ? "not in this chroot or container" : "missing");
+			F("%sbind the host's emulator in: mount --bind %s <root>%s",
+			  s->emu.map_err == ENOMEM ? "raise the address-space limit "
+			  "(ulimit -v) the emulator runs under, or " : "",
+			  s->route.emulator, s->route.emulator);
+			break;
+		}
 		R("the emulator %s exists but cannot be executed: %s", s->route.emulator,
 		  strerror(s->err));
 		F("chmod +x %s (and check that its file system is not mounted noexec), "

@@ -104,7 +104,12 @@ static int hand_off(struct shim *s)
 			errno = s->err;
 			goto failed;
 		}
+		/* The record and the diagnostic say why it was exec'd, and
+		 * what failed first when the exec fails too. */
+		s->emu.map_err = s->err;
 		s->emu.handoff = HANDOFF_EXECVE;
+		snprintf(s->emu.why, sizeof(s->emu.why), "mapping the emulator failed: %s",
+			 strerror(s->err));
 	}
 	execve(s->route.emulator, argv, envp);
 	s->err = errno;

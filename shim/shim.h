@@ -59,6 +59,7 @@ struct shim_emu {
 	 * was upgraded, register not run again): the pinned one still runs. */
 	bool stale;
 	int proc_err;		/* errno of opening /proc/self/exe, 0: fine */
+	int map_err;		/* errno of a mapped hand-off that failed */
 	char pinned_error[160];	/* why the pinned file was not used */
 	struct pinned_info pin;
 	/* What is mapped: fd (the pinned file, or the emulator's path

@@ -9,6 +9,8 @@
 #   linux-arm64 linux-riscv64 linux-arm-v7 (GOARM=7) linux-s390x
 #   linux-amd64 darwin-arm64 darwin-amd64 windows-amd64.exe
 #   pkg-linux-arm64.test    (go test -c of example.com/bshimfix/mathx)
+#   exe-linux-arm64.test    (go test -c of example.com/bshimfix/exe:
+#                            os.Executable, and a foreign child)
 #   go-version              (`go env GOVERSION` of the toolchain used)
 #
 # Works offline and as root on a fresh machine: GOCACHE, GOPATH and
@@ -76,4 +78,11 @@ if stale "$out/pkg-linux-arm64.test"; then
 	(cd "$src" && GOOS=linux GOARCH=arm64 \
 		go test -buildvcs=false -c -o "$out/pkg-linux-arm64.test.tmp" ./mathx)
 	mv -f "$out/pkg-linux-arm64.test.tmp" "$out/pkg-linux-arm64.test"
+fi
+
+if stale "$out/exe-linux-arm64.test"; then
+	echo "  GOTEST   $FIXDIR/go/exe-linux-arm64.test"
+	(cd "$src" && GOOS=linux GOARCH=arm64 \
+		go test -buildvcs=false -c -o "$out/exe-linux-arm64.test.tmp" ./exe)
+	mv -f "$out/exe-linux-arm64.test.tmp" "$out/exe-linux-arm64.test"
 fi
