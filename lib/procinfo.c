@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* /proc text of a process: see lib/procinfo.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -86,8 +87,12 @@ int procinfo_id(const char *status, size_t len, const char *key, unsigned long l
 
 int procinfo_cgroup(const char *text, size_t len, const char **path, size_t *plen)
 {
-	const char *first = NULL, *sysd = NULL;
-	size_t first_len = 0, sysd_len = 0, i = 0, end, c1, c2;
+	/* Candidates in the order of preference: the unified hierarchy's,
+	 * name=systemd's, then any other; each first when its path is not
+	 * "/" (a hybrid host keeps the unified line at "/" while the v1
+	 * lines name the container), then at all. */
+	const char *cand[3] = { NULL, NULL, NULL }, *other = NULL;
+	size_t clen[3] = { 0, 0, 0 }, olen = 0, i = 0, end, c1, c2, k;
 
 	while (i < len) {
 		for (end = i; end < len && text[end] != '\n'; end++)
@@ -101,29 +106,38 @@ int procinfo_cgroup(const char *text, size_t len, const char **path, size_t *ple
 		if (c1 > i && c1 < end && c2 < end) {
 			const char *p = text + c2 + 1;
 			size_t n = end - c2 - 1;
+			bool root = n == 1 && *p == '/';
 
-			if (c1 - i == 1 && text[i] == '0' && c2 == c1 + 1) {
-				*path = p;
-				*plen = n;
-				return 0;
+			k = c1 - i == 1 && text[i] == '0' && c2 == c1 + 1 ? 0 :
+			    c2 - c1 - 1 == 12 && !memcmp(text + c1 + 1, "name=systemd", 12) ? 1 : 2;
+			if (!cand[k] || (k == 2 && !root && clen[k] == 1 && *cand[k] == '/')) {
+				cand[k] = p;
+				clen[k] = n;
 			}
-			if (c2 - c1 - 1 == 12 && !memcmp(text + c1 + 1, "name=systemd", 12) &&
-			    !sysd) {
-				sysd = p;
-				sysd_len = n;
-			}
-			if (!first) {
-				first = p;
-				first_len = n;
+			if (!other && !root) {
+				other = p;
+				olen = n;
 			}
 		}
 		i = end + 1;
 	}
-	if (sysd || first) {
-		*path = sysd ? sysd : first;
-		*plen = sysd ? sysd_len : first_len;
+	for (k = 0; k < 2; k++)
+		if (cand[k] && !(clen[k] == 1 && *cand[k] == '/')) {
+			*path = cand[k];
+			*plen = clen[k];
+			return 0;
+		}
+	if (other) {
+		*path = other;
+		*plen = olen;
 		return 0;
 	}
+	for (k = 0; k < 3; k++)
+		if (cand[k]) {
+			*path = cand[k];
+			*plen = clen[k];
+			return 0;
+		}
 	return -ENOENT;
 }
 

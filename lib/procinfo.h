@@ -29,9 +29,11 @@ int procinfo_nspid(const char *status, size_t len, long long *pids, int max);
 int procinfo_id(const char *status, size_t len, const char *key, unsigned long long *id);
 
 /*
- * The cgroup path of /proc/<pid>/cgroup: the unified hierarchy's line
- * ("0::<path>", cgroup v2), else the name=systemd hierarchy's (a v1 host),
- * else the first line's. *path points into text (not NUL-terminated);
+ * The cgroup path of /proc/<pid>/cgroup, where docker, podman and systemd
+ * name a container: the unified hierarchy's line ("0::<path>", cgroup
+ * v2), else name=systemd's, else the first other line's, each taken only
+ * when its path is not "/" (a hybrid host keeps the unified line at "/"
+ * while the v1 lines name the container); all "/": "/". *path points into text (not NUL-terminated);
  * returns 0, or -ENOENT when no line has the three fields.
  */
 int procinfo_cgroup(const char *text, size_t len, const char **path, size_t *plen);
