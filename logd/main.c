@@ -84,7 +84,7 @@ static int size_arg(const char *s, uint64_t *out)
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
 	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
-	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS };
+	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -102,6 +102,7 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "pinned-dir", required_argument, NULL, O_PINNED_DIR },
 		{ "no-proc-events", no_argument, NULL, O_NO_PROC_EVENTS },
+		{ "proc-events-rcvbuf", required_argument, NULL, O_PROC_RCVBUF },
 		{ 0 },
 	};
 	static const char *const sinks[] = {
@@ -179,6 +180,12 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 			break;
 		case O_NO_PROC_EVENTS:
 			o->proc_events = false;
+			break;
+		case O_PROC_RCVBUF:	/* tests: a buffer the kernel overflows */
+			if (number(optarg, &o->proc_rcvbuf) < 0) {
+				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
+				return -EINVAL;
+			}
 			break;
 		case O_SELFTEST:
 			o->selftest_syscall = optarg;

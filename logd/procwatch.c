@@ -202,7 +202,7 @@ int procwatch_init(struct shimd *d)
 	struct nlmsghdr *nh = (struct nlmsghdr *)msg;
 	struct cn_msg *cn = NLMSG_DATA(nh);
 	enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
-	int size = CN_RCVBUF, err;
+	int size = d->o.proc_rcvbuf ? (int)d->o.proc_rcvbuf : CN_RCVBUF, err;
 	uint32_t cookie = (uint32_t)getpid();
 	long cpus;
 	const char *why;

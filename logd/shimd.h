@@ -79,6 +79,7 @@ struct shimd_opts {
 	const char *selftest_syscall;	/* tests: call it once confined */
 	const char *pinned_dir;		/* procwatch.c: the pinned files */
 	bool proc_events;		/* procwatch.c: watch containers' execs */
+	unsigned proc_rcvbuf;		/* tests: its receive buffer (0: 8 MiB) */
 };
 
 /* Tags in the low bits of a ring's user_data (objects are 8-aligned).

@@ -68,8 +68,18 @@ TEST(cgroup_v2_v1_and_odd_names)
 	ASSERT_EQ(0, procinfo_cgroup(v2, sizeof(v2) - 1, &p, &n));
 	EXPECT_EQ(strlen("/system.slice/docker-0123abcd.scope"), n);
 	EXPECT_EQ(0, memcmp(p, "/system.slice/docker-0123abcd.scope", n));
+	static const char hybrid_root[] =
+		"9:name=systemd:/\n8:pids:/bshim-t\n4:memory:/other\n0::/\n";
+	static const char all_root[] = "9:name=systemd:/\n8:pids:/\n0::/\n";
+
 	ASSERT_EQ(0, procinfo_cgroup(hybrid, sizeof(hybrid) - 1, &p, &n));
-	EXPECT_EQ(1, n);	/* the unified line wins */
+	EXPECT_EQ(0, memcmp(p, "/docker/abc:x", n));	/* unified is "/" here */
+	ASSERT_EQ(0, procinfo_cgroup(hybrid_root, sizeof(hybrid_root) - 1, &p, &n));
+	EXPECT_EQ(0, memcmp(p, "/bshim-t", n));	/* the first that is not "/" */
+	ASSERT_EQ(0, procinfo_cgroup(all_root, sizeof(all_root) - 1, &p, &n));
+	EXPECT_EQ(1, n);
+	ASSERT_EQ(0, procinfo_cgroup("0::/a\n1:name=systemd:/b\n", 23, &p, &n));
+	EXPECT_EQ(0, memcmp(p, "/a", n));
 	ASSERT_EQ(0, procinfo_cgroup(v1, sizeof(v1) - 1, &p, &n));
 	EXPECT_EQ(0, memcmp(p, "/user.slice/a:b", n));
 	ASSERT_EQ(0, procinfo_cgroup(odd, sizeof(odd) - 1, &p, &n));
