@@ -342,7 +342,7 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 		if (p == (void *)&d->sig_fd) {
 			on_signal(d, cqe->res);
 		} else if (procwatch_is(d, p)) {
-			procwatch_cqe(d, cqe->res, cqe->flags);
+			procwatch_cqe(d, p, cqe->res, cqe->flags);
 		} else if (p == (void *)&accept_ts) {
 			d->accept_paused = false;
 			if (!d->stopping && !d->accept_armed)

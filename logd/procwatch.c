@@ -83,7 +83,7 @@ static struct stat dir_st;
 static bool dir_known;
 
 static int cn_fd = -1;
-static bool cn_armed;
+static bool cn_armed, cn_again;
 static uint32_t *cpu_next;
 static bool *cpu_seen;
 static unsigned ncpu;
@@ -92,7 +92,7 @@ static unsigned long long n_overflow;
 bool procwatch_is(struct shimd *d, void *p)
 {
 	(void)d;
-	return p == (void *)&cn_fd;
+	return p == (void *)&cn_fd || p == (void *)&cn_again;
 }
 
 static struct pin *pin_find(dev_t dev, ino_t ino)
@@ -485,7 +485,13 @@ static void count_gap(struct shimd *d, const struct cn_msg *cn, const struct pro
 	cpu_next[cpu] = cn->seq + 1;
 }
 
-static void drain(struct shimd *d)
+/* Events handled per turn of the loop: a storm of execs on the host must
+ * not keep the loop from answering shims (5 ms). */
+#define DRAIN_MAX 512
+
+/* Handle what is queued, at most DRAIN_MAX messages: true when some may
+ * be left. */
+static bool drain(struct shimd *d)
 {
 	static char buf[65536] __attribute__((aligned(8)));
 	struct sockaddr_nl from;
@@ -493,9 +499,10 @@ static void drain(struct shimd *d)
 	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
 			     .msg_iov = &iov, .msg_iovlen = 1 };
 	struct nlmsghdr *nh;
+	unsigned k;
 	ssize_t n;
 
-	for (;;) {
+	for (k = 0; k < DRAIN_MAX; k++) {
 		mh.msg_namelen = sizeof(from);
 		n = recvmsg(cn_fd, &mh, MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
@@ -505,7 +512,7 @@ static void drain(struct shimd *d)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return false;
 		if (from.nl_pid != 0)
 			continue;	/* not the kernel's */
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
@@ -522,16 +529,28 @@ static void drain(struct shimd *d)
 				on_exec(d, (pid_t)ev->event_data.exec.process_tgid);
 		}
 	}
+	return true;
 }
 
-void procwatch_cqe(struct shimd *d, int res, unsigned flags)
+void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags)
 {
-	if (!(flags & IORING_CQE_F_MORE))
+	if (p == (void *)&cn_again) {
+		cn_again = false;
+	} else if (!(flags & IORING_CQE_F_MORE)) {
 		cn_armed = false;
-	if (res > 0 || res == -ENOBUFS)
-		drain(d);
-	if (res < 0 && res != -ENOBUFS && res != -ECANCELED && !cn_armed)
+	}
+	if (res < 0 && res != -ECANCELED)
 		fprintf(stderr, "binfmt-shimd: process events: poll: %s\n", strerror(-res));
+	/* The multishot poll reports new arrivals, not what is left: when
+	 * the drain stopped at its limit, a one-shot poll comes back at once
+	 * (after the rest of this turn) for the rest. */
+	if (res > 0 && drain(d) && !cn_again && !d->stopping) {
+		struct io_uring_sqe *sqe = shimd_sqe(d);
+
+		io_uring_prep_poll_add(sqe, cn_fd, POLLIN);
+		io_uring_sqe_set_data(sqe, shimd_tag(&cn_again, OP_LOOP));
+		cn_again = true;
+	}
 	procwatch_arm(d);
 }
 

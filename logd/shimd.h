@@ -283,7 +283,7 @@ void sink_count_rejected(struct shimd *d, long long uid, const char *reason);
 	"a foreign exec in a container among them has no record"
 int procwatch_init(struct shimd *d);	/* before confinement */
 void procwatch_arm(struct shimd *d);
-void procwatch_cqe(struct shimd *d, int res, unsigned flags);
+void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags);
 void procwatch_tick(struct shimd *d);
 void procwatch_stop(struct shimd *d);
 bool procwatch_is(struct shimd *d, void *p);
