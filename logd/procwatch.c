@@ -73,6 +73,10 @@
 struct pin {
 	dev_t dev;
 	ino_t ino;
+	/* An inode number is reused once its file is gone: the size and
+	 * mtime must match too. */
+	off_t size;
+	struct timespec mtime;
 	uint64_t root_dev, root_ino;
 	char arch[PINNED_ARCH_MAX];
 };
@@ -95,12 +99,15 @@ bool procwatch_is(struct shimd *d, void *p)
 	return p == (void *)&cn_fd || p == (void *)&cn_again;
 }
 
-static struct pin *pin_find(dev_t dev, ino_t ino)
+static struct pin *pin_find(const struct stat *st)
 {
 	unsigned i;
 
 	for (i = 0; i < npins; i++)
-		if (pins[i].dev == dev && pins[i].ino == ino)
+		if (pins[i].dev == st->st_dev && pins[i].ino == st->st_ino &&
+		    pins[i].size == st->st_size &&
+		    pins[i].mtime.tv_sec == st->st_mtim.tv_sec &&
+		    pins[i].mtime.tv_nsec == st->st_mtim.tv_nsec)
 			return &pins[i];
 	return NULL;
 }
@@ -129,12 +136,14 @@ static void pin_consider(const char *dir, const char *name)
 		return;
 	}
 	close(fd);
-	p = pin_find(st.st_dev, st.st_ino);
+	p = pin_find(&st);
 	if (!p) {
 		/* Full: the oldest entry goes (a long-replaced file). */
 		p = &pins[npins < PINS_MAX ? npins++ : pin_next++ % PINS_MAX];
 		p->dev = st.st_dev;
 		p->ino = st.st_ino;
+		p->size = st.st_size;
+		p->mtime = st.st_mtim;
 	}
 	p->root_dev = pi.root_dev;
 	p->root_ino = pi.root_ino;
@@ -437,10 +446,10 @@ static void on_exec(struct shimd *d, pid_t pid)
 			d->unidentified++;
 		return;
 	}
-	p = pin_find(st.st_dev, st.st_ino);
+	p = pin_find(&st);
 	if (!p && dir_known && st.st_dev == dir_st.st_dev) {
 		pins_scan(d, false);	/* a file register has just put there? */
-		p = pin_find(st.st_dev, st.st_ino);
+		p = pin_find(&st);
 	}
 	if (!p)
 		return;
