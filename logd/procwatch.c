@@ -193,12 +193,13 @@ static int await_listen_ack(uint32_t cookie)
 			continue;
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
 			struct cn_msg *cn = NLMSG_DATA(nh);
-			struct proc_event *ev = (struct proc_event *)cn->data;
+			struct proc_event ev;
 
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(*ev)))
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(ev)))
 				continue;
-			if (ev->what == PROC_EVENT_NONE && cn->ack == cookie + 1)
-				return ev->event_data.ack.err ? -(int)ev->event_data.ack.err : 0;
+			memcpy(&ev, cn->data, sizeof(ev));	/* at offset 36: not aligned */
+			if (ev.what == PROC_EVENT_NONE && cn->ack == cookie + 1)
+				return ev.event_data.ack.err ? -(int)ev.event_data.ack.err : 0;
 		}
 	}
 	return -ETIMEDOUT;
@@ -526,16 +527,19 @@ static bool drain(struct shimd *d)
 			continue;	/* not the kernel's */
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
 			struct cn_msg *cn = NLMSG_DATA(nh);
-			struct proc_event *ev = (struct proc_event *)cn->data;
+			struct proc_event ev;
 
 			if (nh->nlmsg_type == NLMSG_ERROR || nh->nlmsg_type == NLMSG_NOOP ||
-			    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(*ev)) ||
+			    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(ev)) ||
 			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
 				continue;
-			count_gap(d, cn, ev);
-			if (ev->what == PROC_EVENT_EXEC && npins &&
-			    ev->event_data.exec.process_tgid > 0)
-				on_exec(d, (pid_t)ev->event_data.exec.process_tgid);
+			/* The event follows the 16-byte netlink header and the
+			 * 20-byte cn_msg: a copy, for its 64-bit members. */
+			memcpy(&ev, cn->data, sizeof(ev));
+			count_gap(d, cn, &ev);
+			if (ev.what == PROC_EVENT_EXEC && npins &&
+			    ev.event_data.exec.process_tgid > 0)
+				on_exec(d, (pid_t)ev.event_data.exec.process_tgid);
 		}
 	}
 	return true;
