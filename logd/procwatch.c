@@ -112,6 +112,16 @@ static struct pin *pin_find(const struct stat *st)
 	return NULL;
 }
 
+static bool pin_inode_known(const struct stat *st)
+{
+	unsigned i;
+
+	for (i = 0; i < npins; i++)
+		if (pins[i].dev == st->st_dev && pins[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 /* One file of the dir: ours when root's, not writable by group or
  * others, and its trailer names the arch it is named after. */
 static void pin_consider(const char *dir, const char *name)
@@ -142,9 +152,9 @@ static void pin_consider(const char *dir, const char *name)
 		p = &pins[npins < PINS_MAX ? npins++ : pin_next++ % PINS_MAX];
 		p->dev = st.st_dev;
 		p->ino = st.st_ino;
-		p->size = st.st_size;
-		p->mtime = st.st_mtim;
 	}
+	p->size = st.st_size;
+	p->mtime = st.st_mtim;
 	p->root_dev = pi.root_dev;
 	p->root_ino = pi.root_ino;
 	snprintf(p->arch, sizeof(p->arch), "%s", pi.arch);
@@ -449,7 +459,9 @@ static void on_exec(struct shimd *d, pid_t pid)
 	}
 	p = pin_find(&st);
 	if (!p && dir_known && st.st_dev == dir_st.st_dev) {
-		pins_scan(d, false);	/* a file register has just put there? */
+		/* A file register has just put there, or a known one whose
+		 * mtime changed (touched: the dir did not change)? */
+		pins_scan(d, pin_inode_known(&st));
 		p = pin_find(&st);
 	}
 	if (!p)
