@@ -155,6 +155,9 @@ int cmd_status(const struct cli *c)
 		jw_kv_bool(&d.w, "open_to_all_users", sc.sock_others);
 		jw_object_end(&d.w);
 		jw_kv_string(&d.w, "other_users_recorded_in", sc.where);
+		/* A shim in a container reaches no host log: only a running
+		 * collector records those execs (binfmt-shimd(8)). */
+		jw_kv_bool(&d.w, "container_execs_recorded", sc.socket[0] && !sc.sock_err);
 		jw_kv_uint(&d.w, "broken", broken);
 		pin_totals_json(&d.w, &pins);
 		jw_key(&d.w, "findings");
@@ -240,6 +243,10 @@ int cmd_status(const struct cli *c)
 		else
 			printf("collector:   none configured\n");
 		printf("other users: recorded in %s\n", sc.where ? sc.where : "NOTHING");
+		printf("containers:  %s\n", sc.socket[0] && !sc.sock_err ?
+		       "execs inside containers and chroots are recorded by the collector" :
+		       "execs inside containers and chroots are UNRECORDED until the "
+		       "collector (binfmt-shimd) runs");
 		pin_totals_text(&pins);
 		if (finding[0])
 			printf("\n%s\n", T(finding));

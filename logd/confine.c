@@ -37,7 +37,10 @@ static const char *const allowed[] = {
 	"pread64", "preadv2", "lseek",		/* conn.c: the ELF header */
 	"getsockopt", "sendto",			/* SO_PEERCRED, answers, datagram sinks */
 	"shutdown",				/* conn.c: ends a connection's recvmsg */
-	"recvmsg",				/* conn.c: a message already queued */
+	"recvmsg",				/* conn.c: a message already queued;
+						 * procwatch.c: the process events */
+	"pidfd_open",				/* procwatch.c: a pidfd of a process in a
+						 * container, for its exit record */
 	"openat", "mkdir",			/* SIGHUP: reopen the log */
 	"fdatasync", "fsync",			/* reopen, shutdown */
 	"ftruncate",				/* sink.c: a cut line on a full disk */
@@ -53,7 +56,7 @@ static const char *const allowed[] = {
 static const uint8_t ring_ops[] = {
 	IORING_OP_ACCEPT,	/* multishot accept */
 	IORING_OP_RECVMSG,	/* multishot, one per connection */
-	IORING_OP_POLL_ADD,	/* pidfds */
+	IORING_OP_POLL_ADD,	/* pidfds; the process events (multishot) */
 	IORING_OP_LINK_TIMEOUT,	/* the reap wait */
 	IORING_OP_READ,		/* the signalfd, hashes, slow binary heads */
 	IORING_OP_WRITE,	/* the log */

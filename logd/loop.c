@@ -341,6 +341,8 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 	case OP_LOOP:
 		if (p == (void *)&d->sig_fd) {
 			on_signal(d, cqe->res);
+		} else if (procwatch_is(d, p)) {
+			procwatch_cqe(d, p, cqe->res, cqe->flags);
 		} else if (p == (void *)&accept_ts) {
 			d->accept_paused = false;
 			if (!d->stopping && !d->accept_armed)
@@ -353,6 +355,7 @@ static void dispatch(struct shimd *d, struct io_uring_cqe *cqe)
 		} else {
 			sink_tick(d);
 			hash_tick(d);
+			procwatch_tick(d);
 			arm_tick(d);
 		}
 		break;
@@ -379,6 +382,10 @@ static int setup(struct shimd *d)
 		return err;
 	}
 	if ((err = sink_open(d)) < 0 || (err = hash_init(d)) < 0)
+		return err;
+	/* The connector's socket and its listening, while we may still
+	 * bind and poll (confine.c comes last). */
+	if ((err = procwatch_init(d)) < 0)
 		return err;
 	if ((err = io_uring_queue_init(RING_ENTRIES, &d->ring, IORING_SETUP_R_DISABLED)) < 0 ||
 	    (err = conn_init(d)) < 0 || (err = confine_ring(&d->ring)) < 0) {
@@ -413,6 +420,7 @@ int shimd_run(struct shimd *d)
 	arm_accept(d);
 	arm_signal(d);
 	arm_tick(d);
+	procwatch_arm(d);
 	fprintf(stderr, "binfmt-shimd: listening on %s, writing %s\n",
 		d->socket_activated ? "the socket systemd passed" : d->o.socket_path,
 		d->o.sink == SINK_FILE ? d->o.log_path :
@@ -440,6 +448,7 @@ int shimd_run(struct shimd *d)
 	if (n)
 		sink_count_lost(d, n, "collector stopped while these runs were still going: no exit record");
 	sink_close(d);
+	procwatch_stop(d);
 	fprintf(stderr, "binfmt-shimd: stopped: %llu exec, %llu exit records, %llu lost; "
 		"%llu binaries' heads read in the ring; accept paused %llu times (no fds)\n",
 		d->n_exec, d->n_exit, d->lost, d->n_probe_async, d->n_accept_emfile);

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"                    [--sink file|journald|syslog] [--sink-socket PATH]\n"
 		"                    [--fsync-every N] [--fsync-ms T] [--sha256]\n"
 		"                    [--hash-max-size N] [--hash-max-ms T] [--no-seccomp]\n"
+		"                    [--pinned-dir DIR] [--no-proc-events]\n"
 		"  -f, --foreground    stay in the foreground (systemd runs it so too)\n"
 		"  --socket PATH       listen here (default " SHIMD_SOCKET_DEFAULT ")\n"
 		"  --log PATH          JSON Lines output (default " SHIMD_LOG_DEFAULT ")\n"
@@ -36,6 +37,10 @@ static void usage(FILE *f)
 		"                      default 1G)\n"
 		"  --hash-max-ms T     give up on a file still being hashed after T ms\n"
 		"                      (default 60000)\n"
+		"  --pinned-dir DIR    the pinned files of binfmt-shim register (default\n"
+		"                      " SHIMD_PINNED_DIR_DEFAULT ")\n"
+		"  --no-proc-events    do not record foreign execs in containers (the\n"
+		"                      process-event connector)\n"
 		"  --no-seccomp        do not confine (debugging)\n"
 		"  --version           print the version and exit\n");
 }
@@ -79,7 +84,7 @@ static int size_arg(const char *s, uint64_t *out)
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
 	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
-	       O_HASH_SIZE, O_HASH_MS, O_VERSION };
+	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -95,6 +100,9 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "pinned-dir", required_argument, NULL, O_PINNED_DIR },
+		{ "no-proc-events", no_argument, NULL, O_NO_PROC_EVENTS },
+		{ "proc-events-rcvbuf", required_argument, NULL, O_PROC_RCVBUF },
 		{ 0 },
 	};
 	static const char *const sinks[] = {
@@ -111,6 +119,8 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 	o->seccomp = true;
 	o->hash_max_size = 1ull << 30;
 	o->hash_max_ms = 60000;
+	o->pinned_dir = SHIMD_PINNED_DIR_DEFAULT;
+	o->proc_events = true;
 	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -157,6 +167,23 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		case O_HASH_MS:
 			if (number(optarg, &o->hash_max_ms) < 0 || !o->hash_max_ms) {
 				fprintf(stderr, "binfmt-shimd: bad time %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_PINNED_DIR:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "binfmt-shimd: --pinned-dir %s: an absolute path\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->pinned_dir = optarg;
+			break;
+		case O_NO_PROC_EVENTS:
+			o->proc_events = false;
+			break;
+		case O_PROC_RCVBUF:	/* tests: a buffer the kernel overflows */
+			if (number(optarg, &o->proc_rcvbuf) < 0) {
+				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
 				return -EINVAL;
 			}
 			break;

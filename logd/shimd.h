@@ -14,6 +14,7 @@
  *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
  *   hash.c     --sha256: each binary hashed in the ring, a "hash" record
  *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
+ *   procwatch.c the process-event connector: foreign execs in containers
  *   confine.c  the io_uring restrictions and the seccomp allowlist
  */
 #ifndef BSHIMD_SHIMD_H
@@ -76,6 +77,9 @@ struct shimd_opts {
 	uint64_t hash_max_size;		/* bytes; a larger file is not hashed */
 	unsigned hash_max_ms;		/* one file's hash may take this long */
 	const char *selftest_syscall;	/* tests: call it once confined */
+	const char *pinned_dir;		/* procwatch.c: the pinned files */
+	bool proc_events;		/* procwatch.c: watch containers' execs */
+	unsigned proc_rcvbuf;		/* tests: its receive buffer (0: 8 MiB) */
 };
 
 /* Tags in the low bits of a ring's user_data (objects are 8-aligned).
@@ -171,6 +175,7 @@ struct shimd {
 	/* The counts carried by "lost"/"rejected" records in each buffer:
 	 * a failed write gives them back to the counters. */
 	unsigned long long fill_nlost, fill_nrej, flight_nlost, flight_nrej;
+	unsigned long long fill_nunid, flight_nunid;
 	unsigned fill_notes, flight_notes;
 	int net_fd;			/* journald / syslog datagram socket */
 
@@ -180,8 +185,12 @@ struct shimd {
 	unsigned long long rejected;
 	char rejected_reason[96];
 	long long rejected_uid;
+	/* procwatch.c: exec events whose process was gone before it could
+	 * be identified (foreign or not: unknown). */
+	unsigned long long unidentified;
 
 	unsigned long long n_exec, n_exit;
+	unsigned long long n_container;		/* procwatch.c: exec records */
 	unsigned long long n_probe_async;	/* heads read in the ring */
 	unsigned long long n_hash, n_hash_failed, n_hash_skipped;
 };
@@ -263,6 +272,21 @@ void sink_close(struct shimd *d);
 void sink_count_lost(struct shimd *d, unsigned n, const char *reason);
 /* uid -1: no sender known (an accept that failed) */
 void sink_count_rejected(struct shimd *d, long long uid, const char *reason);
+
+/* procwatch.c: foreign execs in containers, through the process-event
+ * connector (the shim there cannot reach us). */
+#define SHIMD_PINNED_DIR_DEFAULT "/var/lib/binfmt-shim/pinned"
+#define SHIMD_UNIDENTIFIED_REASON "exec events whose process had ended before the collector " \
+	"could look at it (an upper bound: most are native programs; a foreign exec in a " \
+	"container among them has no record)"
+#define SHIMD_DROPPED_REASON "process events the kernel dropped (netlink overflow): " \
+	"a foreign exec in a container among them has no record"
+int procwatch_init(struct shimd *d);	/* before confinement */
+void procwatch_arm(struct shimd *d);
+void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags);
+void procwatch_tick(struct shimd *d);
+void procwatch_stop(struct shimd *d);
+bool procwatch_is(struct shimd *d, void *p);
 
 /* confine.c */
 int confine_ring(struct io_uring *ring);

@@ -114,7 +114,8 @@ void sink_count_rejected(struct shimd *d, long long uid, const char *reason)
 static void put_notice(struct shimd *d, const char *event, unsigned long long *count,
 		       const char *reason, long long uid)
 {
-	bool is_lost = count == &d->lost;
+	unsigned long long *back = count == &d->lost ? &d->fill_nlost :
+				   count == &d->rejected ? &d->fill_nrej : &d->fill_nunid;
 	char rec[512];
 	struct rec_fields f = { .event = event, .id = "", .pid = -1, .uid = uid };
 	struct json_writer w;
@@ -132,7 +133,7 @@ static void put_notice(struct shimd *d, const char *event, unsigned long long *c
 	len = jw_finish(&w);
 	if (len > 0 && sink_put(d, rec, (size_t)len, &f, NULL) == 0) {
 		if (d->o.sink == SINK_FILE) {
-			*(is_lost ? &d->fill_nlost : &d->fill_nrej) += *count;
+			*back += *count;
 			d->fill_notes++;
 		}
 		*count = 0;
@@ -145,6 +146,9 @@ static void notices(struct shimd *d)
 		return;			/* until the next tick */
 	put_notice(d, "lost", &d->lost, d->lost_reason, -1);
 	put_notice(d, "rejected", &d->rejected, d->rejected_reason, d->rejected_uid);
+	/* procwatch.c: not "lost", since most such processes were native
+	 * ones: an upper bound, not a count of records that are missing. */
+	put_notice(d, "unidentified", &d->unidentified, SHIMD_UNIDENTIFIED_REASON, -1);
 }
 
 int sink_put(struct shimd *d, const char *rec, size_t len,
@@ -255,11 +259,12 @@ void sink_kick(struct shimd *d)
 	d->flight_recs = d->fill_recs;
 	d->flight_nlost = d->fill_nlost;
 	d->flight_nrej = d->fill_nrej;
+	d->flight_nunid = d->fill_nunid;
 	d->flight_notes = d->fill_notes;
 	d->fill_len = 0;
 	d->fill_acks = NULL;
 	d->fill_recs = 0;
-	d->fill_nlost = d->fill_nrej = 0;
+	d->fill_nlost = d->fill_nrej = d->fill_nunid = 0;
 	d->fill_notes = 0;
 	if (d->need_nl) {
 		memmove(d->flight + 1, d->flight, d->flight_len);
@@ -289,6 +294,7 @@ static void answer_batch(struct shimd *d, bool ok)
 	 * hash records) are lost. */
 	d->lost += d->flight_nlost;
 	d->rejected += d->flight_nrej;
+	d->unidentified += d->flight_nunid;
 	if (d->flight_recs > acked + d->flight_notes)
 		sink_count_lost(d, d->flight_recs - acked - d->flight_notes,
 				"write to the log failed");

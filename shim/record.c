@@ -376,8 +376,12 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	ufd = s->emu.foreign_root ? -1 : unrecorded_open(s, O_RDWR, path, sizeof(path));
 	if (ufd >= 0 && fstat(ufd, &st) == 0)
 		unrecorded = (unsigned long long)st.st_size;
-	/* The collector first: it vouches for the record and tracks the run. */
-	if (s->cfg.socket[0]) {
+	/* The collector first: it vouches for the record and tracks the run.
+	 * Not from a chroot or container (a foreign root, shim/mapped.c): the
+	 * socket there is the container's, and the host's collector records
+	 * this exec from the kernel's process events (logd/procwatch.c);
+	 * sending too would record it twice. */
+	if (s->cfg.socket[0] && !s->emu.foreign_root) {
 		len = build(s, "collector", unrecorded, rec, cap);
 		err = len < 0 ? -EMSGSIZE : shim_collector_send(s, rec, (size_t)len);
 		if (!err) {
