@@ -12,6 +12,7 @@
  * private binfmt_misc instance; each comparison enables one at a time.
  * Without /proc the diagnostic says to mount it (never "apt-get
  * install"), and the shim writes no log into the container's files.
+ * The container's pieces: tests/lib/tcontainer.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "kselftest_harness.h"
 
 #include "binfmt.h"
+#include "tcontainer.h"
 #include "testlib.h"
 
 static const char *const arches[] = { "aarch64", "s390x" };
@@ -36,26 +38,6 @@ FIXTURE(container) {
 	char root[128];
 	char out[2][16384], err[2][8192];
 };
-
-/* Copy src to root/dst, mode 0755. */
-static int copy_in(const char *root, const char *src, const char *dst)
-{
-	char path[512], buf[1 << 16];
-	int in, out;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s%s", root, dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	close(in);
-	close(out);
-	return n < 0 ? -errno : 0;
-}
 
 /* Register qemu directly for arch, as Debian's qemu-user-static would
  * with these flags, under the name qemu-<arch>. */
@@ -98,32 +80,6 @@ static int choose(int shim)
 }
 
 /*
- * scripts/run-tests runs the shim's tests again with the rig switch
- * BINFMT_SHIM_HANDOFF=execve exported. A shim inside a container reads
- * the container's shim.conf, so for the switch to count there the
- * container gets the rig's one ([users] override = yes), and the host's
- * /usr/bin bound in for the runs with /proc: an execve of the emulator
- * needs it inside, as before the emulator was pinned.
- */
-static int forced_execve(void)
-{
-	const char *v = getenv("BINFMT_SHIM_HANDOFF");
-
-	return v && !strcmp(v, "execve");
-}
-
-static void drain(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(fd);
-}
-
-/*
  * Run argv inside a container of root: unshare mount + PID namespaces, a
  * PID 1 that mounts /proc (when proc), chroots and waits for the command
  * (PID 2: PID 1 ignores its own default-action signals). The command's
@@ -161,13 +117,11 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 122);
 		}
 		/* PID 1 of the container. */
-		snprintf(path, sizeof(path), "%s/proc", root);
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    (proc && mount("proc", path, "proc", MS_NOSUID | MS_NODEV, NULL) < 0))
+		if (tc_private_proc(root, proc) < 0)
 			_exit(123);
 		snprintf(path, sizeof(path), "%s/usr/bin", root);
-		if ((forced_execve() && proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0) ||
-		    chroot(root) < 0 || chdir("/") < 0)
+		if ((tc_forced_execve() && proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0) ||
+		    tc_enter_root(root, 0) < 0)
 			_exit(123);
 		cmd = fork();
 		if (cmd == 0) {
@@ -191,8 +145,8 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 	if (in)
 		(void)!write(i[1], in, strlen(in));
 	close(i[1]);
-	drain(o[0], out, outlen);
-	drain(e[0], err, errlen);
+	tc_drain(o[0], out, outlen);
+	tc_drain(e[0], err, errlen);
 	if (read(s[0], &raw, sizeof(raw)) != (ssize_t)sizeof(raw))
 		raw = -ECHILD;
 	close(s[0]);
@@ -230,27 +184,13 @@ FIXTURE_SETUP(container)
 	snprintf(self->root, sizeof(self->root), "/var/tmp/ctr.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	ASSERT_EQ(0, chmod(self->root, 0755));
-	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-		snprintf(path, sizeof(path), "%s%s", self->root, dirs[k]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
-	ASSERT_EQ(0, copy_in(self->root, "/bin/busybox", "/bin/busybox"));
-	snprintf(path, sizeof(path), "%s/bin/sh", self->root);
-	ASSERT_EQ(0, symlink("busybox", path));
-	if (forced_execve()) {
-		int fd;
-
-		snprintf(path, sizeof(path), "%s/etc/binfmt-shim/shim.conf", self->root);
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ((ssize_t)strlen(TL_RIG_CONFIG), write(fd, TL_RIG_CONFIG,
-								 strlen(TL_RIG_CONFIG)));
-		close(fd);
-	}
+	ASSERT_EQ(0, tc_make_root(self->root, dirs, sizeof(dirs) / sizeof(dirs[0])));
+	if (tc_forced_execve())
+		ASSERT_EQ(0, tc_rig_config(self->root));
 	for (k = 0; k < sizeof(fix) / sizeof(fix[0]); k++) {
 		tl_fixture(fix[k][0], src, sizeof(src));
 		ASSERT_TRUE(tl_have(src)) TH_LOG("%s missing: run make fixtures", src);
-		ASSERT_EQ(0, copy_in(self->root, src, fix[k][1]));
+		ASSERT_EQ(0, tc_copy_in(self->root, src, fix[k][1], 0755));
 	}
 	/* Ours, through the CLI (it pins qemu with the shim), and qemu's. */
 	tl_build("binfmt-shim", cli, sizeof(cli));

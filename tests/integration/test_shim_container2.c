@@ -24,7 +24,8 @@
  * by another uid, a container without /proc, and a mapped hand-off that
  * fails where the emulator's host path does not exist.
  * In run-tests' execve pass the container gets the rig's shim.conf and
- * the host's /usr/bin (forced_execve below).
+ * the host's /usr/bin (tc_forced_execve, tests/lib/tcontainer.h, which
+ * also holds the container's pieces).
  *
  * The variants that map more than one uid need real root (SKIP else).
  */
@@ -46,6 +47,7 @@
 #include "harness_timeout.h"
 
 #include "binfmt.h"
+#include "tcontainer.h"
 #include "testlib.h"
 
 #define CALLER_UID 1000
@@ -74,26 +76,6 @@ FIXTURE_VARIANT_ADD(ctr, chroot) { .pidns = 1 };
 FIXTURE_VARIANT_ADD(ctr, chroot_nopid) { .pidns = 0 };
 FIXTURE_VARIANT_ADD(ctr, pivot_root) { .pidns = 1, .pivot = 1 };
 FIXTURE_VARIANT_ADD(ctr, rootless) { .pidns = 1, .pivot = 1, .rootless = 1 };
-
-/* Copy src to root/dst with mode. */
-static int copy_in(const char *root, const char *src, const char *dst, mode_t mode)
-{
-	char path[512], buf[1 << 16];
-	int in, out;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s%s", root, dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	close(in);
-	close(out);
-	return n < 0 ? -errno : chmod(path, mode) < 0 ? -errno : 0;
-}
 
 static int write_str(const char *path, const char *s)
 {
@@ -151,55 +133,12 @@ static int choose(int shim)
 	return 0;
 }
 
-/*
- * scripts/run-tests runs the shim's tests again with the rig switch
- * BINFMT_SHIM_HANDOFF=execve exported. A shim inside a container reads
- * the container's shim.conf, so for the switch to count there the
- * container gets the rig's one ([users] override = yes), and the host's
- * /usr/bin bound in for the runs with /proc: an execve of the emulator
- * needs it inside, as before the emulator was pinned.
- */
-static int forced_execve(void)
-{
-	const char *v = getenv("BINFMT_SHIM_HANDOFF");
-
-	return v && !strcmp(v, "execve");
-}
-
-static void drain(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	/* More than fits: read on, so the writer never blocks. */
-	while (read(fd, &(char){ 0 }, 1) > 0)
-		;
-	close(fd);
-}
-
 struct ctr_opts {
 	int proc;		/* mount /proc inside */
 	uid_t uid;		/* run the command as this uid (0: root) */
 	const char *bind;	/* bind this host file at the same path inside */
 	int init;		/* the command is the container's PID 1 (docker run) */
 };
-
-/* Make root the process's root: chroot, or pivot_root as container
- * runtimes do (the old root unmounted, nothing of it left). */
-static int enter_root(const char *root, int pivot)
-{
-	if (!pivot)
-		return chroot(root) < 0 || chdir("/") < 0 ? -1 : 0;
-	/* pivot_root(".", "."): the old root is stacked under the new one
-	 * and detached at once (pivot_root(2), NOTES). */
-	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return -1;
-	return 0;
-}
 
 /*
  * Run argv in a container of root as the variant makes it. The process
@@ -288,9 +227,9 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		if (o->bind && mount(o->bind, path, NULL, MS_BIND, NULL) < 0)
 			_exit(126);
 		snprintf(path, sizeof(path), "%s/usr/bin", root);
-		if (forced_execve() && o->proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0)
+		if (tc_forced_execve() && o->proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0)
 			_exit(130);
-		if (enter_root(root, v->pivot) < 0)
+		if (tc_enter_root(root, v->pivot) < 0)
 			_exit(127);
 		cmd = o->init ? 0 : fork();
 		if (cmd == 0) {
@@ -339,8 +278,8 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 	if (in)
 		(void)!write(pi[1], in, strlen(in));
 	close(pi[1]);
-	drain(po[0], out, outlen);
-	drain(pe[0], err, errlen);
+	tc_drain(po[0], out, outlen);
+	tc_drain(pe[0], err, errlen);
 	if (read(ps[0], &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 		rep.raw = -ECHILD;
 	close(ps[0]);
@@ -401,31 +340,19 @@ FIXTURE_SETUP(ctr)
 	snprintf(self->root, sizeof(self->root), "/var/tmp/ctr.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	ASSERT_EQ(0, mount("tmpfs", self->root, "tmpfs", 0, "mode=0755"));
-	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-		snprintf(path, sizeof(path), "%s%s", self->root, dirs[k]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
+	ASSERT_EQ(0, tc_make_root(self->root, dirs, sizeof(dirs) / sizeof(dirs[0])));
 	snprintf(path, sizeof(path), "%s/tmp", self->root);
 	ASSERT_EQ(0, chmod(path, 01777));
 	snprintf(path, sizeof(path), "%s/dev/null", self->root);
 	k = (size_t)open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	ASSERT_LE(0, (int)k);
 	close((int)k);
-	ASSERT_EQ(0, copy_in(self->root, "/bin/busybox", "/bin/busybox", 0755));
-	snprintf(path, sizeof(path), "%s/bin/sh", self->root);
-	ASSERT_EQ(0, symlink("busybox", path));
-	if (forced_execve()) {
-		snprintf(path, sizeof(path), "%s/etc/binfmt-shim/shim.conf", self->root);
-		k = (size_t)open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		ASSERT_LE(0, (int)k);
-		ASSERT_EQ((ssize_t)strlen(TL_RIG_CONFIG), write((int)k, TL_RIG_CONFIG,
-								 strlen(TL_RIG_CONFIG)));
-		close((int)k);
-	}
+	if (tc_forced_execve())
+		ASSERT_EQ(0, tc_rig_config(self->root));
 	for (k = 0; k < sizeof(fix) / sizeof(fix[0]); k++) {
 		tl_fixture(fix[k][0], src, sizeof(src));
 		ASSERT_TRUE(tl_have(src)) TH_LOG("%s missing: run make fixtures", src);
-		ASSERT_EQ(0, copy_in(self->root, src, fix[k][1], 0755));
+		ASSERT_EQ(0, tc_copy_in(self->root, src, fix[k][1], 0755));
 	}
 	/* Ours, through the CLI with its default flags (it pins qemu with
 	 * the shim), and qemu's with the same flags. */
@@ -662,7 +589,7 @@ TEST_F(ctr, a_setuid_program_under_flag_c_gets_qemus_credentials)
 	ASSERT_EQ(0, register_qemu("aarch64", "FPC"));
 	snprintf(path, sizeof(path), "%s/fx/suid", self->root);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
-	ASSERT_EQ(0, copy_in(self->root, src, "/fx/suid", 0755));
+	ASSERT_EQ(0, tc_copy_in(self->root, src, "/fx/suid", 0755));
 	ASSERT_EQ(0, chown(path, 0, 0));
 	ASSERT_EQ(0, chmod(path, 04755));
 	st = same_both_ways(_metadata, self, variant, &as_caller, ids, NULL);
@@ -729,7 +656,7 @@ TEST_F(ctr, a_mapping_that_fails_in_a_container_is_diagnosed_as_such)
 	char *argv[] = { "/bin/sh", "-c", "ulimit -v 4096; exec /fx/hello arch", NULL };
 	int st;
 
-	if (forced_execve())
+	if (tc_forced_execve())
 		SKIP(return, "the execve pass maps nothing");
 	ASSERT_EQ(0, choose(1));
 	st = ctr_run(variant, self->root, &with_proc, argv, NULL, self->out[0],
