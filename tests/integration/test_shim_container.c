@@ -12,7 +12,8 @@
  * private binfmt_misc instance; each comparison enables one at a time.
  * Without /proc the diagnostic says to mount it (never "apt-get
  * install"), and the shim writes no log into the container's files.
- * The container's pieces: tests/lib/tcontainer.c.
+ * The container's pieces: tests/lib/tcontainer.c; qemu's entries:
+ * tests/lib/qemudirect.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,55 +30,17 @@
 #include "kselftest_harness.h"
 
 #include "binfmt.h"
+#include "qemudirect.h"
 #include "tcontainer.h"
 #include "testlib.h"
 
 static const char *const arches[] = { "aarch64", "s390x" };
+#define NARCH (sizeof(arches) / sizeof(arches[0]))
 
 FIXTURE(container) {
 	char root[128];
 	char out[2][16384], err[2][8192];
 };
-
-/* Register qemu directly for arch, as Debian's qemu-user-static would
- * with these flags, under the name qemu-<arch>. */
-static int register_qemu(const char *arch, const char *flags)
-{
-	struct binfmt_entry ent[4];
-	char line[BINFMT_REGISTER_MAX + 1], qemu[64];
-	int n, i, err;
-
-	snprintf(qemu, sizeof(qemu), "/usr/bin/qemu-%s-static", arch);
-	n = binfmt_entries_for_arch(arch_by_name(arch), qemu, flags, ent, 4);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		snprintf(ent[i].name, sizeof(ent[i].name), "qemu-%s%s", arch, i ? "-2" : "");
-		if (binfmt_format_register(&ent[i], line, sizeof(line)) < 0)
-			return -ENOSPC;
-		if ((err = tl_register(line)))
-			return err;
-	}
-	return 0;
-}
-
-/* Enable ours (shim = 1) or qemu's entries, and disable the others. */
-static int choose(int shim)
-{
-	char name[64];
-	size_t a;
-	int err;
-
-	for (a = 0; a < 2; a++) {
-		snprintf(name, sizeof(name), "binfmt-shim-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, shim)))
-			return err;
-		snprintf(name, sizeof(name), "qemu-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, !shim)))
-			return err;
-	}
-	return 0;
-}
 
 /*
  * Run argv inside a container of root: unshare mount + PID namespaces, a
@@ -199,7 +162,7 @@ FIXTURE_SETUP(container)
 		    sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	for (k = 0; k < 2; k++)
-		ASSERT_EQ(0, register_qemu(arches[k], "FP"));
+		ASSERT_EQ(0, qd_register(arches[k], "FP"));
 }
 
 FIXTURE_TEARDOWN(container)
@@ -214,7 +177,7 @@ static void same_both_ways(struct __test_metadata *_metadata,
 	int st[2], w;
 
 	for (w = 0; w < 2; w++) {
-		ASSERT_EQ(0, choose(!w));
+		ASSERT_EQ(0, qd_choose(arches, NARCH, !w));
 		st[w] = ctr_run(self->root, 1, argv, in, self->out[w], sizeof(self->out[0]),
 				self->err[w], sizeof(self->err[0]));
 		ASSERT_LE(0, st[w]) TH_LOG("%s: %s", argv[0], strerror(-st[w]));
@@ -276,7 +239,7 @@ TEST_F(container, without_proc_the_diagnostic_says_to_mount_it)
 	char *argv[] = { "/fx/hello", "arch", NULL };
 	int st;
 
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(self->root, 0, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x", st);
@@ -295,7 +258,7 @@ TEST_F(container, no_record_is_written_into_the_containers_files)
 	struct stat st;
 	int ws;
 
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	ws = ctr_run(self->root, 1, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("0x%x %s", ws, self->err[0]);

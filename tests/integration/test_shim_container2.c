@@ -25,7 +25,7 @@
  * fails where the emulator's host path does not exist.
  * In run-tests' execve pass the container gets the rig's shim.conf and
  * the host's /usr/bin (tc_forced_execve, tests/lib/tcontainer.h, which
- * also holds the container's pieces).
+ * also holds the container's pieces; qemu's entries: tests/lib/qemudirect.c).
  *
  * The variants that map more than one uid need real root (SKIP else).
  */
@@ -47,6 +47,7 @@
 #include "harness_timeout.h"
 
 #include "binfmt.h"
+#include "qemudirect.h"
 #include "tcontainer.h"
 #include "testlib.h"
 
@@ -76,62 +77,6 @@ FIXTURE_VARIANT_ADD(ctr, chroot) { .pidns = 1 };
 FIXTURE_VARIANT_ADD(ctr, chroot_nopid) { .pidns = 0 };
 FIXTURE_VARIANT_ADD(ctr, pivot_root) { .pidns = 1, .pivot = 1 };
 FIXTURE_VARIANT_ADD(ctr, rootless) { .pidns = 1, .pivot = 1, .rootless = 1 };
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-/* qemu registered directly for arch, as qemu-user-static does, with
- * flags, under the name qemu-<arch> (and -2 for a second machine). An
- * entry of that name is replaced. */
-static int register_qemu(const char *arch, const char *flags)
-{
-	struct binfmt_entry ent[4];
-	char line[BINFMT_REGISTER_MAX + 1], qemu[64], path[128];
-	int n, i, err;
-
-	snprintf(qemu, sizeof(qemu), "/usr/bin/qemu-%s-static", arch);
-	n = binfmt_entries_for_arch(arch_by_name(arch), qemu, flags, ent, 4);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		snprintf(ent[i].name, sizeof(ent[i].name), "qemu-%s%s", arch, i ? "-2" : "");
-		snprintf(path, sizeof(path), BINFMT_MNT "/%.64s", ent[i].name);
-		if (access(path, F_OK) == 0 && (err = write_str(path, "-1")))
-			return err;
-		if (binfmt_format_register(&ent[i], line, sizeof(line)) < 0)
-			return -ENOSPC;
-		if ((err = tl_register(line)))
-			return err;
-	}
-	return 0;
-}
-
-/* Enable ours (shim = 1) or qemu's entries, and disable the others. */
-static int choose(int shim)
-{
-	char name[64];
-	size_t a;
-	int err;
-
-	for (a = 0; a < NARCH; a++) {
-		snprintf(name, sizeof(name), "binfmt-shim-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, shim)))
-			return err;
-		snprintf(name, sizeof(name), "qemu-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, !shim)))
-			return err;
-	}
-	return 0;
-}
 
 struct ctr_opts {
 	int proc;		/* mount /proc inside */
@@ -266,9 +211,9 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			snprintf(map, sizeof(map), "0 %d 1\n1 %d %d\n", ROOTLESS_UID, SUB_FIRST,
 				 SUB_COUNT);
 			snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-			c = write_str(path, map) ? 'n' : 'y';
+			c = tc_write_str(path, map) ? 'n' : 'y';
 			snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-			if (c == 'y' && write_str(path, map))
+			if (c == 'y' && tc_write_str(path, map))
 				c = 'n';
 		}
 		(void)!write(pg[1], &c, 1);
@@ -363,7 +308,7 @@ FIXTURE_SETUP(ctr)
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	ASSERT_NE(NULL, strstr(self->out[0], "flags: PF")) TH_LOG("%s", self->out[0]);
 	for (k = 0; k < NARCH; k++)
-		ASSERT_EQ(0, register_qemu(arches[k], "FP"));
+		ASSERT_EQ(0, qd_register(arches[k], "FP"));
 }
 
 FIXTURE_TEARDOWN(ctr)
@@ -392,7 +337,7 @@ static int compare(struct __test_metadata *_metadata, FIXTURE_DATA(ctr) *self,
 	int st[2], w;
 
 	for (w = 0; w < 2; w++) {
-		if (choose(!w))
+		if (qd_choose(arches, NARCH, !w))
 			return -1;
 		st[w] = ctr_run(variant, self->root, o, argv, in, self->out[w],
 				sizeof(self->out[0]), self->err[w], sizeof(self->err[0]),
@@ -586,7 +531,7 @@ TEST_F(ctr, a_setuid_program_under_flag_c_gets_qemus_credentials)
 		    sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	ASSERT_NE(NULL, strstr(self->out[0], "C")) TH_LOG("%s", self->out[0]);
-	ASSERT_EQ(0, register_qemu("aarch64", "FPC"));
+	ASSERT_EQ(0, qd_register("aarch64", "FPC"));
 	snprintf(path, sizeof(path), "%s/fx/suid", self->root);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	ASSERT_EQ(0, tc_copy_in(self->root, src, "/fx/suid", 0755));
@@ -616,13 +561,13 @@ TEST_F(ctr, without_proc_the_shim_says_so_and_both_fixes_work)
 	int st, fd;
 
 	/* qemu's own entry runs it. */
-	ASSERT_EQ(0, choose(0));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 0));
 	st = ctr_run(variant, self->root, &none, argv, NULL, self->out[1], sizeof(self->out[1]),
 		     self->err[1], sizeof(self->err[1]), NULL);
 	EXPECT_EQ(0, st) TH_LOG("0x%x %s", st, self->err[1]);
 	EXPECT_STREQ("aarch64\n", self->out[1]);
 	/* The shim's says why not. */
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(variant, self->root, &none, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]), NULL);
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x", st);
@@ -658,7 +603,7 @@ TEST_F(ctr, a_mapping_that_fails_in_a_container_is_diagnosed_as_such)
 
 	if (tc_forced_execve())
 		SKIP(return, "the execve pass maps nothing");
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(variant, self->root, &with_proc, argv, NULL, self->out[0],
 		     sizeof(self->out[0]), self->err[0], sizeof(self->err[0]), NULL);
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x %s", st, self->err[0]);

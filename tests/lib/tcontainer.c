@@ -109,6 +109,18 @@ int tc_enter_root(const char *root, int pivot)
 	return 0;
 }
 
+int tc_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
 void tc_drain(int fd, char *buf, size_t len)
 {
 	size_t got = 0;

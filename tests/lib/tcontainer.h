@@ -50,6 +50,10 @@ int tc_private_proc(const char *root, int proc);
  * point for pivot_root. 0 or -errno. */
 int tc_enter_root(const char *root, int pivot);
 
+/* Write s to the existing file path (a uid_map, a binfmt_misc entry).
+ * 0 or -errno. */
+int tc_write_str(const char *path, const char *s);
+
 /* Read fd to EOF into buf (at most len - 1 bytes kept, NUL-terminated;
  * the rest read and dropped so the writer never blocks), then close it. */
 void tc_drain(int fd, char *buf, size_t len);
