@@ -51,11 +51,11 @@ FIXTURE(container) {
 static int ctr_run(const char *root, int proc, char *const argv[], const char *in,
 		   char *out, size_t outlen, char *err, size_t errlen)
 {
-	int o[2], e[2], i[2], s[2], st = -1, raw;
+	struct tc_stdio io;
+	int s[2], st = -1, raw;
 	pid_t pid;
 
-	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) || pipe2(i, O_CLOEXEC) ||
-	    pipe2(s, O_CLOEXEC))
+	if (tc_stdio_open(&io) || pipe2(s, O_CLOEXEC))
 		return -errno;
 	pid = fork();
 	if (pid < 0)
@@ -64,11 +64,8 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 		char path[256];
 		pid_t init, cmd;
 
-		/* Only the command's ends stay: a write end of stdin held
-		 * here would keep the guest's read from ever seeing EOF. */
-		close(i[1]);
-		close(o[0]);
-		close(e[0]);
+		/* Only the command's ends stay. */
+		tc_stdio_child(&io);
 		close(s[0]);
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0)
 			_exit(120);
@@ -88,28 +85,19 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 			_exit(123);
 		cmd = fork();
 		if (cmd == 0) {
-			dup2(i[0], 0);
-			dup2(o[1], 1);
-			dup2(e[1], 2);
+			tc_stdio_dup(&io);
 			execv(argv[0], argv);
 			_exit(127);
 		}
-		close(o[1]);
-		close(e[1]);
+		close(io.out[1]);
+		close(io.err[1]);
 		if (cmd < 0 || waitpid(cmd, &raw, 0) != cmd)
 			_exit(124);
 		(void)!write(s[1], &raw, sizeof(raw));
 		_exit(0);
 	}
-	close(o[1]);
-	close(e[1]);
-	close(i[0]);
 	close(s[1]);
-	if (in)
-		(void)!write(i[1], in, strlen(in));
-	close(i[1]);
-	tc_drain(o[0], out, outlen);
-	tc_drain(e[0], err, errlen);
+	tc_stdio_collect(&io, in, out, outlen, err, errlen);
 	if (read(s[0], &raw, sizeof(raw)) != (ssize_t)sizeof(raw))
 		raw = -ECHILD;
 	close(s[0]);

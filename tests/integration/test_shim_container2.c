@@ -95,12 +95,13 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		   char *const argv[], const char *in, char *out, size_t outlen,
 		   char *err, size_t errlen, pid_t *cmd_pid)
 {
-	int po[2], pe[2], pi[2], ps[2], pm[2], pg[2], st = -1;
+	int ps[2], pm[2], pg[2], st = -1;
+	struct tc_stdio io;
 	struct { int raw; pid_t pid; } rep = { -ECHILD, -1 };
 	pid_t pid;
 
-	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC) || pipe2(pi, O_CLOEXEC) ||
-	    pipe2(ps, O_CLOEXEC) || pipe2(pm, O_CLOEXEC) || pipe2(pg, O_CLOEXEC))
+	if (tc_stdio_open(&io) || pipe2(ps, O_CLOEXEC) || pipe2(pm, O_CLOEXEC) ||
+	    pipe2(pg, O_CLOEXEC))
 		return -errno;
 	pid = fork();
 	if (pid < 0)
@@ -110,11 +111,8 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		pid_t init, cmd;
 		char c;
 
-		/* Only the command's ends stay: a write end of stdin held
-		 * here would keep the guest's read from ever seeing EOF. */
-		close(pi[1]);
-		close(po[0]);
-		close(pe[0]);
+		/* Only the command's ends stay. */
+		tc_stdio_child(&io);
 		close(ps[0]);
 		close(pm[0]);
 		close(pg[1]);
@@ -139,9 +137,9 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			_exit(121);
 		if (init && o->init) {
 			/* The command is PID 1 itself: its status is here. */
-			close(po[1]);
-			close(pe[1]);
-			close(pi[0]);
+			close(io.out[1]);
+			close(io.err[1]);
+			close(io.in[0]);
 			rep.pid = 1;
 			if (waitpid(init, &rep.raw, 0) != init)
 				_exit(128);
@@ -178,27 +176,22 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			_exit(127);
 		cmd = o->init ? 0 : fork();
 		if (cmd == 0) {
-			dup2(pi[0], 0);
-			dup2(po[1], 1);
-			dup2(pe[1], 2);
+			tc_stdio_dup(&io);
 			if (o->uid && (setgroups(0, NULL) || setresgid(o->uid, o->uid, o->uid) ||
 				       setresuid(o->uid, o->uid, o->uid)))
 				_exit(99);
 			execv(argv[0], argv);
 			_exit(98);
 		}
-		close(po[1]);
-		close(pe[1]);
-		close(pi[0]);
+		close(io.out[1]);
+		close(io.err[1]);
+		close(io.in[0]);
 		rep.pid = cmd;
 		if (cmd < 0 || waitpid(cmd, &rep.raw, 0) != cmd)
 			_exit(128);
 		(void)!write(ps[1], &rep, sizeof(rep));
 		_exit(0);
 	}
-	close(po[1]);
-	close(pe[1]);
-	close(pi[0]);
 	close(ps[1]);
 	close(pm[1]);
 	close(pg[0]);
@@ -220,11 +213,7 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 	}
 	close(pm[0]);
 	close(pg[1]);
-	if (in)
-		(void)!write(pi[1], in, strlen(in));
-	close(pi[1]);
-	tc_drain(po[0], out, outlen);
-	tc_drain(pe[0], err, errlen);
+	tc_stdio_collect(&io, in, out, outlen, err, errlen);
 	if (read(ps[0], &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 		rep.raw = -ECHILD;
 	close(ps[0]);

@@ -134,3 +134,37 @@ void tc_drain(int fd, char *buf, size_t len)
 		;
 	close(fd);
 }
+
+int tc_stdio_open(struct tc_stdio *p)
+{
+	if (pipe2(p->in, O_CLOEXEC) || pipe2(p->out, O_CLOEXEC) || pipe2(p->err, O_CLOEXEC))
+		return -errno;
+	return 0;
+}
+
+void tc_stdio_child(struct tc_stdio *p)
+{
+	close(p->in[1]);
+	close(p->out[0]);
+	close(p->err[0]);
+}
+
+void tc_stdio_dup(const struct tc_stdio *p)
+{
+	dup2(p->in[0], 0);
+	dup2(p->out[1], 1);
+	dup2(p->err[1], 2);
+}
+
+void tc_stdio_collect(struct tc_stdio *p, const char *in, char *out, size_t outlen,
+		      char *err, size_t errlen)
+{
+	close(p->out[1]);
+	close(p->err[1]);
+	close(p->in[0]);
+	if (in)
+		(void)!write(p->in[1], in, strlen(in));
+	close(p->in[1]);
+	tc_drain(p->out[0], out, outlen);
+	tc_drain(p->err[0], err, errlen);
+}

@@ -54,6 +54,27 @@ int tc_enter_root(const char *root, int pivot);
  * 0 or -errno. */
 int tc_write_str(const char *path, const char *s);
 
+/* The command's stdin, stdout and stderr: three pipes, [0] the read end. */
+struct tc_stdio {
+	int in[2], out[2], err[2];
+};
+
+/* Make the pipes (O_CLOEXEC). 0 or -errno. */
+int tc_stdio_open(struct tc_stdio *p);
+
+/* In the forked child: close the caller's ends. A write end of stdin
+ * held there would keep the command's read from ever seeing EOF. */
+void tc_stdio_child(struct tc_stdio *p);
+
+/* In the command, before execv: the pipes become fds 0, 1 and 2. */
+void tc_stdio_dup(const struct tc_stdio *p);
+
+/* In the caller: close the command's ends, write in (if any) to its
+ * stdin and close that, then read stdout and stderr to EOF into out and
+ * err (tc_drain). */
+void tc_stdio_collect(struct tc_stdio *p, const char *in, char *out, size_t outlen,
+		      char *err, size_t errlen);
+
 /* Read fd to EOF into buf (at most len - 1 bytes kept, NUL-terminated;
  * the rest read and dropped so the writer never blocks), then close it. */
 void tc_drain(int fd, char *buf, size_t len);
