@@ -109,7 +109,7 @@ FIXTURE_SETUP(container)
 {
 	static const char *const dirs[] = { "/bin", "/etc", "/etc/binfmt-shim", "/fx", "/proc",
 					    "/tmp", "/usr", "/usr/bin", "/var", "/var/log" };
-	char why[256], src[512], cli[512], shim[512], path[256];
+	char why[256], src[512], cli[512], shim[512];
 	char *reg[] = { cli, "register", "--flags", "FP", "--shim", shim, "aarch64", "s390x",
 			NULL };
 	static const char *const fix[][2] = {
@@ -120,13 +120,8 @@ FIXTURE_SETUP(container)
 	size_t k;
 	int rc, st;
 
-	for (k = 0; k < 2; k++) {
-		snprintf(path, sizeof(path), "/usr/bin/qemu-%s-static", arches[k]);
-		if (!tl_have(path))
-			SKIP(return, "%s missing: apt-get install qemu-user-static", path);
-	}
-	if (!tl_have("/bin/busybox"))
-		SKIP(return, "/bin/busybox missing: apt-get install busybox-static");
+	if (tc_missing(arches, NARCH, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	rc = tl_private_binfmt(why, sizeof(why));
 	if (rc == -EPERM || rc == -EINVAL || rc == -ENODEV)
 		SKIP(return, "%s", why);

@@ -245,13 +245,8 @@ FIXTURE_SETUP(ctr)
 	size_t k;
 	int rc, st;
 
-	for (k = 0; k < NARCH; k++) {
-		snprintf(path, sizeof(path), "/usr/bin/qemu-%s-static", arches[k]);
-		if (!tl_have(path))
-			SKIP(return, "%s missing: apt-get install qemu-user-static", path);
-	}
-	if (!tl_have("/bin/busybox"))
-		SKIP(return, "/bin/busybox missing: apt-get install busybox-static");
+	if (tc_missing(arches, NARCH, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	/* Every variant maps a second uid where it can (the setuid case);
 	 * the rootless one needs it for its subordinate range. */
 	rc = geteuid() == 0 ? tl_full_userns(why, sizeof(why)) : -EPERM;

@@ -23,6 +23,25 @@ int tc_forced_execve(void)
 	return v && !strcmp(v, "execve");
 }
 
+int tc_missing(const char *const arches[], size_t n, char *why, size_t len)
+{
+	char path[128];
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "/usr/bin/qemu-%s-static", arches[k]);
+		if (!tl_have(path)) {
+			snprintf(why, len, "%s missing: apt-get install qemu-user-static", path);
+			return 1;
+		}
+	}
+	if (!tl_have("/bin/busybox")) {
+		snprintf(why, len, "/bin/busybox missing: apt-get install busybox-static");
+		return 1;
+	}
+	return 0;
+}
+
 int tc_copy_in(const char *root, const char *src, const char *dst, mode_t mode)
 {
 	char path[512], buf[1 << 16];

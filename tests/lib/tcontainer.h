@@ -26,6 +26,11 @@
  */
 int tc_forced_execve(void);
 
+/* What a container test needs on the host: /usr/bin/qemu-<arch>-static
+ * for arches[0..n) (the comparison) and /bin/busybox (the container's
+ * userland). 0, or 1 with why[] saying what to install (SKIP with it). */
+int tc_missing(const char *const arches[], size_t n, char *why, size_t len);
+
 /* Copy the host file src to root/dst (root "" for a full path dst) with
  * mode (chmod'ed after, so setuid bits stand). 0 or -errno. */
 int tc_copy_in(const char *root, const char *src, const char *dst, mode_t mode);
