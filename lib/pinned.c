@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The pinned file's trailer (lib/pinned.h): parse and format, no I/O. */
+/* The pinned file's trailer (lib/pinned.h): parse and format, and the
+ * checks on the file's values; no I/O. */
 #include <errno.h>
 #include <string.h>
 
@@ -127,4 +128,28 @@ int pinned_format(const struct pinned_info *in, void *out)
 	memcpy(t + OFF_PATH, in->emu_path, lp);
 	memcpy(t + OFF_TAIL, magic_tail, 8);
 	return 0;
+}
+
+bool pinned_owner_ok(uint32_t uid, uint32_t mode, bool overflow_ok)
+{
+	if (uid != 0 && !(overflow_ok && uid == PINNED_OVERFLOW_UID))
+		return false;
+	return !(mode & 022);
+}
+
+bool pinned_other_root(const struct pinned_info *pi, uint64_t dev, uint64_t ino)
+{
+	return pi->root_ino && (dev != pi->root_dev || ino != pi->root_ino);
+}
+
+const char *pinned_changed(const struct pinned_info *pi, uint64_t dev, uint64_t ino,
+			   uint64_t size, uint64_t mtime)
+{
+	if (dev != pi->emu_dev || ino != pi->emu_ino)
+		return "another file";
+	if (size != pi->emu_st_size)
+		return "another size";
+	if (mtime != pi->emu_mtime)
+		return "another mtime";
+	return NULL;
 }

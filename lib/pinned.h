@@ -31,6 +31,7 @@
 #ifndef BSHIM_PINNED_H
 #define BSHIM_PINNED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,5 +68,49 @@ int pinned_format(const struct pinned_info *in, void *out);
 
 /* The emulator's offset for a shim of shim_size bytes. */
 uint64_t pinned_emu_offset(uint64_t shim_size);
+
+/*
+ * The checks the shim makes on its pinned file (shim/mapped.c) and the
+ * CLI reports ahead of it (loader/pinstat.c), on values the caller read.
+ */
+
+/* The file runs for every user's foreign execs (and setuid ones with
+ * the C flag): only root may be able to change it. True when owner uid
+ * and mode say so: root's, writable by no group and no other. With
+ * overflow_ok, uid 65534 counts as root's too: the kernel's
+ * DEFAULT_OVERFLOWUID (include/linux/highuid.h), how a file of the
+ * host's root looks inside a user namespace that does not map it. */
+#define PINNED_OVERFLOW_UID 65534u
+bool pinned_owner_ok(uint32_t uid, uint32_t mode, bool overflow_ok);
+
+/* True when the root ("/") the caller sees (its st_dev, st_ino) is not
+ * the one `register` ran in: a chroot or container, where the emulator's
+ * host path is not the one pinned. False when the trailer does not say
+ * (root_ino 0). */
+bool pinned_other_root(const struct pinned_info *pi, uint64_t dev, uint64_t ino);
+
+/* Whether the emulator at pi->emu_path, as stat(2) saw it now, is still
+ * the one pinned (a package upgrade replaces it): NULL when it is, else
+ * what differs: "another file" (st_dev, st_ino), "another size",
+ * "another mtime". */
+const char *pinned_changed(const struct pinned_info *pi, uint64_t dev, uint64_t ino,
+			   uint64_t size, uint64_t mtime);
+
+/*
+ * The host a pinned emulator is mapped on: the ELF machine and data
+ * encoding lib/loadplan.c must accept for it (the users include <elf.h>).
+ * HOST_MACHINE is undefined on hosts the shim maps nothing on: there it
+ * hands off by execve only.
+ */
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#endif
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_DATA ELFDATA2LSB
+#else
+#define HOST_DATA ELFDATA2MSB
+#endif
 
 #endif

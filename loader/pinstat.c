@@ -25,17 +25,6 @@
 #include "loadplan.h"
 #include "pinstat.h"
 
-#if defined(__x86_64__)
-#define HOST_MACHINE EM_X86_64
-#elif defined(__aarch64__)
-#define HOST_MACHINE EM_AARCH64
-#endif
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HOST_DATA ELFDATA2LSB
-#else
-#define HOST_DATA ELFDATA2MSB
-#endif
-
 #ifndef XFS_SUPER_MAGIC
 #define XFS_SUPER_MAGIC 0x58465342
 #endif
@@ -157,7 +146,7 @@ static void check_file(int fd, const struct stat *st, struct pin_state *ps)
 {
 	unsigned char m[4];
 
-	if (st->st_uid != 0 || (st->st_mode & 022)) {
+	if (!pinned_owner_ok((uint32_t)st->st_uid, (uint32_t)st->st_mode, false)) {
 		snprintf(ps->bad, sizeof(ps->bad), "owned by uid %u with mode %04o: "
 			 "the shim refuses it (it must be root's and writable by no "
 			 "one else)", (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
@@ -185,10 +174,10 @@ static void check_stale(struct pin_state *ps)
 {
 	const struct pinned_info *pi = &ps->pi;
 	struct stat st, root;
-	const char *what = NULL;
+	const char *what;
 
 	if (pi->root_ino && stat("/", &root) == 0 &&
-	    ((uint64_t)root.st_dev != pi->root_dev || (uint64_t)root.st_ino != pi->root_ino))
+	    pinned_other_root(pi, (uint64_t)root.st_dev, (uint64_t)root.st_ino))
 		return;		/* pinned from another root: its path is not ours */
 	if (stat(pi->emu_path, &st) < 0) {
 		ps->stale = true;
@@ -196,12 +185,8 @@ static void check_stale(struct pin_state *ps)
 			 pi->emu_path, strerror(errno));
 		return;
 	}
-	if ((uint64_t)st.st_dev != pi->emu_dev || (uint64_t)st.st_ino != pi->emu_ino)
-		what = "another file";
-	else if ((uint64_t)st.st_size != pi->emu_st_size)
-		what = "another size";
-	else if ((uint64_t)st.st_mtime != pi->emu_mtime)
-		what = "another mtime";
+	what = pinned_changed(pi, (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+			      (uint64_t)st.st_mtime);
 	if (!what)
 		return;
 	ps->stale = true;

@@ -50,21 +50,7 @@
 
 #include "shim.h"
 
-#if defined(__x86_64__)
-#define HOST_MACHINE EM_X86_64
-#elif defined(__aarch64__)
-#define HOST_MACHINE EM_AARCH64
-#endif
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HOST_DATA ELFDATA2LSB
-#else
-#define HOST_DATA ELFDATA2MSB
-#endif
-
-/* The kernel's DEFAULT_OVERFLOWUID (include/linux/highuid.h): how a file
- * of the host's root looks inside a user namespace that does not map it. */
-#define OVERFLOW_UID 65534
+/* HOST_MACHINE, HOST_DATA: lib/pinned.h. */
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -141,12 +127,13 @@ void shim_pinned_open(struct shim *s)
 	}
 	e->have_trailer = true;
 	if (e->pin.root_ino && stat("/", &root) == 0 &&
-	    ((uint64_t)root.st_dev != e->pin.root_dev ||
-	     (uint64_t)root.st_ino != e->pin.root_ino))
+	    pinned_other_root(&e->pin, (uint64_t)root.st_dev, (uint64_t)root.st_ino))
 		e->foreign_root = true;
 	/* Every user's foreign execs (and setuid ones, with C) run the code
-	 * in this file: only root may be able to change it. */
-	if ((st.st_uid != 0 && st.st_uid != OVERFLOW_UID) || (st.st_mode & 022)) {
+	 * in this file: only root may be able to change it (inside a user
+	 * namespace that does not map the host's root, its files show the
+	 * overflow uid). */
+	if (!pinned_owner_ok((uint32_t)st.st_uid, (uint32_t)st.st_mode, true)) {
 		snprintf(e->pinned_error, sizeof(e->pinned_error),
 			 "it is owned by uid %u with mode %04o: it must be root's "
 			 "and writable by no one else", (unsigned)st.st_uid,
@@ -185,10 +172,8 @@ void shim_pinned_probe(struct shim *s)
 		struct stat st;
 
 		e->stale = stat(e->pin.emu_path, &st) < 0 ||
-			   (uint64_t)st.st_ino != e->pin.emu_ino ||
-			   (uint64_t)st.st_dev != e->pin.emu_dev ||
-			   (uint64_t)st.st_size != e->pin.emu_st_size ||
-			   (uint64_t)st.st_mtime != e->pin.emu_mtime;
+			   pinned_changed(&e->pin, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
+					  (uint64_t)st.st_size, (uint64_t)st.st_mtime);
 	}
 }
 

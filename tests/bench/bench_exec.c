@@ -44,6 +44,7 @@
 
 #include "../integration/test_shimd.h"
 #include "binfmt.h"
+#include "tcontainer.h"
 
 enum { DIRECT, SHIM, COLLECTOR, NVAR };
 enum { HOST, CONTAINER, NPLACE };
@@ -110,7 +111,6 @@ static int ctr_start(const char *root)
 	if (ctr_pid < 0)
 		return -errno;
 	if (ctr_pid == 0) {
-		char path[256];
 		pid_t init;
 		int st, k;
 
@@ -123,10 +123,7 @@ static int ctr_start(const char *root)
 			waitpid(init, &st, 0);
 			_exit(0);
 		}
-		snprintf(path, sizeof(path), "%s/proc", root);
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount("proc", path, "proc", MS_NOSUID | MS_NODEV, NULL) < 0 ||
-		    chroot(root) < 0 || chdir("/") < 0)
+		if (tc_private_proc(root, 1) < 0 || tc_enter_root(root, 0) < 0)
 			_exit(123);
 		while (read(req[0], &k, sizeof(k)) == (ssize_t)sizeof(k)) {
 			struct result r = run_once(prog_in[k]);
@@ -183,50 +180,21 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static int copy_in(const char *src, const char *dst)
-{
-	char buf[1 << 16];
-	int in = open(src, O_RDONLY | O_CLOEXEC), out;
-	ssize_t n;
-
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	close(in);
-	close(out);
-	return n < 0 ? -errno : 0;
-}
-
-/* The container's root in the private /var/tmp: busybox and the guests. */
+/* The container's root in the private /var/tmp: busybox and the guests
+ * (tests/lib/tcontainer.c). */
 static int make_root(char *root, size_t len)
 {
 	static const char *const dirs[] = { "/bin", "/fx", "/proc", "/tmp" };
-	char path[512];
-	size_t d;
-	int k;
+	int k, err;
 
 	snprintf(root, len, "/var/tmp/bench-ctr.XXXXXX");
 	if (!mkdtemp(root) || chmod(root, 0755))
 		return -errno;
-	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
-		snprintf(path, sizeof(path), "%s%s", root, dirs[d]);
-		if (mkdir(path, 0755))
-			return -errno;
-	}
-	snprintf(path, sizeof(path), "%s/bin/busybox", root);
-	if (copy_in("/bin/busybox", path))
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/bin/sh", root);
-	if (symlink("busybox", path))
-		return -errno;
-	for (k = 0; k < NPROG; k++) {
-		snprintf(path, sizeof(path), "%s%s", root, prog_in[k]);
-		if (copy_in(prog_host[k], path))
+	if ((err = tc_make_root(root, dirs, sizeof(dirs) / sizeof(dirs[0]))))
+		return err;
+	for (k = 0; k < NPROG; k++)
+		if (tc_copy_in(root, prog_host[k], prog_in[k], 0755))
 			return -EIO;
-	}
 	return 0;
 }
 

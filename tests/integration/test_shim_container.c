@@ -12,6 +12,8 @@
  * private binfmt_misc instance; each comparison enables one at a time.
  * Without /proc the diagnostic says to mount it (never "apt-get
  * install"), and the shim writes no log into the container's files.
+ * The container's pieces: tests/lib/tcontainer.c; qemu's entries:
+ * tests/lib/qemudirect.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,100 +30,17 @@
 #include "kselftest_harness.h"
 
 #include "binfmt.h"
+#include "qemudirect.h"
+#include "tcontainer.h"
 #include "testlib.h"
 
 static const char *const arches[] = { "aarch64", "s390x" };
+#define NARCH (sizeof(arches) / sizeof(arches[0]))
 
 FIXTURE(container) {
 	char root[128];
 	char out[2][16384], err[2][8192];
 };
-
-/* Copy src to root/dst, mode 0755. */
-static int copy_in(const char *root, const char *src, const char *dst)
-{
-	char path[512], buf[1 << 16];
-	int in, out;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s%s", root, dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	close(in);
-	close(out);
-	return n < 0 ? -errno : 0;
-}
-
-/* Register qemu directly for arch, as Debian's qemu-user-static would
- * with these flags, under the name qemu-<arch>. */
-static int register_qemu(const char *arch, const char *flags)
-{
-	struct binfmt_entry ent[4];
-	char line[BINFMT_REGISTER_MAX + 1], qemu[64];
-	int n, i, err;
-
-	snprintf(qemu, sizeof(qemu), "/usr/bin/qemu-%s-static", arch);
-	n = binfmt_entries_for_arch(arch_by_name(arch), qemu, flags, ent, 4);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		snprintf(ent[i].name, sizeof(ent[i].name), "qemu-%s%s", arch, i ? "-2" : "");
-		if (binfmt_format_register(&ent[i], line, sizeof(line)) < 0)
-			return -ENOSPC;
-		if ((err = tl_register(line)))
-			return err;
-	}
-	return 0;
-}
-
-/* Enable ours (shim = 1) or qemu's entries, and disable the others. */
-static int choose(int shim)
-{
-	char name[64];
-	size_t a;
-	int err;
-
-	for (a = 0; a < 2; a++) {
-		snprintf(name, sizeof(name), "binfmt-shim-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, shim)))
-			return err;
-		snprintf(name, sizeof(name), "qemu-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, !shim)))
-			return err;
-	}
-	return 0;
-}
-
-/*
- * scripts/run-tests runs the shim's tests again with the rig switch
- * BINFMT_SHIM_HANDOFF=execve exported. A shim inside a container reads
- * the container's shim.conf, so for the switch to count there the
- * container gets the rig's one ([users] override = yes), and the host's
- * /usr/bin bound in for the runs with /proc: an execve of the emulator
- * needs it inside, as before the emulator was pinned.
- */
-static int forced_execve(void)
-{
-	const char *v = getenv("BINFMT_SHIM_HANDOFF");
-
-	return v && !strcmp(v, "execve");
-}
-
-static void drain(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(fd);
-}
 
 /*
  * Run argv inside a container of root: unshare mount + PID namespaces, a
@@ -132,11 +51,11 @@ static void drain(int fd, char *buf, size_t len)
 static int ctr_run(const char *root, int proc, char *const argv[], const char *in,
 		   char *out, size_t outlen, char *err, size_t errlen)
 {
-	int o[2], e[2], i[2], s[2], st = -1, raw;
+	struct tc_stdio io;
+	int s[2], st = -1, raw;
 	pid_t pid;
 
-	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) || pipe2(i, O_CLOEXEC) ||
-	    pipe2(s, O_CLOEXEC))
+	if (tc_stdio_open(&io) || pipe2(s, O_CLOEXEC))
 		return -errno;
 	pid = fork();
 	if (pid < 0)
@@ -145,11 +64,8 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 		char path[256];
 		pid_t init, cmd;
 
-		/* Only the command's ends stay: a write end of stdin held
-		 * here would keep the guest's read from ever seeing EOF. */
-		close(i[1]);
-		close(o[0]);
-		close(e[0]);
+		/* Only the command's ends stay. */
+		tc_stdio_child(&io);
 		close(s[0]);
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0)
 			_exit(120);
@@ -161,38 +77,27 @@ static int ctr_run(const char *root, int proc, char *const argv[], const char *i
 			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 122);
 		}
 		/* PID 1 of the container. */
-		snprintf(path, sizeof(path), "%s/proc", root);
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    (proc && mount("proc", path, "proc", MS_NOSUID | MS_NODEV, NULL) < 0))
+		if (tc_private_proc(root, proc) < 0)
 			_exit(123);
 		snprintf(path, sizeof(path), "%s/usr/bin", root);
-		if ((forced_execve() && proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0) ||
-		    chroot(root) < 0 || chdir("/") < 0)
+		if ((tc_forced_execve() && proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0) ||
+		    tc_enter_root(root, 0) < 0)
 			_exit(123);
 		cmd = fork();
 		if (cmd == 0) {
-			dup2(i[0], 0);
-			dup2(o[1], 1);
-			dup2(e[1], 2);
+			tc_stdio_dup(&io);
 			execv(argv[0], argv);
 			_exit(127);
 		}
-		close(o[1]);
-		close(e[1]);
+		close(io.out[1]);
+		close(io.err[1]);
 		if (cmd < 0 || waitpid(cmd, &raw, 0) != cmd)
 			_exit(124);
 		(void)!write(s[1], &raw, sizeof(raw));
 		_exit(0);
 	}
-	close(o[1]);
-	close(e[1]);
-	close(i[0]);
 	close(s[1]);
-	if (in)
-		(void)!write(i[1], in, strlen(in));
-	close(i[1]);
-	drain(o[0], out, outlen);
-	drain(e[0], err, errlen);
+	tc_stdio_collect(&io, in, out, outlen, err, errlen);
 	if (read(s[0], &raw, sizeof(raw)) != (ssize_t)sizeof(raw))
 		raw = -ECHILD;
 	close(s[0]);
@@ -204,7 +109,7 @@ FIXTURE_SETUP(container)
 {
 	static const char *const dirs[] = { "/bin", "/etc", "/etc/binfmt-shim", "/fx", "/proc",
 					    "/tmp", "/usr", "/usr/bin", "/var", "/var/log" };
-	char why[256], src[512], cli[512], shim[512], path[256];
+	char why[256], src[512], cli[512], shim[512];
 	char *reg[] = { cli, "register", "--flags", "FP", "--shim", shim, "aarch64", "s390x",
 			NULL };
 	static const char *const fix[][2] = {
@@ -215,13 +120,8 @@ FIXTURE_SETUP(container)
 	size_t k;
 	int rc, st;
 
-	for (k = 0; k < 2; k++) {
-		snprintf(path, sizeof(path), "/usr/bin/qemu-%s-static", arches[k]);
-		if (!tl_have(path))
-			SKIP(return, "%s missing: apt-get install qemu-user-static", path);
-	}
-	if (!tl_have("/bin/busybox"))
-		SKIP(return, "/bin/busybox missing: apt-get install busybox-static");
+	if (tc_missing(arches, NARCH, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	rc = tl_private_binfmt(why, sizeof(why));
 	if (rc == -EPERM || rc == -EINVAL || rc == -ENODEV)
 		SKIP(return, "%s", why);
@@ -230,27 +130,13 @@ FIXTURE_SETUP(container)
 	snprintf(self->root, sizeof(self->root), "/var/tmp/ctr.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	ASSERT_EQ(0, chmod(self->root, 0755));
-	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-		snprintf(path, sizeof(path), "%s%s", self->root, dirs[k]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
-	ASSERT_EQ(0, copy_in(self->root, "/bin/busybox", "/bin/busybox"));
-	snprintf(path, sizeof(path), "%s/bin/sh", self->root);
-	ASSERT_EQ(0, symlink("busybox", path));
-	if (forced_execve()) {
-		int fd;
-
-		snprintf(path, sizeof(path), "%s/etc/binfmt-shim/shim.conf", self->root);
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ((ssize_t)strlen(TL_RIG_CONFIG), write(fd, TL_RIG_CONFIG,
-								 strlen(TL_RIG_CONFIG)));
-		close(fd);
-	}
+	ASSERT_EQ(0, tc_make_root(self->root, dirs, sizeof(dirs) / sizeof(dirs[0])));
+	if (tc_forced_execve())
+		ASSERT_EQ(0, tc_rig_config(self->root));
 	for (k = 0; k < sizeof(fix) / sizeof(fix[0]); k++) {
 		tl_fixture(fix[k][0], src, sizeof(src));
 		ASSERT_TRUE(tl_have(src)) TH_LOG("%s missing: run make fixtures", src);
-		ASSERT_EQ(0, copy_in(self->root, src, fix[k][1]));
+		ASSERT_EQ(0, tc_copy_in(self->root, src, fix[k][1], 0755));
 	}
 	/* Ours, through the CLI (it pins qemu with the shim), and qemu's. */
 	tl_build("binfmt-shim", cli, sizeof(cli));
@@ -259,7 +145,7 @@ FIXTURE_SETUP(container)
 		    sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	for (k = 0; k < 2; k++)
-		ASSERT_EQ(0, register_qemu(arches[k], "FP"));
+		ASSERT_EQ(0, qd_register(arches[k], "FP"));
 }
 
 FIXTURE_TEARDOWN(container)
@@ -274,7 +160,7 @@ static void same_both_ways(struct __test_metadata *_metadata,
 	int st[2], w;
 
 	for (w = 0; w < 2; w++) {
-		ASSERT_EQ(0, choose(!w));
+		ASSERT_EQ(0, qd_choose(arches, NARCH, !w));
 		st[w] = ctr_run(self->root, 1, argv, in, self->out[w], sizeof(self->out[0]),
 				self->err[w], sizeof(self->err[0]));
 		ASSERT_LE(0, st[w]) TH_LOG("%s: %s", argv[0], strerror(-st[w]));
@@ -336,7 +222,7 @@ TEST_F(container, without_proc_the_diagnostic_says_to_mount_it)
 	char *argv[] = { "/fx/hello", "arch", NULL };
 	int st;
 
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(self->root, 0, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x", st);
@@ -355,7 +241,7 @@ TEST_F(container, no_record_is_written_into_the_containers_files)
 	struct stat st;
 	int ws;
 
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	ws = ctr_run(self->root, 1, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0) TH_LOG("0x%x %s", ws, self->err[0]);

@@ -24,7 +24,8 @@
  * by another uid, a container without /proc, and a mapped hand-off that
  * fails where the emulator's host path does not exist.
  * In run-tests' execve pass the container gets the rig's shim.conf and
- * the host's /usr/bin (forced_execve below).
+ * the host's /usr/bin (tc_forced_execve, tests/lib/tcontainer.h, which
+ * also holds the container's pieces; qemu's entries: tests/lib/qemudirect.c).
  *
  * The variants that map more than one uid need real root (SKIP else).
  */
@@ -46,6 +47,8 @@
 #include "harness_timeout.h"
 
 #include "binfmt.h"
+#include "qemudirect.h"
+#include "tcontainer.h"
 #include "testlib.h"
 
 #define CALLER_UID 1000
@@ -75,131 +78,12 @@ FIXTURE_VARIANT_ADD(ctr, chroot_nopid) { .pidns = 0 };
 FIXTURE_VARIANT_ADD(ctr, pivot_root) { .pidns = 1, .pivot = 1 };
 FIXTURE_VARIANT_ADD(ctr, rootless) { .pidns = 1, .pivot = 1, .rootless = 1 };
 
-/* Copy src to root/dst with mode. */
-static int copy_in(const char *root, const char *src, const char *dst, mode_t mode)
-{
-	char path[512], buf[1 << 16];
-	int in, out;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s%s", root, dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	close(in);
-	close(out);
-	return n < 0 ? -errno : chmod(path, mode) < 0 ? -errno : 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-/* qemu registered directly for arch, as qemu-user-static does, with
- * flags, under the name qemu-<arch> (and -2 for a second machine). An
- * entry of that name is replaced. */
-static int register_qemu(const char *arch, const char *flags)
-{
-	struct binfmt_entry ent[4];
-	char line[BINFMT_REGISTER_MAX + 1], qemu[64], path[128];
-	int n, i, err;
-
-	snprintf(qemu, sizeof(qemu), "/usr/bin/qemu-%s-static", arch);
-	n = binfmt_entries_for_arch(arch_by_name(arch), qemu, flags, ent, 4);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		snprintf(ent[i].name, sizeof(ent[i].name), "qemu-%s%s", arch, i ? "-2" : "");
-		snprintf(path, sizeof(path), BINFMT_MNT "/%.64s", ent[i].name);
-		if (access(path, F_OK) == 0 && (err = write_str(path, "-1")))
-			return err;
-		if (binfmt_format_register(&ent[i], line, sizeof(line)) < 0)
-			return -ENOSPC;
-		if ((err = tl_register(line)))
-			return err;
-	}
-	return 0;
-}
-
-/* Enable ours (shim = 1) or qemu's entries, and disable the others. */
-static int choose(int shim)
-{
-	char name[64];
-	size_t a;
-	int err;
-
-	for (a = 0; a < NARCH; a++) {
-		snprintf(name, sizeof(name), "binfmt-shim-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, shim)))
-			return err;
-		snprintf(name, sizeof(name), "qemu-%s", arches[a]);
-		if ((err = tl_binfmt_enable(name, !shim)))
-			return err;
-	}
-	return 0;
-}
-
-/*
- * scripts/run-tests runs the shim's tests again with the rig switch
- * BINFMT_SHIM_HANDOFF=execve exported. A shim inside a container reads
- * the container's shim.conf, so for the switch to count there the
- * container gets the rig's one ([users] override = yes), and the host's
- * /usr/bin bound in for the runs with /proc: an execve of the emulator
- * needs it inside, as before the emulator was pinned.
- */
-static int forced_execve(void)
-{
-	const char *v = getenv("BINFMT_SHIM_HANDOFF");
-
-	return v && !strcmp(v, "execve");
-}
-
-static void drain(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	/* More than fits: read on, so the writer never blocks. */
-	while (read(fd, &(char){ 0 }, 1) > 0)
-		;
-	close(fd);
-}
-
 struct ctr_opts {
 	int proc;		/* mount /proc inside */
 	uid_t uid;		/* run the command as this uid (0: root) */
 	const char *bind;	/* bind this host file at the same path inside */
 	int init;		/* the command is the container's PID 1 (docker run) */
 };
-
-/* Make root the process's root: chroot, or pivot_root as container
- * runtimes do (the old root unmounted, nothing of it left). */
-static int enter_root(const char *root, int pivot)
-{
-	if (!pivot)
-		return chroot(root) < 0 || chdir("/") < 0 ? -1 : 0;
-	/* pivot_root(".", "."): the old root is stacked under the new one
-	 * and detached at once (pivot_root(2), NOTES). */
-	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return -1;
-	return 0;
-}
 
 /*
  * Run argv in a container of root as the variant makes it. The process
@@ -211,12 +95,13 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		   char *const argv[], const char *in, char *out, size_t outlen,
 		   char *err, size_t errlen, pid_t *cmd_pid)
 {
-	int po[2], pe[2], pi[2], ps[2], pm[2], pg[2], st = -1;
+	int ps[2], pm[2], pg[2], st = -1;
+	struct tc_stdio io;
 	struct { int raw; pid_t pid; } rep = { -ECHILD, -1 };
 	pid_t pid;
 
-	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC) || pipe2(pi, O_CLOEXEC) ||
-	    pipe2(ps, O_CLOEXEC) || pipe2(pm, O_CLOEXEC) || pipe2(pg, O_CLOEXEC))
+	if (tc_stdio_open(&io) || pipe2(ps, O_CLOEXEC) || pipe2(pm, O_CLOEXEC) ||
+	    pipe2(pg, O_CLOEXEC))
 		return -errno;
 	pid = fork();
 	if (pid < 0)
@@ -226,11 +111,8 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		pid_t init, cmd;
 		char c;
 
-		/* Only the command's ends stay: a write end of stdin held
-		 * here would keep the guest's read from ever seeing EOF. */
-		close(pi[1]);
-		close(po[0]);
-		close(pe[0]);
+		/* Only the command's ends stay. */
+		tc_stdio_child(&io);
 		close(ps[0]);
 		close(pm[0]);
 		close(pg[1]);
@@ -255,9 +137,9 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			_exit(121);
 		if (init && o->init) {
 			/* The command is PID 1 itself: its status is here. */
-			close(po[1]);
-			close(pe[1]);
-			close(pi[0]);
+			close(io.out[1]);
+			close(io.err[1]);
+			close(io.in[0]);
 			rep.pid = 1;
 			if (waitpid(init, &rep.raw, 0) != init)
 				_exit(128);
@@ -288,33 +170,28 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 		if (o->bind && mount(o->bind, path, NULL, MS_BIND, NULL) < 0)
 			_exit(126);
 		snprintf(path, sizeof(path), "%s/usr/bin", root);
-		if (forced_execve() && o->proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0)
+		if (tc_forced_execve() && o->proc && mount("/usr/bin", path, NULL, MS_BIND, NULL) < 0)
 			_exit(130);
-		if (enter_root(root, v->pivot) < 0)
+		if (tc_enter_root(root, v->pivot) < 0)
 			_exit(127);
 		cmd = o->init ? 0 : fork();
 		if (cmd == 0) {
-			dup2(pi[0], 0);
-			dup2(po[1], 1);
-			dup2(pe[1], 2);
+			tc_stdio_dup(&io);
 			if (o->uid && (setgroups(0, NULL) || setresgid(o->uid, o->uid, o->uid) ||
 				       setresuid(o->uid, o->uid, o->uid)))
 				_exit(99);
 			execv(argv[0], argv);
 			_exit(98);
 		}
-		close(po[1]);
-		close(pe[1]);
-		close(pi[0]);
+		close(io.out[1]);
+		close(io.err[1]);
+		close(io.in[0]);
 		rep.pid = cmd;
 		if (cmd < 0 || waitpid(cmd, &rep.raw, 0) != cmd)
 			_exit(128);
 		(void)!write(ps[1], &rep, sizeof(rep));
 		_exit(0);
 	}
-	close(po[1]);
-	close(pe[1]);
-	close(pi[0]);
 	close(ps[1]);
 	close(pm[1]);
 	close(pg[0]);
@@ -327,20 +204,16 @@ static int ctr_run(const FIXTURE_VARIANT(ctr) *v, const char *root, const struct
 			snprintf(map, sizeof(map), "0 %d 1\n1 %d %d\n", ROOTLESS_UID, SUB_FIRST,
 				 SUB_COUNT);
 			snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-			c = write_str(path, map) ? 'n' : 'y';
+			c = tc_write_str(path, map) ? 'n' : 'y';
 			snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-			if (c == 'y' && write_str(path, map))
+			if (c == 'y' && tc_write_str(path, map))
 				c = 'n';
 		}
 		(void)!write(pg[1], &c, 1);
 	}
 	close(pm[0]);
 	close(pg[1]);
-	if (in)
-		(void)!write(pi[1], in, strlen(in));
-	close(pi[1]);
-	drain(po[0], out, outlen);
-	drain(pe[0], err, errlen);
+	tc_stdio_collect(&io, in, out, outlen, err, errlen);
 	if (read(ps[0], &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 		rep.raw = -ECHILD;
 	close(ps[0]);
@@ -372,13 +245,8 @@ FIXTURE_SETUP(ctr)
 	size_t k;
 	int rc, st;
 
-	for (k = 0; k < NARCH; k++) {
-		snprintf(path, sizeof(path), "/usr/bin/qemu-%s-static", arches[k]);
-		if (!tl_have(path))
-			SKIP(return, "%s missing: apt-get install qemu-user-static", path);
-	}
-	if (!tl_have("/bin/busybox"))
-		SKIP(return, "/bin/busybox missing: apt-get install busybox-static");
+	if (tc_missing(arches, NARCH, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	/* Every variant maps a second uid where it can (the setuid case);
 	 * the rootless one needs it for its subordinate range. */
 	rc = geteuid() == 0 ? tl_full_userns(why, sizeof(why)) : -EPERM;
@@ -401,31 +269,19 @@ FIXTURE_SETUP(ctr)
 	snprintf(self->root, sizeof(self->root), "/var/tmp/ctr.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	ASSERT_EQ(0, mount("tmpfs", self->root, "tmpfs", 0, "mode=0755"));
-	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-		snprintf(path, sizeof(path), "%s%s", self->root, dirs[k]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
+	ASSERT_EQ(0, tc_make_root(self->root, dirs, sizeof(dirs) / sizeof(dirs[0])));
 	snprintf(path, sizeof(path), "%s/tmp", self->root);
 	ASSERT_EQ(0, chmod(path, 01777));
 	snprintf(path, sizeof(path), "%s/dev/null", self->root);
 	k = (size_t)open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	ASSERT_LE(0, (int)k);
 	close((int)k);
-	ASSERT_EQ(0, copy_in(self->root, "/bin/busybox", "/bin/busybox", 0755));
-	snprintf(path, sizeof(path), "%s/bin/sh", self->root);
-	ASSERT_EQ(0, symlink("busybox", path));
-	if (forced_execve()) {
-		snprintf(path, sizeof(path), "%s/etc/binfmt-shim/shim.conf", self->root);
-		k = (size_t)open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		ASSERT_LE(0, (int)k);
-		ASSERT_EQ((ssize_t)strlen(TL_RIG_CONFIG), write((int)k, TL_RIG_CONFIG,
-								 strlen(TL_RIG_CONFIG)));
-		close((int)k);
-	}
+	if (tc_forced_execve())
+		ASSERT_EQ(0, tc_rig_config(self->root));
 	for (k = 0; k < sizeof(fix) / sizeof(fix[0]); k++) {
 		tl_fixture(fix[k][0], src, sizeof(src));
 		ASSERT_TRUE(tl_have(src)) TH_LOG("%s missing: run make fixtures", src);
-		ASSERT_EQ(0, copy_in(self->root, src, fix[k][1], 0755));
+		ASSERT_EQ(0, tc_copy_in(self->root, src, fix[k][1], 0755));
 	}
 	/* Ours, through the CLI with its default flags (it pins qemu with
 	 * the shim), and qemu's with the same flags. */
@@ -436,7 +292,7 @@ FIXTURE_SETUP(ctr)
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	ASSERT_NE(NULL, strstr(self->out[0], "flags: PF")) TH_LOG("%s", self->out[0]);
 	for (k = 0; k < NARCH; k++)
-		ASSERT_EQ(0, register_qemu(arches[k], "FP"));
+		ASSERT_EQ(0, qd_register(arches[k], "FP"));
 }
 
 FIXTURE_TEARDOWN(ctr)
@@ -465,7 +321,7 @@ static int compare(struct __test_metadata *_metadata, FIXTURE_DATA(ctr) *self,
 	int st[2], w;
 
 	for (w = 0; w < 2; w++) {
-		if (choose(!w))
+		if (qd_choose(arches, NARCH, !w))
 			return -1;
 		st[w] = ctr_run(variant, self->root, o, argv, in, self->out[w],
 				sizeof(self->out[0]), self->err[w], sizeof(self->err[0]),
@@ -659,10 +515,10 @@ TEST_F(ctr, a_setuid_program_under_flag_c_gets_qemus_credentials)
 		    sizeof(self->err[0]));
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("%s", self->err[0]);
 	ASSERT_NE(NULL, strstr(self->out[0], "C")) TH_LOG("%s", self->out[0]);
-	ASSERT_EQ(0, register_qemu("aarch64", "FPC"));
+	ASSERT_EQ(0, qd_register("aarch64", "FPC"));
 	snprintf(path, sizeof(path), "%s/fx/suid", self->root);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
-	ASSERT_EQ(0, copy_in(self->root, src, "/fx/suid", 0755));
+	ASSERT_EQ(0, tc_copy_in(self->root, src, "/fx/suid", 0755));
 	ASSERT_EQ(0, chown(path, 0, 0));
 	ASSERT_EQ(0, chmod(path, 04755));
 	st = same_both_ways(_metadata, self, variant, &as_caller, ids, NULL);
@@ -689,13 +545,13 @@ TEST_F(ctr, without_proc_the_shim_says_so_and_both_fixes_work)
 	int st, fd;
 
 	/* qemu's own entry runs it. */
-	ASSERT_EQ(0, choose(0));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 0));
 	st = ctr_run(variant, self->root, &none, argv, NULL, self->out[1], sizeof(self->out[1]),
 		     self->err[1], sizeof(self->err[1]), NULL);
 	EXPECT_EQ(0, st) TH_LOG("0x%x %s", st, self->err[1]);
 	EXPECT_STREQ("aarch64\n", self->out[1]);
 	/* The shim's says why not. */
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(variant, self->root, &none, argv, NULL, self->out[0], sizeof(self->out[0]),
 		     self->err[0], sizeof(self->err[0]), NULL);
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x", st);
@@ -729,9 +585,9 @@ TEST_F(ctr, a_mapping_that_fails_in_a_container_is_diagnosed_as_such)
 	char *argv[] = { "/bin/sh", "-c", "ulimit -v 4096; exec /fx/hello arch", NULL };
 	int st;
 
-	if (forced_execve())
+	if (tc_forced_execve())
 		SKIP(return, "the execve pass maps nothing");
-	ASSERT_EQ(0, choose(1));
+	ASSERT_EQ(0, qd_choose(arches, NARCH, 1));
 	st = ctr_run(variant, self->root, &with_proc, argv, NULL, self->out[0],
 		     sizeof(self->out[0]), self->err[0], sizeof(self->err[0]), NULL);
 	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("0x%x %s", st, self->err[0]);

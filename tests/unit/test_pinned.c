@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lib/pinned.c (the pinned file's trailer) and lib/loadplan.c (how the
- * shim maps an emulator): round trips, each rejection by table, and the
- * plans of real programs: Debian's qemu-aarch64-static (static-pie) and
+ * lib/pinned.c (the pinned file's trailer and the checks on its values)
+ * and lib/loadplan.c (how the shim maps an emulator): round trips, each
+ * rejection by table, and the plans of real programs: Debian's qemu-aarch64-static (static-pie) and
  * the host's /bin/busybox (static, fixed address) must be mappable, a
  * dynamically linked program must not (the shim execs it instead).
  */
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -113,6 +114,74 @@ TEST(trailers_that_lie_are_refused)
 	sample(&in);
 	in.arch[0] = '\0';
 	EXPECT_EQ(-EINVAL, pinned_format(&in, t));
+}
+
+/* The owner and mode the shim accepts, and the overflow uid only where
+ * the caller says a user namespace may show root's file so. */
+TEST(only_roots_file_writable_by_no_one_else_passes)
+{
+	static const struct { uint32_t uid, mode; bool overflow_ok, ok; } t[] = {
+		{ 0, 0100755, false, true },
+		{ 0, 0100555, false, true },
+		{ 0, 0104755, false, true },
+		{ 0, 0100775, false, false },	/* group-writable */
+		{ 0, 0100757, false, false },	/* writable by others */
+		{ 1000, 0100755, false, false },
+		{ 1000, 0100755, true, false },
+		{ PINNED_OVERFLOW_UID, 0100755, false, false },
+		{ PINNED_OVERFLOW_UID, 0100755, true, true },
+		{ PINNED_OVERFLOW_UID, 0100775, true, false },
+		{ 65535, 0100755, true, false },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		EXPECT_EQ(t[k].ok, pinned_owner_ok(t[k].uid, t[k].mode, t[k].overflow_ok))
+			TH_LOG("uid %u mode %o overflow_ok %d", t[k].uid, t[k].mode,
+			       t[k].overflow_ok);
+}
+
+/* What the stale check and the other-root check compare. */
+TEST(a_replaced_emulator_and_another_root_are_told)
+{
+	struct pinned_info pi;
+
+	sample(&pi);
+	EXPECT_EQ(NULL, pinned_changed(&pi, pi.emu_dev, pi.emu_ino, pi.emu_st_size,
+				       pi.emu_mtime));
+	EXPECT_STREQ("another file", pinned_changed(&pi, pi.emu_dev + 1, pi.emu_ino,
+						     pi.emu_st_size, pi.emu_mtime));
+	EXPECT_STREQ("another file", pinned_changed(&pi, pi.emu_dev, pi.emu_ino + 1,
+						     pi.emu_st_size + 1, pi.emu_mtime));
+	EXPECT_STREQ("another size", pinned_changed(&pi, pi.emu_dev, pi.emu_ino,
+						     pi.emu_st_size - 1, pi.emu_mtime + 1));
+	EXPECT_STREQ("another mtime", pinned_changed(&pi, pi.emu_dev, pi.emu_ino,
+						      pi.emu_st_size, pi.emu_mtime + 1));
+	EXPECT_FALSE(pinned_other_root(&pi, pi.root_dev, pi.root_ino));
+	EXPECT_TRUE(pinned_other_root(&pi, pi.root_dev + 1, pi.root_ino));
+	EXPECT_TRUE(pinned_other_root(&pi, pi.root_dev, pi.root_ino + 1));
+	/* A trailer that does not say which root: never another. */
+	pi.root_ino = 0;
+	EXPECT_FALSE(pinned_other_root(&pi, pi.root_dev + 1, 77));
+}
+
+/* The host identity the emulator is mapped for is this host's: the byte
+ * order the CPU uses, and the machine uname(2) names (where the shim maps
+ * at all). */
+TEST(host_data_and_machine_are_this_hosts)
+{
+	const uint16_t one = 1;
+	struct utsname u;
+
+	EXPECT_EQ(*(const unsigned char *)&one ? ELFDATA2LSB : ELFDATA2MSB, HOST_DATA);
+	ASSERT_EQ(0, uname(&u));
+#ifdef HOST_MACHINE
+	EXPECT_EQ(!strcmp(u.machine, "x86_64") ? EM_X86_64 :
+		  !strcmp(u.machine, "aarch64") ? EM_AARCH64 : -1, HOST_MACHINE)
+		TH_LOG("%s", u.machine);
+#else
+	EXPECT_TRUE(strcmp(u.machine, "x86_64") && strcmp(u.machine, "aarch64"));
+#endif
 }
 
 /* A whole file in memory, read through lib/reader.c. */
