@@ -6,9 +6,45 @@
  * is in PIDFD_GET_INFO with PIDFD_INFO_EXIT (Linux >= 6.15) only once the
  * parent has reaped it (pidfs_exit() runs from release_task()), which the
  * pidfd signals with POLLHUP. So: poll POLLIN, ask; not there yet, poll
- * POLLHUP with a time limit (SHIMD_REAP_WAIT_MS), ask again. A kernel
- * without the ioctl, or a parent that never reaps, gives the end time with
- * status "unknown".
+ * POLLHUP with a time limit (SHIMD_REAP_WAIT_MS), ask again.
+ *
+ * Without that status (a kernel before 6.15, a parent that never reaps),
+ * it comes from the process-event connector when procwatch.c listens to
+ * it: the kernel sends PROC_EVENT_EXIT from do_exit() with task->exit_code,
+ * the wait status form (drivers/connector/cn_proc.c,
+ * proc_exit_connector), for every thread; only the thread-group leader's
+ * (process_pid == process_tgid) is the process's. Failing both, the record
+ * has the end time and status "unknown".
+ *
+ * Which exit event is the run's, by its tgid P (exitwatch_proc_exit):
+ *   - The event is broadcast into our socket in do_exit(), before
+ *     exit_notify() makes the pidfd readable, and long before the parent
+ *     reaps the process; only the reap (release_task) frees P for reuse.
+ *     So the queue, read in order, holds the run's events, then its exit,
+ *     then (after the reap) maybe a new process P's fork and exit.
+ *   - An older process P's exit is older than the run itself: events
+ *     stamped (timestamp_ns, CLOCK_MONOTONIC like ours) before t_alive_ns,
+ *     a time at which we held a pidfd of the run and so P was the run's,
+ *     are not its.
+ *   - A new process P is announced by PROC_EVENT_FORK (child pid ==
+ *     child tgid == P) after the run was reaped: from then on no event of
+ *     P is the run's (cn_closed).
+ *   - The leader's event is not always the last: when another thread
+ *     execs, de_thread() kills the leader (an exit event for P, pid ==
+ *     tgid) and the exec'ing thread takes over P. The process goes on,
+ *     so the last leader event before the close counts, and the pidfd,
+ *     not the event, says the run ended.
+ *   - Events dropped (a full receive buffer: procwatch.c counts the gaps)
+ *     while the run was tracked may be any of these: its status is then
+ *     not taken from the connector at all.
+ *   - When the pidfd says the run ended and no status is known, its exit
+ *     event is already queued: the queue is read first (procwatch_flush),
+ *     and when a turn's limit leaves some, the record waits (awaiting)
+ *     until a read empties the queue (exitwatch_settle) or
+ *     SHIMD_REAP_WAIT_MS pass.
+ * One limit: a leader that ended alone (pthread_exit) before another
+ * thread called exit_group() has its own code in the event, while wait()
+ * reports the group's; PIDFD_INFO_EXIT, where there, is preferred.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,9 +67,19 @@ struct watch_node {
 	struct watch w;			/* first: the ring's user_data */
 	struct __kernel_timespec reap_ts;
 	struct watch_node *prev, *next;
+	struct watch_node *hnext;	/* in by_pid[] */
 };
 
 static struct watch_node *watches;
+/* The watches by pid: every process end on the host is looked up. */
+#define BY_PID_SLOTS 1024		/* a power of two */
+static struct watch_node *by_pid[BY_PID_SLOTS];
+static unsigned n_awaiting;
+
+static struct watch_node **pid_slot(pid_t pid)
+{
+	return &by_pid[((unsigned)pid * 2654435761u) >> 22 & (BY_PID_SLOTS - 1)];
+}
 
 bool exitwatch_probe_kernel(void)
 {
@@ -195,7 +241,13 @@ void exitwatch_add(struct shimd *d, struct watch *wp, int pidfd, pid_t pid, cons
 	n->w.pidfd = pidfd;
 	n->w.pid = pid;
 	n->w.t0_ns = shimd_now_ns();
+	/* The caller holds pidfd: the process existed by now. */
+	if (!n->w.t_alive_ns)
+		n->w.t_alive_ns = n->w.t0_ns;
+	n->w.cn_drops0 = d->cn_drops;
 	snprintf(n->w.id, sizeof(n->w.id), "%s", id);
+	n->hnext = *pid_slot(pid);
+	*pid_slot(pid) = n;
 	n->next = watches;
 	if (watches)
 		watches->prev = n;
@@ -205,6 +257,15 @@ void exitwatch_add(struct shimd *d, struct watch *wp, int pidfd, pid_t pid, cons
 
 static void unlink_node(struct shimd *d, struct watch_node *n)
 {
+	struct watch_node **h;
+
+	for (h = pid_slot(n->w.pid); *h; h = &(*h)->hnext)
+		if (*h == n) {
+			*h = n->hnext;
+			break;
+		}
+	if (n->w.awaiting)
+		n_awaiting--;
 	if (n->prev)
 		n->prev->next = n->next;
 	else
@@ -245,11 +306,21 @@ static void write_exit(struct shimd *d, struct watch_node *n, bool known, int st
 		d->n_exit++;
 }
 
+/* The connector's status, when it may be trusted (see the top). */
+static bool cn_status(struct shimd *d, const struct watch_node *n, int *status)
+{
+	if (!n->w.cn_known || d->cn_drops != n->w.cn_drops0)
+		return false;
+	*status = n->w.cn_status;
+	return true;
+}
+
 void exitwatch_event(struct shimd *d, struct watch *wp, int res)
 {
 	struct watch_node *n = (struct watch_node *)wp;
 	struct pidfd_info pi = { .mask = PIDFD_INFO_EXIT };
 	uint64_t now = shimd_now_ns();
+	int status;
 
 	if (!n->w.exited) {
 		n->w.exited = true;
@@ -268,8 +339,64 @@ void exitwatch_event(struct shimd *d, struct watch *wp, int res)
 		arm(d, n, POLLHUP);
 		return;
 	}
-	write_exit(d, n, false, 0);
+	/* The connector's: its exit event is queued by now (see the top);
+	 * read the queue first, then decide. */
+	if (procwatch_on() && !procwatch_flush(d) && !d->stopping &&
+	    now - n->w.texit_ns < SHIMD_REAP_WAIT_MS * 1000000ull) {
+		n->w.awaiting = true;
+		n_awaiting++;
+		return;
+	}
+	if (cn_status(d, n, &status))
+		write_exit(d, n, true, status);
+	else
+		write_exit(d, n, false, 0);
 	unlink_node(d, n);
+}
+
+void exitwatch_proc_exit(struct shimd *d, pid_t tgid, uint32_t status, uint64_t ts_ns)
+{
+	struct watch_node *n;
+
+	(void)d;
+	for (n = *pid_slot(tgid); n; n = n->hnext)
+		if (n->w.pid == tgid && n->w.pidfd >= 0 && !n->w.cn_closed &&
+		    ts_ns >= n->w.t_alive_ns) {
+			n->w.cn_status = (int)status;
+			n->w.cn_known = true;
+		}
+}
+
+void exitwatch_proc_fork(struct shimd *d, pid_t pid, uint64_t ts_ns)
+{
+	struct watch_node *n;
+
+	(void)d;
+	for (n = *pid_slot(pid); n; n = n->hnext)
+		if (n->w.pid == pid && ts_ns >= n->w.t_alive_ns)
+			n->w.cn_closed = true;
+}
+
+void exitwatch_settle(struct shimd *d, bool empty)
+{
+	struct watch_node *n, *next;
+	uint64_t now;
+	int status;
+
+	if (!n_awaiting)
+		return;
+	now = shimd_now_ns();
+	for (n = watches; n; n = next) {
+		next = n->next;
+		if (!n->w.awaiting || (!empty && !d->stopping &&
+				       now - n->w.texit_ns < SHIMD_REAP_WAIT_MS * 1000000ull))
+			continue;
+		if (cn_status(d, n, &status))
+			write_exit(d, n, true, status);
+		else
+			write_exit(d, n, false, 0);
+		unlink_node(d, n);
+	}
 }
 
 unsigned exitwatch_abandon(struct shimd *d)

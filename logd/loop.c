@@ -375,7 +375,7 @@ static int setup(struct shimd *d)
 	snprintf(d->id_prefix, sizeof(d->id_prefix), "%llx",
 		 (unsigned long long)now.tv_sec * 1000000ull +
 		 (unsigned long long)now.tv_nsec / 1000);
-	d->have_pidfd_exit = exitwatch_probe_kernel();
+	d->have_pidfd_exit = !d->o.no_pidfd_exit && exitwatch_probe_kernel();
 	shimd_budget(d);
 	if ((err = open_signals(d)) < 0) {
 		fprintf(stderr, "binfmt-shimd: signalfd: %s\n", strerror(-err));

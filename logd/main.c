@@ -84,7 +84,8 @@ static int size_arg(const char *s, uint64_t *out)
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
 	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
-	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF };
+	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF,
+	       O_NO_PIDFD_EXIT };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
@@ -103,6 +104,7 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		{ "pinned-dir", required_argument, NULL, O_PINNED_DIR },
 		{ "no-proc-events", no_argument, NULL, O_NO_PROC_EVENTS },
 		{ "proc-events-rcvbuf", required_argument, NULL, O_PROC_RCVBUF },
+		{ "no-pidfd-exit-info", no_argument, NULL, O_NO_PIDFD_EXIT },
 		{ 0 },
 	};
 	static const char *const sinks[] = {
@@ -186,6 +188,9 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
 				return -EINVAL;
 			}
+			break;
+		case O_NO_PIDFD_EXIT:	/* tests: the path of kernels before 6.15 */
+			o->no_pidfd_exit = true;
 			break;
 		case O_SELFTEST:
 			o->selftest_syscall = optarg;

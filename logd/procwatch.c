@@ -32,6 +32,10 @@
  * are counted apart ("unidentified"), an upper bound. Neither is counted
  * while there is no pinned file at all (nothing could be ours).
  *
+ * The same events give exitwatch.c the exit status of the runs it tracks
+ * (PROC_EVENT_EXIT, with PROC_EVENT_FORK telling a pid's reuse) where the
+ * pidfd does not (kernels before 6.15).
+ *
  * The socket is opened, and the listening requested, before the
  * confinement (confine.c); receiving is a multishot poll in the ring and
  * recvmsg(MSG_DONTWAIT) until the queue is empty. Only the kernel's
@@ -353,7 +357,7 @@ static bool gather(pid_t pid, struct seen *s)
 }
 
 static void record(struct shimd *d, pid_t pid, int pidfd, const struct pin *p,
-		   const struct seen *s)
+		   const struct seen *s, uint64_t t_alive)
 {
 	static char rec[SHIMD_REC_MAX];
 	struct rec_fields f = { .event = "exec" };
@@ -429,10 +433,12 @@ static void record(struct shimd *d, pid_t pid, int pidfd, const struct pin *p,
 	}
 	d->n_exec++;
 	d->n_container++;
-	if (wt)
+	if (wt) {
+		wt->t_alive_ns = t_alive;
 		exitwatch_add(d, wt, pidfd, pid, id);
-	else
+	} else {
 		close(pidfd);
+	}
 }
 
 /* Not the root register ran in: the shim took itself for being in a
@@ -449,6 +455,7 @@ static void on_exec(struct shimd *d, pid_t pid)
 	struct stat st, again;
 	struct pin *p;
 	pid_t now = 0;
+	uint64_t t_alive;
 	int pidfd;
 
 	if (stat_proc(pid, "exe", &st) < 0) {
@@ -484,7 +491,11 @@ static void on_exec(struct shimd *d, pid_t pid)
 		close(pidfd);
 		goto gone;
 	}
-	record(d, pid, pidfd, p, &s);
+	/* The pidfd's process has exec'd the pinned file (so its fork event
+	 * is behind us) and is not reaped: exit events of pid from now on
+	 * may be its own (exitwatch.c). */
+	t_alive = shimd_now_ns();
+	record(d, pid, pidfd, p, &s, t_alive);
 	return;
 gone:
 	d->unidentified++;
@@ -500,8 +511,11 @@ static void count_gap(struct shimd *d, const struct cn_msg *cn, const struct pro
 	if (cpu_seen[cpu]) {
 		gap = cn->seq - cpu_next[cpu];
 		/* Far off: not a drop (a counter we cannot follow). */
-		if (gap && gap < (1u << 30) && npins)
-			sink_count_lost(d, gap, SHIMD_DROPPED_REASON);
+		if (gap && gap < (1u << 30)) {
+			d->cn_drops += gap;
+			if (npins)
+				sink_count_lost(d, gap, SHIMD_DROPPED_REASON);
+		}
 	}
 	cpu_seen[cpu] = true;
 	cpu_next[cpu] = cn->seq + 1;
@@ -552,9 +566,37 @@ static bool drain(struct shimd *d)
 			if (ev.what == PROC_EVENT_EXEC && npins &&
 			    ev.event_data.exec.process_tgid > 0)
 				on_exec(d, (pid_t)ev.event_data.exec.process_tgid);
+			/* Ends of processes (not of other threads), and new
+			 * processes, for the runs exitwatch.c tracks. */
+			else if (ev.what == PROC_EVENT_EXIT && d->nwatch &&
+				 ev.event_data.exit.process_pid == ev.event_data.exit.process_tgid)
+				exitwatch_proc_exit(d, ev.event_data.exit.process_tgid,
+						    ev.event_data.exit.exit_code, ev.timestamp_ns);
+			else if (ev.what == PROC_EVENT_FORK && d->nwatch &&
+				 ev.event_data.fork.child_pid == ev.event_data.fork.child_tgid)
+				exitwatch_proc_fork(d, ev.event_data.fork.child_tgid,
+						    ev.timestamp_ns);
 		}
 	}
 	return true;
+}
+
+/* Drain, and when the limit left some, a one-shot poll that comes back
+ * at once (after the rest of this turn) for the rest: the multishot poll
+ * reports new arrivals, not what is left. True when the queue is empty. */
+static bool drain_rearm(struct shimd *d)
+{
+	bool more = drain(d);
+
+	if (more && !cn_again && !d->stopping) {
+		struct io_uring_sqe *sqe = shimd_sqe(d);
+
+		io_uring_prep_poll_add(sqe, cn_fd, POLLIN);
+		io_uring_sqe_set_data(sqe, shimd_tag(&cn_again, OP_LOOP));
+		cn_again = true;
+	}
+	exitwatch_settle(d, !more);
+	return !more;
 }
 
 void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags)
@@ -566,23 +608,26 @@ void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags)
 	}
 	if (res < 0 && res != -ECANCELED)
 		fprintf(stderr, "binfmt-shimd: process events: poll: %s\n", strerror(-res));
-	/* The multishot poll reports new arrivals, not what is left: when
-	 * the drain stopped at its limit, a one-shot poll comes back at once
-	 * (after the rest of this turn) for the rest. */
-	if (res > 0 && drain(d) && !cn_again && !d->stopping) {
-		struct io_uring_sqe *sqe = shimd_sqe(d);
-
-		io_uring_prep_poll_add(sqe, cn_fd, POLLIN);
-		io_uring_sqe_set_data(sqe, shimd_tag(&cn_again, OP_LOOP));
-		cn_again = true;
-	}
+	if (res > 0)
+		(void)drain_rearm(d);
 	procwatch_arm(d);
+}
+
+bool procwatch_on(void)
+{
+	return cn_fd >= 0;
+}
+
+bool procwatch_flush(struct shimd *d)
+{
+	return cn_fd < 0 || drain_rearm(d);
 }
 
 void procwatch_tick(struct shimd *d)
 {
 	if (cn_fd >= 0)
 		pins_scan(d, false);
+	exitwatch_settle(d, false);	/* past SHIMD_REAP_WAIT_MS */
 }
 
 void procwatch_stop(struct shimd *d)

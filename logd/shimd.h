@@ -80,6 +80,7 @@ struct shimd_opts {
 	const char *pinned_dir;		/* procwatch.c: the pinned files */
 	bool proc_events;		/* procwatch.c: watch containers' execs */
 	unsigned proc_rcvbuf;		/* tests: its receive buffer (0: 8 MiB) */
+	bool no_pidfd_exit;		/* tests: act as if without PIDFD_INFO_EXIT */
 };
 
 /* Tags in the low bits of a ring's user_data (objects are 8-aligned).
@@ -119,6 +120,15 @@ struct watch {
 	uint64_t t0_ns;			/* exec record, CLOCK_MONOTONIC */
 	uint64_t texit_ns;		/* POLLIN seen */
 	bool exited;
+	/* The exit status from the process-event connector (exitwatch.c,
+	 * exitwatch_proc_exit): events of its tgid from t_alive_ns on
+	 * (CLOCK_MONOTONIC, a time the process was known to exist), until
+	 * a new process takes its pid. */
+	uint64_t t_alive_ns;
+	unsigned long long cn_drops0;	/* shimd.cn_drops when tracking began */
+	int cn_status;
+	bool cn_known, cn_closed;
+	bool awaiting;			/* ended: its exit event is still queued */
 };
 
 /* Fields a structured sink (journald) indexes, next to the JSON text. */
@@ -188,6 +198,8 @@ struct shimd {
 	/* procwatch.c: exec events whose process was gone before it could
 	 * be identified (foreign or not: unknown). */
 	unsigned long long unidentified;
+	/* procwatch.c: process events the kernel dropped for us, in all. */
+	unsigned long long cn_drops;
 
 	unsigned long long n_exec, n_exit;
 	unsigned long long n_container;		/* procwatch.c: exec records */
@@ -244,6 +256,12 @@ void exitwatch_add(struct shimd *d, struct watch *w, int pidfd, pid_t pid, const
 void exitwatch_event(struct shimd *d, struct watch *w, int res);
 unsigned exitwatch_count_uid(struct shimd *d, uid_t uid);
 unsigned exitwatch_abandon(struct shimd *d);
+/* procwatch.c hands over what the connector says of process ends. */
+void exitwatch_proc_exit(struct shimd *d, pid_t tgid, uint32_t status, uint64_t ts_ns);
+void exitwatch_proc_fork(struct shimd *d, pid_t pid, uint64_t ts_ns);
+/* After a drain of the connector's queue: empty, every exit event of a
+ * run that has ended has been read. */
+void exitwatch_settle(struct shimd *d, bool empty);
 
 /* hash.c: takes fd (closes it when --sha256 is off or the queue full) */
 int hash_init(struct shimd *d);
@@ -287,6 +305,9 @@ void procwatch_cqe(struct shimd *d, void *p, int res, unsigned flags);
 void procwatch_tick(struct shimd *d);
 void procwatch_stop(struct shimd *d);
 bool procwatch_is(struct shimd *d, void *p);
+bool procwatch_on(void);		/* the connector's events come */
+/* Read what is queued now (up to a turn's limit): true when it is empty. */
+bool procwatch_flush(struct shimd *d);
 
 /* confine.c */
 int confine_ring(struct io_uring *ring);

@@ -638,6 +638,83 @@ TEST_F_TIMEOUT(ctr, a_container_exec_has_its_exec_and_exit_records, 600)
 	}
 }
 
+/* The id of the newest exec record from the connector ("" if none). */
+static const char *last_connector_id(FIXTURE_DATA(ctr) *self)
+{
+	size_t i;
+
+	for (i = self->n; i-- > 0;)
+		if (from_connector(self->r[i]))
+			return se_str(self->r[i], "id");
+	return "";
+}
+
+/*
+ * Kernels before 6.15 have no PIDFD_INFO_EXIT (Debian 12's 6.1): the exit
+ * status comes from the connector's PROC_EVENT_EXIT. --no-pidfd-exit-info
+ * takes that path here: a run exiting 7 and one killed by SIGTERM get
+ * their statuses, not "unknown".
+ */
+TEST_F_TIMEOUT(ctr, without_pidfd_exit_info_the_status_comes_from_the_connector, 600)
+{
+	static const char *const old_kernel[] = { "--no-pidfd-exit-info", NULL };
+	char *cat[] = { "/fx/hello", "cat", NULL };
+	char *seven[] = { "/fx/hello", "exit", "7", NULL };
+	char why[300], id[64];
+	struct ctr c;
+	json_t *e, *x;
+	pid_t host;
+	size_t before;
+	bool got;
+	int rc, st;
+
+	rc = start(self, old_kernel, why, sizeof(why));
+	if (rc == 1)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	/* Exits 7. */
+	before = n_connector(self, NULL) + 1;
+	ASSERT_EQ(0, ctr_start(self->cg, seven, &c));
+	st = ctr_wait(&c, self->out, sizeof(self->out));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 7) TH_LOG("0x%x %s", st, self->out);
+	ASSERT_TRUE(wait_log(self, n_connector_at_least, &before));
+	snprintf(id, sizeof(id), "%s", last_connector_id(self));
+	ASSERT_TRUE(wait_log(self, has_exit_of, id));
+	x = exit_of(self, id);
+	EXPECT_STREQ("known", se_str(x, "status"));
+	EXPECT_EQ(7, se_int(x, "exit_code"));
+	EXPECT_TRUE(json_is_null(json_object_get(x, "signal")));
+	/* Killed by SIGTERM while it blocks in cat. Its record is told by
+	 * count: the first container's pid namespace inode may be reused. */
+	before = n_connector(self, NULL) + 1;
+	ASSERT_EQ(0, ctr_start(self->cg, cat, &c));
+	got = wait_log(self, n_connector_at_least, &before);
+	host = 0;
+	if (got) {
+		size_t i;
+
+		for (i = self->n; i-- > 0;)
+			if (from_connector(self->r[i]))
+				break;
+		e = self->r[i];
+		host = (pid_t)se_int(e, "pid");
+		snprintf(id, sizeof(id), "%s", se_str(e, "id"));
+		EXPECT_EQ(ns_ino(c.init, "pid"), (ino_t)se_int(e, "container.pid_ns"));
+	}
+	/* Not found: stdin closes, cat ends, the test fails below. */
+	EXPECT_TRUE(host > 0 && kill(host, SIGTERM) == 0);
+	st = ctr_wait(&c, self->out, sizeof(self->out));
+	ASSERT_TRUE(got) TH_LOG("no record of the container");
+	ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM) TH_LOG("0x%x %s", st, self->out);
+	ASSERT_TRUE(wait_log(self, has_exit_of, id));
+	x = exit_of(self, id);
+	EXPECT_EQ(host, se_int(x, "pid"));
+	EXPECT_STREQ("known", se_str(x, "status"));
+	EXPECT_EQ(SIGTERM, se_int(x, "signal"));
+	EXPECT_TRUE(json_is_null(json_object_get(x, "exit_code")));
+	EXPECT_EQ(false, json_is_true(json_object_get(x, "core_dumped")));
+}
+
 /* Without the collector the container's files get nothing, nor does a
  * socket the container's own config names (the shim does not try it:
  * the host's collector records from the kernel, so a record sent too

@@ -322,7 +322,17 @@ static void dump(struct __test_metadata *_metadata, const char *path)
 
 /* Wait until path has a line holding every needle: inotify on the file,
  * DEADLINE_MS only against a hang. 1 when it came. */
+static int wait_lines(const char *path, const char *const *needles, int n, char *last,
+		      size_t llen);
+
 static int wait_line(const char *path, const char *const *needles, char *last, size_t llen)
+{
+	return wait_lines(path, needles, 1, last, llen);
+}
+
+/* The same for n such lines (the last of them into last). */
+static int wait_lines(const char *path, const char *const *needles, int n, char *last,
+		      size_t llen)
 {
 	char ev[4096];
 	long end = now_ms() + DEADLINE_MS;
@@ -332,10 +342,10 @@ static int wait_line(const char *path, const char *const *needles, char *last, s
 	if (fd < 0 || inotify_add_watch(fd, path, IN_MODIFY | IN_CLOSE_WRITE) < 0) {
 		if (fd >= 0)
 			close(fd);
-		return count_lines(path, needles, last, llen) > 0;
+		return count_lines(path, needles, last, llen) >= n;
 	}
 	/* Checked after the watch is set: a line written before it counts. */
-	while (!(found = count_lines(path, needles, last, llen) > 0) && now_ms() < end) {
+	while (!(found = count_lines(path, needles, last, llen) >= n) && now_ms() < end) {
 		if (poll(&p, 1, (int)(end - now_ms())) > 0)
 			while (read(fd, ev, sizeof(ev)) > 0)
 				;
@@ -696,16 +706,53 @@ static int start_collector(struct __test_metadata *_metadata, FIXTURE_DATA(pinne
  * it writes an exec record for the program the container ran, with the
  * path the container sees and the container's pid namespace. The program
  * (cat) keeps running until the record is there, so the watch is tested,
- * not its race with a quick exit.
+ * not its race with a quick exit. Its exit record has its exit status
+ * (and a second run's, killed by SIGTERM, its signal): a kernel before
+ * 6.15 has no PIDFD_INFO_EXIT, the status comes from the connector's
+ * PROC_EVENT_EXIT (logd/exitwatch.c).
  */
+/* The text after "key": in a JSON line, a string's without its quotes
+ * (into buf), "" when the key is not there. */
+static const char *field(const char *line, const char *key, char *buf, size_t len)
+{
+	char pat[64];
+	const char *p;
+	size_t k = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	buf[0] = '\0';
+	if (!p)
+		return buf;
+	p += strlen(pat);
+	if (*p == '"')
+		p++;
+	while (*p && *p != '"' && *p != ',' && *p != '}' && k + 1 < len)
+		buf[k++] = *p++;
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Wait for the exit record of the run id into line; 1 when it came. */
+static int wait_exit_of(const char *id, char *line, size_t len)
+{
+	char want[96];
+	const char *needles[] = { "\"event\":\"exit\"", want, NULL };
+
+	snprintf(want, sizeof(want), "\"id\":\"%s\"", id);
+	return wait_line(COLLECTED, needles, line, len);
+}
+
 TEST_F_TIMEOUT(pinned, the_collector_records_a_container_exec, TEST_S)
 {
-	static const char *needles[] = { "\"event\":\"exec\"", CTR_HELLO, NULL };
+	char pidns_needle[48];
+	const char *needles[] = { "\"event\":\"exec\"", CTR_HELLO, pidns_needle, NULL };
 	char *const cat[] = { CTR_HELLO, "cat", NULL };
-	char why[256], line[4096] = "", ns[64], ino[32];
+	char why[256], line[4096] = "", ns[64], ino[32], id[64], v[64];
 	struct stat st_ns;
 	struct cmd c;
 	int st, got;
+	pid_t host;
 
 	ASSERT_EQ(0, start_collector(_metadata, self));
 	if (!collector_watches_execs(self->shimd, why, sizeof(why)))
@@ -715,18 +762,58 @@ TEST_F_TIMEOUT(pinned, the_collector_records_a_container_exec, TEST_S)
 	ASSERT_LT(0, c.init);
 	snprintf(ns, sizeof(ns), "/proc/%d/ns/pid", (int)c.init);
 	ASSERT_EQ(0, stat(ns, &st_ns));
+	snprintf(pidns_needle, sizeof(pidns_needle), "\"pid_ns\":%llu",
+		 (unsigned long long)st_ns.st_ino);
 	got = wait_line(COLLECTED, needles, line, sizeof(line));
 	st = cmd_finish(&c, "through\n", self->out, sizeof(self->out), self->err,
 			sizeof(self->err));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x %s", st, self->err);
 	EXPECT_STREQ("through\n", self->out);
-	EXPECT_TRUE(got) {
+	ASSERT_TRUE(got) {
 		TH_LOG("no exec record of " CTR_HELLO " in %d s", DEADLINE_MS / 1000);
 		dump(_metadata, COLLECTED);
 	}
 	/* Which container: its pid namespace's inode, in whatever field. */
 	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)st_ns.st_ino);
 	EXPECT_NE(NULL, strstr(line, ino)) TH_LOG("pid namespace %s not in %s", ino, line);
+	/* How it ended: exit code 0, known. */
+	field(line, "id", id, sizeof(id));
+	ASSERT_NE(0, id[0]) TH_LOG("no id in %s", line);
+	ASSERT_TRUE(wait_exit_of(id, line, sizeof(line))) {
+		TH_LOG("no exit record of %s", id);
+		dump(_metadata, COLLECTED);
+	}
+	TH_LOG("%s", line);
+	EXPECT_STREQ("known", field(line, "status", v, sizeof(v)));
+	EXPECT_STREQ("0", field(line, "exit_code", v, sizeof(v)));
+	EXPECT_STREQ("null", field(line, "signal", v, sizeof(v)));
+	/* A second run, killed by SIGTERM while it waits in cat. */
+	ASSERT_EQ(0, ctr_start(cat, &c));
+	ASSERT_LT(0, c.init);
+	/* The second exec record of CTR_HELLO (a namespace's inode number is
+	 * reused once the namespace is gone: not a way to tell the two). */
+	needles[2] = NULL;
+	got = wait_lines(COLLECTED, needles, 2, line, sizeof(line));
+	host = got ? (pid_t)atoi(field(line, "pid", v, sizeof(v))) : 0;
+	EXPECT_LT(0, host) TH_LOG("%s", line);
+	if (host > 0)
+		EXPECT_EQ(0, kill(host, SIGTERM));
+	st = cmd_finish(&c, host > 0 ? NULL : "\n", self->out, sizeof(self->out), self->err,
+			sizeof(self->err));
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM) TH_LOG("0x%x %s", st, self->err);
+	ASSERT_TRUE(got) {
+		TH_LOG("no exec record of the second run in %d s", DEADLINE_MS / 1000);
+		dump(_metadata, COLLECTED);
+	}
+	field(line, "id", id, sizeof(id));
+	ASSERT_TRUE(wait_exit_of(id, line, sizeof(line))) {
+		TH_LOG("no exit record of %s", id);
+		dump(_metadata, COLLECTED);
+	}
+	TH_LOG("%s", line);
+	EXPECT_STREQ("known", field(line, "status", v, sizeof(v)));
+	EXPECT_STREQ("null", field(line, "exit_code", v, sizeof(v)));
+	EXPECT_STREQ("15", field(line, "signal", v, sizeof(v)));
 }
 
 /*
