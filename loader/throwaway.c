@@ -222,6 +222,14 @@ int throwaway_run(const uint8_t *img, size_t n, const char *mnt, const char *arg
 	}
 	if (r.step > 0) {
 		snprintf(err, errlen, "%s: %s", steps[r.step], strerror(r.err));
+		/* MS_PRIVATE on "/" is EINVAL where "/" is no mount point: a
+		 * chroot. A tmpfs mounted there could propagate to the host's
+		 * namespace, so no container is made. */
+		if (r.step == 3 && r.err == EINVAL) {
+			snprintf(err, errlen, "/ is not a mount point here (a chroot), so "
+				 "a container's mounts could not be kept from the host's");
+			return THROWAWAY_NOT_A_MOUNT;
+		}
 		return r.step <= 2 && (r.err == EPERM || r.err == EACCES) ? -EPERM :
 		       -(r.err ? r.err : EIO);
 	}

@@ -8,11 +8,15 @@
 #ifndef BSHIM_LOADER_THROWAWAY_H
 #define BSHIM_LOADER_THROWAWAY_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Where the program lies inside the container. */
 #define THROWAWAY_PROG "/prog"
+
+/* throwaway_run: "/" is not a mount point here (see below). */
+#define THROWAWAY_NOT_A_MOUNT (-EXDEV)
 
 /*
  * Run the program img (n bytes) as THROWAWAY_PROG inside a new container
@@ -21,7 +25,9 @@
  * tmpfs is mounted on (in the container's own mount namespace only).
  * The program's wait status, or -errno with err[] saying what failed:
  * -EPERM when no container can be made here (no CAP_SYS_ADMIN and no
- * user namespace), -ETIMEDOUT after ms.
+ * user namespace), THROWAWAY_NOT_A_MOUNT when "/" is not a mount point
+ * (a chroot: the container's mounts could not be kept from reaching the
+ * host's, so none is made), -ETIMEDOUT after ms.
  */
 int throwaway_run(const uint8_t *img, size_t n, const char *mnt, const char *argv0,
 		  char *const envp[], int ms, char *out, size_t outlen,

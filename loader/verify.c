@@ -568,6 +568,12 @@ static void verify_container(const struct binfmt_entry *e, const char *tmpdir,
 			   sizeof(out), err, sizeof(err));
 	free(envp);
 	rmdir(mnt);
+	if (rc == THROWAWAY_NOT_A_MOUNT) {
+		v->ctr.result = "skip";
+		snprintf(v->ctr.why, sizeof(v->ctr.why), "not run: %s; run verify outside "
+			 "the chroot", err);
+		return;
+	}
 	if (rc == -EPERM) {
 		v->ctr.result = "skip";
 		snprintf(v->ctr.why, sizeof(v->ctr.why), "no container can be made here "
