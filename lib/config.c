@@ -315,6 +315,20 @@ void config_merge(struct shim_config *sys, const struct shim_config *user)
 		merge_arch(sys, &user->archs[i]);
 }
 
+const char *config_log_path(const struct shim_config *c, const char *env_log)
+{
+	if (c->users_override && env_log && *env_log)
+		return env_log;
+	return c->log_path[0] ? c->log_path : CONFIG_LOG_DEFAULT;
+}
+
+const char *config_user_log(const char *env_log, const struct shim_config *user)
+{
+	if (env_log && *env_log)
+		return env_log;
+	return user && user->log_path[0] ? user->log_path : NULL;
+}
+
 const struct config_arch *config_for_arch(const struct shim_config *c,
 					  const struct arch *a)
 {

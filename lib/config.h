@@ -90,6 +90,21 @@ int config_parse(struct shim_config *c, const char *text, size_t len);
  */
 void config_merge(struct shim_config *sys, const struct shim_config *user);
 
+/*
+ * Where the shim writes the system record, the one rule for it: the
+ * caller's BINFMT_SHIM_LOG (env_log; NULL or "" when unset) where the
+ * system file says [users] override = yes, else [log] path of c (the
+ * merged config), else CONFIG_LOG_DEFAULT.
+ */
+const char *config_log_path(const struct shim_config *c, const char *env_log);
+
+/*
+ * The caller's own copy of the record, the one rule for it: BINFMT_SHIM_LOG
+ * (env_log; NULL or "" when unset), else [log] path of the caller's file
+ * (user, NULL when BINFMT_SHIM_CONFIG is unset), else NULL: none.
+ */
+const char *config_user_log(const char *env_log, const struct shim_config *user);
+
 /* The section for an arch, NULL when the file has none. */
 const struct config_arch *config_for_arch(const struct shim_config *c,
 					  const struct arch *a);

@@ -152,23 +152,21 @@ static int parse_uid(const char *s, long long *uid)
  */
 static void default_log(char *buf, size_t len)
 {
-	const char *e = getenv("BINFMT_SHIM_LOG"), *u = getenv("BINFMT_SHIM_CONFIG");
+	const char *u = getenv("BINFMT_SHIM_CONFIG"), *own;
 	struct shim_config cfg;
 	char cpath[PATH_MAX];
+	bool have_u = u && *u && load_config_file(u, &cfg) != -ENOENT;
 
-	if (e && *e) {
-		snprintf(buf, len, "%s", e);
-		return;
-	}
-	if (u && *u && load_config_file(u, &cfg) != -ENOENT && cfg.log_path[0]) {
-		snprintf(buf, len, "%s", cfg.log_path);
+	own = config_user_log(getenv("BINFMT_SHIM_LOG"), have_u ? &cfg : NULL);
+	if (own) {
+		snprintf(buf, len, "%s", own);
 		return;
 	}
 	/* The copy `binfmt-shim exec` and `run` keep by default. */
 	if (user_log_default(buf, len) == 0 && access(buf, F_OK) == 0)
 		return;
 	load_shim_config(&cfg, cpath, sizeof(cpath));
-	snprintf(buf, len, "%s", cfg.log_path[0] ? cfg.log_path : CONFIG_LOG_DEFAULT);
+	snprintf(buf, len, "%s", config_log_path(&cfg, NULL));
 }
 
 static int add_src(struct log_args *a, const char *path)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "loader.h"
 #include "rootless.h"
 
@@ -84,7 +85,7 @@ static const struct subcmd subcmds[] = {
 	  "  --file PATH    read PATH (repeatable; '-' is stdin, *.gz through gzip);\n"
 	  "                 default: $BINFMT_SHIM_LOG, [log] path of the config,\n"
 	  "                 the per-user file of exec and run when it exists,\n"
-	  "                 /var/log/binfmt-shim/exec.jsonl\n"
+	  "                 " CONFIG_LOG_DEFAULT "\n"
 	  "  --rotated      also read PATH.N[.gz] ... PATH.1[.gz] first (logrotate)\n"
 	  "  --since T, --until T\n"
 	  "                 runs started from/until T: RFC 3339 (2026-11-27T10:30Z,\n"

@@ -57,8 +57,7 @@ void sink_check(const struct shim_config *cfg, struct sink_check *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", cfg->socket);
-	snprintf(c->log, sizeof(c->log), "%s",
-		 cfg->log_path[0] ? cfg->log_path : CONFIG_LOG_DEFAULT);
+	snprintf(c->log, sizeof(c->log), "%s", config_log_path(cfg, NULL));
 	if (c->socket[0]) {
 		c->sock_err = probe_socket(c->socket, SOCK_SEQPACKET);
 		c->sock_others = others_write(c->socket);

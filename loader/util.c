@@ -344,14 +344,9 @@ int load_shim_config(struct shim_config *cfg, char *path, size_t len)
 
 void log_sink(const struct shim_config *cfg, char *buf, size_t len)
 {
-	const char *e = getenv("BINFMT_SHIM_LOG");
+	const char *e = getenv("BINFMT_SHIM_LOG"), *p = config_log_path(cfg, e);
 
-	if (e && *e && cfg->users_override)
-		snprintf(buf, len, "%s (BINFMT_SHIM_LOG)", e);
-	else if (cfg->log_path[0])
-		snprintf(buf, len, "%s", cfg->log_path);
-	else
-		snprintf(buf, len, "%s", CONFIG_LOG_DEFAULT);
+	snprintf(buf, len, "%s%s", p, p == e ? " (BINFMT_SHIM_LOG)" : "");
 }
 
 size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len)

@@ -406,9 +406,8 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 			snprintf(why, len, "the collector at %s did not take the record "
 				 "(%s); it went to %s instead", k->cfg.socket,
 				 cerr[0] ? cerr : "no reason given",
-				 strcmp(sys, "file") ? sys : k->cfg.users_override ?
-				 logpath : k->cfg.log_path[0] ? k->cfg.log_path :
-				 CONFIG_LOG_DEFAULT);
+				 strcmp(sys, "file") ? sys :
+				 config_log_path(&k->cfg, logpath));
 			res = strstr(cerr, "no answer in time") ? "late" : "fallback";
 		} else {
 			*sink = !strcmp(sys, "collector") ? "collector" :

@@ -27,11 +27,13 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "config.h"
 #include "json.h"
 #include "shimmsg.h"
 
-#define SHIMD_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"
-#define SHIMD_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+/* The shim's defaults (lib/config.h): the collector serves the same. */
+#define SHIMD_SOCKET_DEFAULT CONFIG_SOCKET_DEFAULT
+#define SHIMD_LOG_DEFAULT CONFIG_LOG_DEFAULT
 
 /* Bounds: what a flood of clients can make the daemon hold. */
 #define SHIMD_CONNS_MAX 256		/* open connections */

@@ -80,14 +80,10 @@ void shim_load_config(struct shim *s)
 		s->uconfig_rc = load_file(s->uconfig_path, &s->ucfg, text);
 		config_merge(&s->cfg, &s->ucfg);
 	}
-	s->log_path = s->cfg.log_path[0] ? s->cfg.log_path : CONFIG_LOG_DEFAULT;
+	s->log_path = config_log_path(&s->cfg, elog);
 	s->verify_run = (v = env(s, "BINFMT_SHIM_VERIFY")) && !strcmp(v, "1");
-	if (s->cfg.users_override) {
-		if (elog)
-			s->log_path = elog;
-	} else {
-		s->user_log = elog ? elog : s->uconfig_path && s->ucfg.log_path[0] ?
-			      s->ucfg.log_path : NULL;
+	if (!s->cfg.users_override) {
+		s->user_log = config_user_log(elog, s->uconfig_path ? &s->ucfg : NULL);
 		if (s->user_log && !strcmp(s->user_log, s->log_path))
 			s->user_log = NULL;	/* the system record is the copy */
 	}
