@@ -185,7 +185,9 @@ int hex_bytes(const uint8_t *b, size_t n, char *buf, size_t len);
  * sel[arch_count] with true for the selected ones. Prints the error. */
 int select_arches(const struct cli *c, bool *sel);
 
-/* verify.c: the tiny programs. */
+/* tinyrun.c: the tiny programs (tiny.c), run. */
+/* How long one tiny program may take, emulator start-up included. */
+#define TINY_TIMEOUT_MS 20000
 bool tiny_have(const struct arch *a);
 /* Whether the host runs the arch natively: executes the tiny program in a
  * namespace with an empty binfmt_misc instance (so no handler can fake
@@ -196,6 +198,11 @@ int native_test(const struct arch *a);
  * with the first byte of its argv[0]. Returns the wait status or -errno. */
 int tiny_run(const struct arch *a, const char *argv0, char *const env[],
 	     char *err, size_t errlen, pid_t *pid);
+/* The same, with what it wrote to stdout (up to outlen - 1 bytes,
+ * NUL-terminated) in out. Its stderr is ours: a refusing shim's
+ * diagnostic reaches the user. The wait status, or -errno with err[] set. */
+int tiny_capture(const struct arch *a, const char *argv0, char *const env[],
+		 char *out, size_t outlen, char *err, size_t errlen, pid_t *pid);
 
 /* persist.c: the --replace state. */
 int state_path(char *buf, size_t len);
