@@ -192,3 +192,25 @@ int arch_list_item(const char *list, unsigned idx, char *buf, size_t len)
 	buf[n] = '\0';
 	return (int)n;
 }
+
+size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len)
+{
+	int msb = a->elf_data == 2;
+	unsigned foff = a->elf_class == 2 ? 48 : 36;	/* e_flags, elf.h */
+	size_t i;
+
+	if (len < 64)
+		return 0;
+	memset(buf, 0, 64);
+	memcpy(buf, "\x7f" "ELF", 4);
+	buf[4] = a->elf_class;
+	buf[5] = a->elf_data;
+	buf[6] = 1;
+	for (i = 0; i < 2; i++) {
+		buf[16 + (msb ? 1 - i : i)] = (uint8_t)(type >> (8 * i));
+		buf[18 + (msb ? 1 - i : i)] = (uint8_t)(a->machine >> (8 * i));
+	}
+	for (i = 0; i < 4; i++)
+		buf[foff + (msb ? 3 - i : i)] = (uint8_t)(a->flags_value >> (8 * i));
+	return 64;
+}

@@ -26,6 +26,10 @@ extern const size_t arch_count;
 /* By QEMU name or any alias, ASCII case-insensitive. NULL if unknown. */
 const struct arch *arch_by_name(const char *name);
 
+/* The first 64 bytes of an ELF file of arch a with this e_type (2 EXEC,
+ * 3 DYN): what binfmt_misc sees of it. 64, or 0 when len < 64. */
+size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len);
+
 /* The row an ELF header belongs to, NULL if no QEMU target runs it. */
 const struct arch *arch_by_elf(unsigned elf_class, unsigned elf_data,
 			       unsigned machine, uint32_t flags);

@@ -672,3 +672,40 @@ int binfmt_match(const struct binfmt_entry *entries, size_t n,
 			return (int)i;
 	return -1;
 }
+
+bool entries_overlap(const struct binfmt_entry *x, const struct binfmt_entry *y)
+{
+	unsigned p, lo, hi;
+
+	/* The kernel compares (byte & mask) with the masked magic bit by bit:
+	 * some file matches both exactly when every bit both masks test has
+	 * the same value in both. */
+	if (x->is_extension || y->is_extension)
+		return x->is_extension && y->is_extension &&
+		       !strcmp(x->extension, y->extension);
+	lo = x->offset > y->offset ? x->offset : y->offset;
+	hi = x->offset + x->magic_len < y->offset + y->magic_len ?
+	     x->offset + x->magic_len : y->offset + y->magic_len;
+	for (p = lo; p < hi; p++) {
+		uint8_t both = x->mask[p - x->offset] & y->mask[p - y->offset];
+
+		if ((x->magic[p - x->offset] & both) != (y->magic[p - y->offset] & both))
+			return false;
+	}
+	return true;
+}
+
+int hex_bytes(const uint8_t *b, size_t n, char *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	if (len < 2 * n + 1)
+		return -ENOSPC;
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = digits[b[i] >> 4];
+		buf[2 * i + 1] = digits[b[i] & 15];
+	}
+	buf[2 * n] = '\0';
+	return (int)(2 * n);
+}

@@ -157,4 +157,13 @@ int binfmt_match(const struct binfmt_entry *entries, size_t n,
 /* Whether the name is one of ours ("binfmt-shim-" prefix). */
 bool binfmt_is_ours(const char *name);
 
+/* Whether some file matches both entries of one kind: two equal
+ * extensions, or two magics whose masks test no bit both with different
+ * values. A magic entry and an extension entry: false. */
+bool entries_overlap(const struct binfmt_entry *x, const struct binfmt_entry *y);
+
+/* b[0..n) as lowercase hex (the status file's magic and mask) into buf,
+ * NUL-terminated: 2n, or -ENOSPC when buf has no room for 2n + 1. */
+int hex_bytes(const uint8_t *b, size_t n, char *buf, size_t len);
+
 #endif

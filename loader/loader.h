@@ -175,11 +175,6 @@ void sink_check(const struct shim_config *cfg, struct sink_check *c);
  * Raw fields: print it through termout.c. */
 void sink_finding(const struct sink_check *c, const char *cfgpath, char *buf,
 		  size_t len);
-/* A 64-byte ELF header a of this e_type (2 EXEC, 3 DYN) would have. */
-size_t arch_sample(const struct arch *a, unsigned type, uint8_t *buf, size_t len);
-/* Whether some file matches both entries (exact, bit by bit). */
-bool entries_overlap(const struct binfmt_entry *x, const struct binfmt_entry *y);
-int hex_bytes(const uint8_t *b, size_t n, char *buf, size_t len);
 
 /* Parse an arch list (names or aliases); --all gives every row. Fills
  * sel[arch_count] with true for the selected ones. Prints the error. */

@@ -8,7 +8,9 @@
  *   - what parses formats, and parses back to the same entry;
  *   - an entry rendered the way entry_status() renders it parses back to
  *     the same entry;
- *   - binfmt_match() returns the newest enabled matching entry.
+ *   - binfmt_match() returns the newest enabled matching entry;
+ *   - entries of one kind that match one file overlap (entries_overlap),
+ *     symmetrically.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -130,6 +132,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();	/* a newer match was skipped */
 		if ((int)i == idx && !m)
 			__builtin_trap();
+	}
+	/* Two entries of one kind (magic or extension) that both match this
+	 * file overlap (entries_overlap), and overlap is symmetric. */
+	for (i = 0; i < n; i++) {
+		bool mi = binfmt_entry_matches(&e[i], name, file, flen);
+		size_t j;
+
+		for (j = 0; j < n; j++) {
+			bool o = entries_overlap(&e[i], &e[j]);
+
+			if (o != entries_overlap(&e[j], &e[i]))
+				__builtin_trap();
+			if (mi && e[i].is_extension == e[j].is_extension && !o &&
+			    binfmt_entry_matches(&e[j], name, file, flen))
+				__builtin_trap();
+		}
 	}
 	/* Our own generated entries survive the same checks. */
 	if (size && data[0] < arch_count &&
