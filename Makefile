@@ -114,7 +114,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(TOP)/fuzz/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay/%)
 # Targets beyond lib/: their extra sources and libraries. The log reader
 # (`binfmt-shim log`) parses lines any user's shim may have written.
-FUZZ_EXTRA_fuzz_logjoin := loader/logrec.c loader/logjoin.c loader/logstats.c loader/util.c \
+FUZZ_EXTRA_fuzz_logjoin := loader/logrec.c loader/logjoin.c loader/logstats.c loader/jout.c \
 	loader/termout.c
 FUZZ_LIBS_fuzz_logjoin := -ljansson
 $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_logjoin) \

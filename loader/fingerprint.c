@@ -6,11 +6,13 @@
  * with jansson (the baseline is untrusted input from elsewhere).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hostfix.h"
@@ -84,6 +86,46 @@ static const char *container_kind(void)
 }
 
 /* "7.2.11" from "qemu-aarch64 version 7.2.11 (Debian ...)". */
+/* Run argv (PATH search), capture its stdout and stderr; its exit status. */
+static int run_capture(char *const argv[], char *out, size_t len)
+{
+	int pfd[2], status, devnull;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	out[0] = '\0';
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], out + used, len - 1 - used)) > 0) {
+		used += (size_t)n;
+		if (used + 1 >= len)
+			break;
+	}
+	out[used] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static void qemu_version(const char *emu, char *buf, size_t len)
 {
 	char out[512], *v;

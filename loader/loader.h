@@ -116,7 +116,7 @@ int bm_entry_ctl(const char *name, const char *what);	/* "0" "1" "-1" */
  */
 int bm_ensure_own(char *note, size_t len);
 
-/* util.c: files, probes, paths. */
+/* probe.c: a file probed with lib/. */
 struct probe {
 	char path[4096];
 	int err;			/* -errno opening/reading, 0 ok */
@@ -135,23 +135,24 @@ int probe_file(const char *path, struct probe *p);
 
 /* Whether path is an executable ELF without PT_INTERP; why[] otherwise. */
 int check_static_exec(const char *path, char *why, size_t len);
-/* The shim beside this CLI: ../libexec/binfmt-shim/shim, then ./shim. */
+
+/* locate.c: what the shim runs with, found as the shim finds it.
+ * The shim beside this CLI: ../libexec/binfmt-shim/shim, then ./shim. */
 int default_shim(char *buf, size_t len);
 /* A route_stat_fn (lib/route.h) over this file system. */
 enum route_stat route_stat_host(void *ctx, const char *path);
 /* The emulator the shim's default search finds, "" when none. */
 int find_emulator(const struct arch *a, char *buf, size_t len);
-/* Run argv (PATH search), capture stdout and stderr; its exit status. */
-int run_capture(char *const argv[], char *out, size_t len);
+
+/* files.c: small files whole, directories, lists of names. */
 long read_small(const char *path, char *buf, size_t len);
 int write_all_file(const char *path, const char *s, size_t n);
 int mkdir_p(const char *dir, unsigned mode);
+void free_list(char **names, size_t n);
 
-/* The shim's defaults: CONFIG_LOG_DEFAULT and CONFIG_SOCKET_DEFAULT in
- * lib/config.h. */
-
-/* The shim's config as the shim reads it (BINFMT_SHIM_CONFIG or the
- * default path into path[]); 0, -ENOENT (defaults) or -EINVAL. */
+/* shimconf.c: the shim's config as the shim reads it (BINFMT_SHIM_CONFIG
+ * or the default path into path[]); 0, -ENOENT (defaults) or -EINVAL.
+ * Its defaults and the rule for its log path are lib/config.h's. */
 struct shim_config;
 int load_shim_config(struct shim_config *cfg, char *path, size_t len);
 /* One config file, parsed: 0, -EINVAL (some lines skipped), -errno. */
@@ -176,7 +177,7 @@ void sink_check(const struct shim_config *cfg, struct sink_check *c);
 void sink_finding(const struct sink_check *c, const char *cfgpath, char *buf,
 		  size_t len);
 
-/* Parse an arch list (names or aliases); --all gives every row. Fills
+/* main.c: parse an arch list (names or aliases); --all gives every row. Fills
  * sel[arch_count] with true for the selected ones. Prints the error. */
 int select_arches(const struct cli *c, bool *sel);
 
@@ -204,7 +205,6 @@ int state_path(char *buf, size_t len);
 int state_add(const char *name);
 int state_list(char ***names, size_t *n);
 int state_clear(void);
-void free_list(char **names, size_t n);
 
 /* register.c: the entry we would write for an arch. */
 int our_entries(const struct arch *a, const char *shim, const char *flags,

@@ -228,6 +228,28 @@ static const char *opt_name(unsigned bit)
 }
 
 /* Returns -1 to go on, else the exit status (help or a usage error). */
+int select_arches(const struct cli *c, bool *sel)
+{
+	const struct arch *a;
+	int i;
+
+	memset(sel, 0, arch_count * sizeof(*sel));
+	if (c->opts & OPT_ALL) {
+		memset(sel, 1, arch_count * sizeof(*sel));
+		return 0;
+	}
+	for (i = 0; i < c->nargs; i++) {
+		a = arch_by_name(c->args[i]);
+		if (!a) {
+			err_msg("%s: unknown arch '%s'; '%s arches' lists the names "
+				"and aliases", c->cmd->name, c->args[i], prog_name);
+			return -EINVAL;
+		}
+		sel[a - arch_table] = true;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
