@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jout.h"
 #include "loader.h"
 #include "throwaway.h"
 #include "tiny.h"
@@ -427,24 +428,29 @@ static void verify_one(const struct bm_table *t, const struct binfmt_entry *e,
 }
 
 /* One result in the JSON document. */
-static json_t *result_json(const struct vresult *v)
+static void result_json(struct json_writer *w, const struct vresult *v)
 {
-	json_t *j = json_pack("{s:s, s:s?, s:s, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:s?}",
-			 "arch", v->a->name,
-			 "entry", v->entry[0] ? v->entry : NULL,
-			 "flags", v->flags, "exit", v->status,
-			 "expected", v->expect, "output", v->output,
-			 "argv0", v->argv0_result, "record", v->record,
-			 "sink", v->sink,
-			 "result", v->ok ? "ok" : "FAIL",
-			 "reason", v->why[0] ? v->why : NULL);
-
-	if (j)
-		json_object_set_new(j, "container", json_pack(
-			"{s:i, s:i, s:s, s:s, s:s?}", "exit", v->ctr.status,
-			"expected", v->ctr.expect, "output", v->ctr.output,
-			"result", v->ctr.result, "reason", v->ctr.why[0] ? v->ctr.why : NULL));
-	return j;
+	jw_object_begin(w);
+	jw_kv_string(w, "arch", v->a->name);
+	jw_kv_string(w, "entry", v->entry[0] ? v->entry : NULL);
+	jw_kv_string(w, "flags", v->flags);
+	jw_kv_int(w, "exit", v->status);
+	jw_kv_int(w, "expected", v->expect);
+	jw_kv_string(w, "output", v->output);
+	jw_kv_string(w, "argv0", v->argv0_result);
+	jw_kv_string(w, "record", v->record);
+	jw_kv_string(w, "sink", v->sink);
+	jw_kv_string(w, "result", v->ok ? "ok" : "FAIL");
+	jw_kv_string(w, "reason", v->why[0] ? v->why : NULL);
+	jw_key(w, "container");
+	jw_object_begin(w);
+	jw_kv_int(w, "exit", v->ctr.status);
+	jw_kv_int(w, "expected", v->ctr.expect);
+	jw_kv_string(w, "output", v->ctr.output);
+	jw_kv_string(w, "result", v->ctr.result);
+	jw_kv_string(w, "reason", v->ctr.why[0] ? v->ctr.why : NULL);
+	jw_object_end(w);
+	jw_object_end(w);
 }
 
 static void result_line(const struct vresult *v)
@@ -478,17 +484,123 @@ static void result_line(const struct vresult *v)
 	       strcmp(v->ctr.result, "ok") ? T(v->ctr.why) : "");
 }
 
+/* What verify found: one result per entry run (or arch named and not
+ * registered), and the counts both outputs print. */
+struct vreport {
+	struct vresult *res;
+	size_t nres, failed, cpassed, cfailed, cskipped;
+};
+
+/* A named arch with no entry: a failed result that says so. */
+static void not_registered(struct vresult *v, const struct arch *a)
+{
+	v->a = a;
+	v->status = v->status2 = -1;
+	v->output = v->argv0_result = v->record = "n/a";
+	v->ctr.status = v->ctr.expect = -1;
+	v->ctr.output = "n/a";
+	v->ctr.result = "skip";
+	snprintf(v->ctr.why, sizeof(v->ctr.why), "not registered");
+	snprintf(v->why, sizeof(v->why), "not registered: run '%s register %s'",
+		 prog_name, a->name);
+}
+
+/* Run every entry of ours (or of the arches named) into r. */
+static void verify_gather(const struct cli *c, const bool *sel,
+			  const struct bm_table *t, const char *tmpdir,
+			  const struct vsinks *k, struct vreport *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < arch_count; i++) {
+		const struct arch *a = &arch_table[i];
+		bool found = false;
+
+		for (j = 0; j < t->n; j++) {
+			if (binfmt_arch_of(t->e[j].name) != a ||
+			    strstr(t->e[j].name + strlen(BINFMT_OUR_PREFIX) + strlen(a->name),
+				   BINFMT_ALT_SUFFIX))
+				continue;
+			if (!c->nargs || sel[i]) {
+				r->res[r->nres].a = a;
+				verify_one(t, &t->e[j], tmpdir, k, &r->res[r->nres]);
+				r->nres++;
+			}
+			found = true;
+		}
+		if (!found && c->nargs && sel[i])
+			not_registered(&r->res[r->nres++], a);
+	}
+	for (i = 0; i < r->nres; i++) {
+		r->failed += !r->res[i].ok;
+		r->cpassed += !strcmp(r->res[i].ctr.result, "ok");
+		r->cfailed += !strcmp(r->res[i].ctr.result, "FAIL");
+		r->cskipped += !strcmp(r->res[i].ctr.result, "skip");
+	}
+}
+
+static void verify_print_json(const struct vreport *r)
+{
+	struct jdoc d;
+	struct json_writer *w = &d.w;
+	size_t i;
+
+	jdoc_init(&d);
+	jw_object_begin(w);
+	jw_kv_bool(w, "ok", r->nres && !r->failed && !r->cfailed);
+	jw_key(w, "arches");
+	jw_array_begin(w);
+	for (i = 0; i < r->nres; i++)
+		result_json(w, &r->res[i]);
+	jw_array_end(w);
+	/* Both runs of each arch: on the host and in a container. */
+	jw_kv_uint(w, "passed", r->nres - r->failed + r->cpassed);
+	jw_kv_uint(w, "failed", r->failed + r->cfailed);
+	jw_key(w, "host");
+	jw_object_begin(w);
+	jw_kv_uint(w, "passed", r->nres - r->failed);
+	jw_kv_uint(w, "failed", r->failed);
+	jw_object_end(w);
+	jw_key(w, "container");
+	jw_object_begin(w);
+	jw_kv_uint(w, "passed", r->cpassed);
+	jw_kv_uint(w, "failed", r->cfailed);
+	jw_kv_uint(w, "skipped", r->cskipped);
+	jw_object_end(w);
+	jw_object_end(w);
+	jdoc_print(&d, stdout);
+	jdoc_free(&d);
+}
+
+static void verify_print_text(const struct vreport *r)
+{
+	size_t i;
+
+	printf("%-12s %-28s %-5s %-7s %-6s %-6s %-9s %s\n", "ARCH", "ENTRY",
+	       "FLAGS", "EXIT", "OUTPUT", "ARGV0", "RECORD", "RESULT");
+	for (i = 0; i < r->nres; i++)
+		result_line(&r->res[i]);
+	if (!r->nres)
+		printf("no binfmt-shim-* entries to verify: run '%s register "
+		       "--all' first\n", prog_name);
+	printf("verify: %zu passed, %zu failed (on the host %zu passed, %zu failed; "
+	       "in a container %zu passed, %zu failed%s%.0zu%s)\n",
+	       r->nres - r->failed + r->cpassed, r->failed + r->cfailed,
+	       r->nres - r->failed, r->failed, r->cpassed, r->cfailed,
+	       r->cskipped ? ", " : "", r->cskipped, r->cskipped ? " not run" : "");
+}
+
 int cmd_verify(const struct cli *c)
 {
-	bool json = c->opts & OPT_JSON, *sel = calloc(arch_count, sizeof(bool));
-	struct vresult *res = calloc(2 * arch_count + 1, sizeof(*res));
+	bool *sel = calloc(arch_count, sizeof(bool));
+	struct vreport r = { .res = calloc(2 * arch_count + 1, sizeof(*r.res)) };
 	char tmpdir[] = "/tmp/binfmt-shim-verify.XXXXXX", path[4300];
 	static struct vsinks k;
 	struct bm_table t = { 0 };
-	size_t i, j, nres = 0, failed = 0, cpassed = 0, cfailed = 0, cskipped = 0;
 	int rc = EXIT_USAGE, err;
+	size_t i;
 
-	if (!sel || !res || select_arches(c, sel))
+	if (!sel || !r.res || select_arches(c, sel))
 		goto out;
 	err = bm_read_table(&t);
 	if (err || !t.mounted) {
@@ -505,79 +617,12 @@ int cmd_verify(const struct cli *c)
 	 * shim will read what this reads. */
 	load_shim_config(&k.cfg, k.cfgpath, sizeof(k.cfgpath));
 	k.collector = k.cfg.socket[0] && k.cfg.socket_set;
-	for (i = 0; i < arch_count; i++) {
-		const struct arch *a = &arch_table[i];
-		bool found = false;
-
-		for (j = 0; j < t.n; j++) {
-			if (binfmt_arch_of(t.e[j].name) != a ||
-			    strstr(t.e[j].name + strlen(BINFMT_OUR_PREFIX) + strlen(a->name),
-				   BINFMT_ALT_SUFFIX))
-				continue;
-			if (!c->nargs || sel[i]) {
-				res[nres].a = a;
-				verify_one(&t, &t.e[j], tmpdir, &k, &res[nres]);
-				nres++;
-			}
-			found = true;
-		}
-		if (!found && c->nargs && sel[i]) {
-			res[nres].a = a;
-			res[nres].status = res[nres].status2 = -1;
-			res[nres].output = res[nres].argv0_result = res[nres].record = "n/a";
-			res[nres].ctr.status = res[nres].ctr.expect = -1;
-			res[nres].ctr.output = "n/a";
-			res[nres].ctr.result = "skip";
-			snprintf(res[nres].ctr.why, sizeof(res[nres].ctr.why), "not registered");
-			snprintf(res[nres].why, sizeof(res[nres].why),
-				 "not registered: run '%s register %s'", prog_name,
-				 a->name);
-			nres++;
-		}
-	}
-	for (i = 0; i < nres; i++) {
-		failed += !res[i].ok;
-		cpassed += !strcmp(res[i].ctr.result, "ok");
-		cfailed += !strcmp(res[i].ctr.result, "FAIL");
-		cskipped += !strcmp(res[i].ctr.result, "skip");
-	}
-	if (json) {
-		json_t *doc = json_object(), *arr = json_array();
-		char *text;
-
-		json_object_set_new(doc, "ok", json_boolean(nres && !failed && !cfailed));
-		for (i = 0; i < nres; i++)
-			json_array_append_new(arr, result_json(&res[i]));
-		json_object_set_new(doc, "arches", arr);
-		/* Both runs of each arch: on the host and in a container. */
-		json_object_set_new(doc, "passed",
-				    json_integer((json_int_t)(nres - failed + cpassed)));
-		json_object_set_new(doc, "failed", json_integer((json_int_t)(failed + cfailed)));
-		json_object_set_new(doc, "host", json_pack("{s:i, s:i}", "passed",
-				    (int)(nres - failed), "failed", (int)failed));
-		json_object_set_new(doc, "container", json_pack("{s:i, s:i, s:i}", "passed",
-				    (int)cpassed, "failed", (int)cfailed, "skipped",
-				    (int)cskipped));
-		text = json_dumps(doc, JSON_COMPACT);
-		if (text)
-			printf("%s\n", text);
-		free(text);
-		json_decref(doc);
-	} else {
-		printf("%-12s %-28s %-5s %-7s %-6s %-6s %-9s %s\n", "ARCH", "ENTRY",
-		       "FLAGS", "EXIT", "OUTPUT", "ARGV0", "RECORD", "RESULT");
-		for (i = 0; i < nres; i++)
-			result_line(&res[i]);
-		if (!nres)
-			printf("no binfmt-shim-* entries to verify: run '%s register "
-			       "--all' first\n", prog_name);
-		printf("verify: %zu passed, %zu failed (on the host %zu passed, %zu failed; "
-		       "in a container %zu passed, %zu failed%s%.0zu%s)\n",
-		       nres - failed + cpassed, failed + cfailed, nres - failed, failed,
-		       cpassed, cfailed, cskipped ? ", " : "", cskipped,
-		       cskipped ? " not run" : "");
-	}
-	rc = failed || cfailed || !nres ? EXIT_CHECK : EXIT_OK;
+	verify_gather(c, sel, &t, tmpdir, &k, &r);
+	if (c->opts & OPT_JSON)
+		verify_print_json(&r);
+	else
+		verify_print_text(&r);
+	rc = r.failed || r.cfailed || !r.nres ? EXIT_CHECK : EXIT_OK;
 	for (i = 0; i < arch_count; i++) {
 		snprintf(path, sizeof(path), "%s/%s.jsonl", tmpdir, arch_table[i].name);
 		unlink(path);
@@ -585,7 +630,7 @@ int cmd_verify(const struct cli *c)
 	rmdir(tmpdir);
 out:
 	bm_table_free(&t);
-	free(res);
+	free(r.res);
 	free(sel);
 	return rc;
 }
