@@ -117,20 +117,12 @@ static void human(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%llu KiB", (unsigned long long)(n + 1023) / 1024);
 }
 
-int pinned_make(const struct arch *a, const char *shim, const char *emulator, bool dry,
-		char *path, size_t plen, char *detail, size_t dlen)
+/* Whether emulator can be pinned: 0, or -errno with detail[] saying why. */
+static int pin_check(const struct arch *a, const char *emulator, char *detail,
+		     size_t dlen)
 {
-	unsigned char trailer[PINNED_TRAILER_SIZE];
-	char tmp[4200], why[512], hs[32], he[32], hd[160];
-	struct pin_cost cost;
-	struct pinned_info pi = { 0 };
-	struct stat ss, es, ts;
-	int sfd = -1, efd = -1, tfd = -1, rc;
-	bool cloned = false;
-	const char *copied_how = "copied";
+	char why[512];
 
-	snprintf(path, plen, "%s/%s", pinned_dir(), a->name);
-	detail[0] = '\0';
 	if (!emulator || !emulator[0]) {
 		snprintf(detail, dlen, "no qemu-%s on this host to pin", a->name);
 		return -ENOENT;
@@ -143,6 +135,103 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		snprintf(detail, dlen, "%s: path too long to pin", emulator);
 		return -ENAMETOOLONG;
 	}
+	return 0;
+}
+
+/* The trailer's fields for the shim ss and the emulator es. */
+static void pin_info(struct pinned_info *pi, const struct arch *a, const char *emulator,
+		     const struct stat *ss, const struct stat *es)
+{
+	struct stat ts;
+
+	pi->shim_size = (uint64_t)ss->st_size;
+	pi->emu_offset = pinned_emu_offset(pi->shim_size);
+	pi->emu_size = (uint64_t)es->st_size;
+	pi->emu_dev = (uint64_t)es->st_dev;
+	pi->emu_ino = (uint64_t)es->st_ino;
+	pi->emu_mtime = (uint64_t)es->st_mtime;
+	pi->emu_st_size = (uint64_t)es->st_size;
+	/* The root this registration serves: a shim that finds another "/"
+	 * is in a chroot or container and writes no host log there. */
+	if (stat("/", &ts) == 0) {
+		pi->root_dev = (uint64_t)ts.st_dev;
+		pi->root_ino = (uint64_t)ts.st_ino;
+	}
+	snprintf(pi->arch, sizeof(pi->arch), "%s", a->name);
+	snprintf(pi->emu_path, sizeof(pi->emu_path), "%s", emulator);
+}
+
+/* The shim, the emulator (cloned where the file system can: *cloned) and
+ * the trailer into tfd, root's and mode 0755: 0 or -errno. */
+static int pin_write(int sfd, int efd, int tfd, const struct pinned_info *pi,
+		     bool *cloned, const char **copied_how)
+{
+	unsigned char trailer[PINNED_TRAILER_SIZE];
+	int rc = copy_range(sfd, tfd, pi->shim_size, 0, copied_how);
+
+	if (!rc) {
+		/* The emulator's blocks shared, where the file system can:
+		 * src_length 0 means "to the end of the source" (ioctl_ficlonerange(2)). */
+		struct file_clone_range fcr = {
+			.src_fd = efd, .src_offset = 0, .src_length = 0,
+			.dest_offset = pi->emu_offset,
+		};
+
+		*cloned = ioctl(tfd, FICLONERANGE, &fcr) == 0;
+		if (!*cloned)
+			rc = copy_range(efd, tfd, pi->emu_size, pi->emu_offset, copied_how);
+	}
+	if (!rc && (pinned_format(pi, trailer) < 0 ||
+		    pwrite(tfd, trailer, sizeof(trailer), (off_t)(pi->emu_offset + pi->emu_size)) !=
+		    (ssize_t)sizeof(trailer)))
+		rc = errno ? -errno : -EINVAL;
+	/* Root's, and writable by no one else: the shim checks it. */
+	if (!rc && (fchown(tfd, 0, 0) < 0 || fchmod(tfd, 0755) < 0 || fsync(tfd) < 0))
+		rc = -errno;
+	return rc;
+}
+
+/* Whether the file at path already holds tfd's bytes, safely: then
+ * detail[] says so, with what the file in place costs. */
+static bool pin_up_to_date(const char *path, int tfd, const char *emulator,
+			   const char *hs, const char *he, char *detail, size_t dlen)
+{
+	struct pin_cost cost;
+	struct stat ts;
+	char hd[160];
+	int pfd;
+
+	fstat(tfd, &ts);
+	if (!same_bytes(path, tfd, (uint64_t)ts.st_size) || !safe_mode(path))
+		return false;
+	/* What the file in place costs, not the copy just made. */
+	pfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pfd < 0 || pin_disk_cost(pfd, &cost) < 0)
+		pin_disk_cost(tfd, &cost);
+	if (pfd >= 0)
+		close(pfd);
+	pin_cost_words(&cost, hd, sizeof(hd));
+	snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s)",
+		 path, hs, emulator, he, hd);
+	return true;
+}
+
+int pinned_make(const struct arch *a, const char *shim, const char *emulator, bool dry,
+		char *path, size_t plen, char *detail, size_t dlen)
+{
+	char tmp[4200] = "", hs[32], he[32], hd[160];
+	struct pin_cost cost;
+	struct pinned_info pi = { 0 };
+	struct stat ss, es;
+	int sfd = -1, efd = -1, tfd = -1, rc;
+	bool cloned = false;
+	const char *copied_how = "copied";
+
+	snprintf(path, plen, "%s/%s", pinned_dir(), a->name);
+	detail[0] = '\0';
+	rc = pin_check(a, emulator, detail, dlen);
+	if (rc)
+		return rc;
 	if (dry) {
 		snprintf(detail, dlen, "would pin %s with the shim in %s", emulator, path);
 		return 0;
@@ -167,59 +256,15 @@ int pinned_make(const struct arch *a, const char *shim, const char *emulator, bo
 		snprintf(detail, dlen, "%s: %s", tmp, strerror(-rc));
 		goto out;
 	}
-	pi.shim_size = (uint64_t)ss.st_size;
-	pi.emu_offset = pinned_emu_offset(pi.shim_size);
-	pi.emu_size = (uint64_t)es.st_size;
-	pi.emu_dev = (uint64_t)es.st_dev;
-	pi.emu_ino = (uint64_t)es.st_ino;
-	pi.emu_mtime = (uint64_t)es.st_mtime;
-	pi.emu_st_size = (uint64_t)es.st_size;
-	/* The root this registration serves: a shim that finds another "/"
-	 * is in a chroot or container and writes no host log there. */
-	if (stat("/", &ts) == 0) {
-		pi.root_dev = (uint64_t)ts.st_dev;
-		pi.root_ino = (uint64_t)ts.st_ino;
-	}
-	snprintf(pi.arch, sizeof(pi.arch), "%s", a->name);
-	snprintf(pi.emu_path, sizeof(pi.emu_path), "%s", emulator);
-	rc = copy_range(sfd, tfd, pi.shim_size, 0, &copied_how);
-	if (!rc) {
-		/* The emulator's blocks shared, where the file system can:
-		 * src_length 0 means "to the end of the source" (ioctl_ficlonerange(2)). */
-		struct file_clone_range fcr = {
-			.src_fd = efd, .src_offset = 0, .src_length = 0,
-			.dest_offset = pi.emu_offset,
-		};
-
-		cloned = ioctl(tfd, FICLONERANGE, &fcr) == 0;
-		if (!cloned)
-			rc = copy_range(efd, tfd, pi.emu_size, pi.emu_offset, &copied_how);
-	}
-	if (!rc && (pinned_format(&pi, trailer) < 0 ||
-		    pwrite(tfd, trailer, sizeof(trailer), (off_t)(pi.emu_offset + pi.emu_size)) !=
-		    (ssize_t)sizeof(trailer)))
-		rc = errno ? -errno : -EINVAL;
-	/* Root's, and writable by no one else: the shim checks it. */
-	if (!rc && (fchown(tfd, 0, 0) < 0 || fchmod(tfd, 0755) < 0 || fsync(tfd) < 0))
-		rc = -errno;
+	pin_info(&pi, a, emulator, &ss, &es);
+	rc = pin_write(sfd, efd, tfd, &pi, &cloned, &copied_how);
 	if (rc) {
 		snprintf(detail, dlen, "writing %s: %s", tmp, strerror(-rc));
 		goto out;
 	}
-	fstat(tfd, &ts);
 	human(pi.shim_size, hs, sizeof(hs));
 	human(pi.emu_size, he, sizeof(he));
-	if (same_bytes(path, tfd, (uint64_t)ts.st_size) && safe_mode(path)) {
-		int pfd = open(path, O_RDONLY | O_CLOEXEC);
-
-		/* What the file in place costs, not the copy just made. */
-		if (pfd < 0 || pin_disk_cost(pfd, &cost) < 0)
-			pin_disk_cost(tfd, &cost);
-		if (pfd >= 0)
-			close(pfd);
-		pin_cost_words(&cost, hd, sizeof(hd));
-		snprintf(detail, dlen, "%s is up to date (shim %s + %s %s; %s)",
-			 path, hs, emulator, he, hd);
+	if (pin_up_to_date(path, tfd, emulator, hs, he, detail, dlen)) {
 		rc = 0;
 		goto out;
 	}
@@ -249,7 +294,6 @@ out:
 	return rc;
 }
 
-/* Whether path is a file with our trailer: only those are ever deleted. */
 static bool is_pinned_file(const char *path)
 {
 	unsigned char t[PINNED_TRAILER_SIZE];

@@ -518,17 +518,127 @@ static void replace_kept(struct plan *p, size_t from)
 		}
 }
 
+/* What register was asked for, resolved: the flags, how they came
+ * about (in words), the shim, and the note about the mount. */
+struct reg_opts {
+	bool dry, json, replace;
+	char shim[4096], note[512], flags[8], how[128];
+};
+
+/* The flags from the command line: 0, or -1 with the error printed. */
+static int reg_flags(const struct cli *c, struct reg_opts *o)
+{
+	if (resolve_flags(c->opts & OPT_FLAGS ? c->flags : DEFAULT_FLAGS, o->flags,
+			  sizeof(o->flags)) || check_flags(o->flags))
+		return -1;
+	if (!(c->opts & OPT_FLAGS))
+		snprintf(o->how, sizeof(o->how), "the default; --flags +C adds to it, "
+			 "--flags C replaces it");
+	else if (c->flags[0] == '+' || c->flags[0] == '-')
+		snprintf(o->how, sizeof(o->how), "the default " DEFAULT_FLAGS " with %s",
+			 T(c->flags));
+	else
+		snprintf(o->how, sizeof(o->how), "--flags %s replaces the default "
+			 DEFAULT_FLAGS "; --flags +%s adds to it", T(c->flags),
+			 T(c->flags));
+	return 0;
+}
+
+/* The shim from the command line, else beside this program, checked
+ * against the flags: 0, or -1 with the error printed. */
+static int reg_shim(const struct cli *c, struct reg_opts *o)
+{
+	char why[512];
+
+	if (c->shim) {
+		snprintf(o->shim, sizeof(o->shim), "%s", c->shim);
+	} else if (default_shim(o->shim, sizeof(o->shim)) < 0) {
+		err_msg("register: no shim at %s; build it (make build/shim), "
+			"install it (make install) or pass --shim PATH", o->shim);
+		return -1;
+	}
+	if (strchr(o->flags, 'F')) {
+		if (check_static_exec(o->shim, why, sizeof(why)) < 0) {
+			err_msg("register: refusing the interpreter: %s", why);
+			return -1;
+		}
+	} else if (access(o->shim, X_OK) < 0) {
+		warn_msg("%s is not executable here: the kernel will fail every "
+			 "exec through it", o->shim);
+	}
+	return 0;
+}
+
+/* Our own binfmt_misc at BM_DIR (only said, with --dry-run): EXIT_OK,
+ * or the exit status with the error printed. */
+static int reg_mount(struct reg_opts *o)
+{
+	bool was_mounted = bm_mounted();
+	int err;
+
+	if (o->dry) {
+		if (!was_mounted) {
+			snprintf(o->note, sizeof(o->note), "binfmt_misc is not "
+				 "mounted at " BM_DIR ": register mounts it");
+			note_msg("%s", o->note);
+		}
+		return EXIT_OK;
+	}
+	err = bm_ensure_own(o->note, sizeof(o->note));
+	if (err)
+		return explain_errno(was_mounted ?
+				     "register: cannot use the binfmt_misc mounted at "
+				     BM_DIR : "register: cannot mount binfmt_misc at "
+				     BM_DIR, err);
+	if (o->note[0]) {
+		note_msg("%s", o->note);
+		remember_mount();
+	}
+	return EXIT_OK;
+}
+
+/* The plan for the selected arches against the live table t: 0, or -1
+ * with the error printed. */
+static int reg_plan(const struct cli *c, const bool *sel, const struct bm_table *t,
+		    const struct reg_opts *o, struct plan *p)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < arch_count; i++) {
+		char interp[4200];
+		size_t first = p->n;
+		bool rebuilt;
+
+		if (!sel[i])
+			continue;
+		pin_arch(&arch_table[i], o->shim, o->dry, o->json, interp,
+			 sizeof(interp), &rebuilt);
+		err = plan_arch(p, t, &arch_table[i], interp, o->flags,
+				!(c->opts & OPT_ALL));
+		if (err) {
+			err_msg("register: cannot build the entry for %s: %s",
+				arch_table[i].name, strerror(-err));
+			return -1;
+		}
+		if (rebuilt)
+			replace_kept(p, first);
+	}
+	return 0;
+}
+
 int cmd_register(const struct cli *c)
 {
-	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
-	bool replace = c->opts & OPT_REPLACE;
+	static struct reg_opts o;
 	bool *sel = calloc(arch_count, sizeof(*sel));
 	struct bm_table t = { 0 };
 	struct plan p = { 0 };
-	char shim[4096], why[512], note[512] = "", flags[8], how[128];
 	int rc = EXIT_USAGE, err, fails;
-	size_t i;
 
+	memset(&o, 0, sizeof(o));
+	o.dry = c->opts & OPT_DRY_RUN;
+	o.json = c->opts & OPT_JSON;
+	o.replace = c->opts & OPT_REPLACE;
 	if (!sel)
 		return EXIT_USAGE;
 	if (!c->nargs && !(c->opts & OPT_ALL)) {
@@ -536,80 +646,21 @@ int cmd_register(const struct cli *c)
 			"or use --all; '%s arches' lists them", prog_name);
 		goto out;
 	}
-	if (resolve_flags(c->opts & OPT_FLAGS ? c->flags : DEFAULT_FLAGS, flags,
-			  sizeof(flags)) || check_flags(flags) || select_arches(c, sel))
+	if (reg_flags(c, &o) || select_arches(c, sel) || reg_shim(c, &o))
 		goto out;
-	if (!(c->opts & OPT_FLAGS))
-		snprintf(how, sizeof(how), "the default; --flags +C adds to it, "
-			 "--flags C replaces it");
-	else if (c->flags[0] == '+' || c->flags[0] == '-')
-		snprintf(how, sizeof(how), "the default " DEFAULT_FLAGS " with %s",
-			 T(c->flags));
-	else
-		snprintf(how, sizeof(how), "--flags %s replaces the default "
-			 DEFAULT_FLAGS "; --flags +%s adds to it", T(c->flags),
-			 T(c->flags));
-	if (c->shim) {
-		snprintf(shim, sizeof(shim), "%s", c->shim);
-	} else if (default_shim(shim, sizeof(shim)) < 0) {
-		err_msg("register: no shim at %s; build it (make build/shim), "
-			"install it (make install) or pass --shim PATH", shim);
+	rc = reg_mount(&o);
+	if (rc != EXIT_OK)
 		goto out;
-	}
-	if (strchr(flags, 'F')) {
-		if (check_static_exec(shim, why, sizeof(why)) < 0) {
-			err_msg("register: refusing the interpreter: %s", why);
-			goto out;
-		}
-	} else if (access(shim, X_OK) < 0) {
-		warn_msg("%s is not executable here: the kernel will fail every "
-			 "exec through it", shim);
-	}
-	if (!dry) {
-		bool was_mounted = bm_mounted();
-
-		err = bm_ensure_own(note, sizeof(note));
-		if (err) {
-			rc = explain_errno(was_mounted ?
-					   "register: cannot use the binfmt_misc mounted at "
-					   BM_DIR : "register: cannot mount binfmt_misc at "
-					   BM_DIR, err);
-			goto out;
-		}
-		if (note[0]) {
-			note_msg("%s", note);
-			remember_mount();
-		}
-	} else if (!bm_mounted()) {
-		snprintf(note, sizeof(note), "binfmt_misc is not mounted at "
-			 BM_DIR ": register mounts it");
-		note_msg("%s", note);
-	}
+	rc = EXIT_USAGE;
 	err = bm_read_table(&t);
 	if (err) {
 		rc = explain_errno("register: reading " BM_DIR, err);
 		goto out;
 	}
-	for (i = 0; i < arch_count; i++) {
-		char interp[4200];
-		size_t first = p.n;
-		bool rebuilt;
-
-		if (!sel[i])
-			continue;
-		pin_arch(&arch_table[i], shim, dry, json, interp, sizeof(interp), &rebuilt);
-		err = plan_arch(&p, &t, &arch_table[i], interp, flags,
-				!(c->opts & OPT_ALL));
-		if (!err && rebuilt)
-			replace_kept(&p, first);
-		if (err) {
-			err_msg("register: cannot build the entry for %s: %s",
-				arch_table[i].name, strerror(-err));
-			goto out;
-		}
-	}
-	fails = dry ? 0 : execute(&p, replace);
-	print_plan(&p, json, dry, replace, note, flags, how);
+	if (reg_plan(c, sel, &t, &o, &p))
+		goto out;
+	fails = o.dry ? 0 : execute(&p, o.replace);
+	print_plan(&p, o.json, o.dry, o.replace, o.note, o.flags, o.how);
 	if (fails) {
 		err_msg("register: %d change(s) failed (see above); '%s status' "
 			"shows the live table", fails, prog_name);
@@ -680,6 +731,74 @@ static void remove_pinned(const struct bm_table *t, const bool *removed, bool ev
 	}
 }
 
+/* Our entries (all, or the selected arches') to remove: marked in
+ * removed[] and planned. */
+static void unreg_plan_removals(const struct bm_table *t, const bool *sel,
+				bool everything, bool *removed, struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct arch *a = binfmt_arch_of(t->e[i].name);
+
+		if (!binfmt_is_ours(t->e[i].name))
+			continue;
+		if (!everything && !(a && sel[a - arch_table]))
+			continue;
+		removed[i] = true;
+		plan_add(p, ACT_REMOVE, a, t->e[i].name)->detail[0] = '\0';
+	}
+}
+
+/* The entries register --replace disabled (state[]): enable again those
+ * the removed entries shadowed; keep[] gets the ones still shadowed. */
+static void unreg_plan_enables(const struct bm_table *t, const bool *removed,
+			       bool everything, char **state, size_t nstate,
+			       char **keep, size_t *nkeep, struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < nstate; i++) {
+		const struct binfmt_entry *e = bm_find(t, state[i]);
+
+		if (!e)
+			continue;	/* gone meanwhile: forget it */
+		if (!everything && !overlaps_any(t, removed, e)) {
+			keep[(*nkeep)++] = state[i];
+			continue;
+		}
+		if (e->enabled)
+			continue;
+		snprintf(plan_add(p, ACT_ENABLE, NULL, e->name)->detail,
+			 sizeof(p->it[0].detail), "disabled by register --replace");
+	}
+}
+
+/* Carry out the plan, the pinned files and the --replace state; the
+ * number of changes that failed. */
+static int unreg_execute(struct plan *p, const struct bm_table *t, const bool *removed,
+			 bool everything, char **keep, size_t nkeep)
+{
+	int fails = 0, err;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct item *it = &p->it[i];
+
+		it->err = bm_entry_ctl(it->name, it->act == ACT_REMOVE ? "-1" : "1");
+		if (it->err == -ENOENT && it->act == ACT_REMOVE)
+			it->err = 0;
+		fails += it->err != 0;
+	}
+	remove_pinned(t, removed, everything, false);
+	err = state_clear();
+	for (i = 0; i < nkeep && !err; i++)
+		err = state_add(keep[i]);
+	if (err && err != -ENOENT)
+		warn_msg("updating the --replace state: %s", strerror(-err));
+	return fails;
+}
+
 int cmd_unregister(const struct cli *c)
 {
 	bool dry = c->opts & OPT_DRY_RUN, json = c->opts & OPT_JSON;
@@ -688,7 +807,7 @@ int cmd_unregister(const struct cli *c)
 	struct bm_table t = { 0 };
 	struct plan p = { 0 };
 	char **state = NULL, **keep = NULL;
-	size_t nstate = 0, nkeep = 0, i;
+	size_t nstate = 0, nkeep = 0;
 	int rc = EXIT_USAGE, err, fails = 0;
 
 	if (!sel || select_arches(c, sel))
@@ -706,16 +825,7 @@ int cmd_unregister(const struct cli *c)
 	removed = calloc(t.n + 1, sizeof(*removed));
 	if (!removed)
 		goto out;
-	for (i = 0; i < t.n; i++) {
-		const struct arch *a = binfmt_arch_of(t.e[i].name);
-
-		if (!binfmt_is_ours(t.e[i].name))
-			continue;
-		if (!everything && !(a && sel[a - arch_table]))
-			continue;
-		removed[i] = true;
-		plan_add(&p, ACT_REMOVE, a, t.e[i].name)->detail[0] = '\0';
-	}
+	unreg_plan_removals(&t, sel, everything, removed, &p);
 	err = state_list(&state, &nstate);
 	if (err && err != -ENOENT) {
 		rc = explain_errno("unregister: reading the --replace state", err);
@@ -724,38 +834,11 @@ int cmd_unregister(const struct cli *c)
 	keep = calloc(nstate + 1, sizeof(*keep));
 	if (!keep)
 		goto out;
-	for (i = 0; i < nstate; i++) {
-		const struct binfmt_entry *e = bm_find(&t, state[i]);
-
-		if (!e)
-			continue;	/* gone meanwhile: forget it */
-		if (!everything && !overlaps_any(&t, removed, e)) {
-			keep[nkeep++] = state[i];
-			continue;
-		}
-		if (e->enabled)
-			continue;
-		snprintf(plan_add(&p, ACT_ENABLE, NULL, e->name)->detail,
-			 sizeof(p.it[0].detail), "disabled by register --replace");
-	}
-	if (!dry) {
-		for (i = 0; i < p.n; i++) {
-			struct item *it = &p.it[i];
-
-			it->err = bm_entry_ctl(it->name, it->act == ACT_REMOVE ? "-1" : "1");
-			if (it->err == -ENOENT && it->act == ACT_REMOVE)
-				it->err = 0;
-			fails += it->err != 0;
-		}
-		remove_pinned(&t, removed, everything, false);
-		err = state_clear();
-		for (i = 0; i < nkeep && !err; i++)
-			err = state_add(keep[i]);
-		if (err && err != -ENOENT)
-			warn_msg("updating the --replace state: %s", strerror(-err));
-	} else {
+	unreg_plan_enables(&t, removed, everything, state, nstate, keep, &nkeep, &p);
+	if (!dry)
+		fails = unreg_execute(&p, &t, removed, everything, keep, nkeep);
+	else
 		remove_pinned(&t, removed, everything, true);
-	}
 	print_plan(&p, json, dry, false, NULL, NULL, NULL);
 	if (everything && !dry && !fails)
 		forget_mount(json);
