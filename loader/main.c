@@ -250,11 +250,62 @@ int select_arches(const struct cli *c, bool *sel)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct cli *c)
+/* The subcommand's options and arguments (argv[0] is its name) into c:
+ * -1 to run it, else the exit status (the error or help printed). */
+static int parse_options(int argc, char **argv, struct cli *c)
 {
 	int ch;
 	size_t k;
 
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_usage(c->cmd, stdout);
+			return EXIT_OK;
+		}
+		if (ch == '?' || ch == ':') {
+			err_msg("%s: unknown option or missing value '%s'; see '%s %s --help'",
+				c->cmd->name, argv[optind - 1], prog_name, c->cmd->name);
+			return EXIT_USAGE;
+		}
+		for (k = 0; k < sizeof(opt_bits) / sizeof(opt_bits[0]); k++)
+			if (opt_bits[k].ch == ch)
+				break;
+		if (!(c->cmd->allowed & opt_bits[k].bit)) {
+			err_msg("%s does not take --%s; see '%s %s --help'",
+				c->cmd->name, opt_name(opt_bits[k].bit),
+				prog_name, c->cmd->name);
+			return EXIT_USAGE;
+		}
+		c->opts |= opt_bits[k].bit;
+		if (ch == 'f')
+			c->flags = optarg;
+		else if (ch == 's')
+			c->shim = optarg;
+		else if (ch == 'c')
+			c->compare = optarg;
+		else if (ch == 'o')
+			c->output = optarg;
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	if (c->nargs < c->cmd->min_args ||
+	    (c->cmd->max_args >= 0 && c->nargs > c->cmd->max_args)) {
+		err_msg("%s: wrong number of arguments; usage: %s %s",
+			c->cmd->name, prog_name, c->cmd->synopsis);
+		return EXIT_USAGE;
+	}
+	if ((c->opts & OPT_ALL) && c->nargs) {
+		err_msg("%s: give either ARCH names or --all, not both",
+			c->cmd->name);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct cli *c)
+{
 	memset(c, 0, sizeof(*c));
 	c->flags = "FP";
 	if (argc < 2) {
@@ -302,51 +353,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		c->nargs = argc;
 		return -1;
 	}
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_usage(c->cmd, stdout);
-			return EXIT_OK;
-		}
-		if (ch == '?' || ch == ':') {
-			err_msg("%s: unknown option or missing value '%s'; see '%s %s --help'",
-				c->cmd->name, argv[optind - 1], prog_name, c->cmd->name);
-			return EXIT_USAGE;
-		}
-		for (k = 0; k < sizeof(opt_bits) / sizeof(opt_bits[0]); k++)
-			if (opt_bits[k].ch == ch)
-				break;
-		if (!(c->cmd->allowed & opt_bits[k].bit)) {
-			err_msg("%s does not take --%s; see '%s %s --help'",
-				c->cmd->name, opt_name(opt_bits[k].bit),
-				prog_name, c->cmd->name);
-			return EXIT_USAGE;
-		}
-		c->opts |= opt_bits[k].bit;
-		if (ch == 'f')
-			c->flags = optarg;
-		else if (ch == 's')
-			c->shim = optarg;
-		else if (ch == 'c')
-			c->compare = optarg;
-		else if (ch == 'o')
-			c->output = optarg;
-	}
-	c->args = argv + optind;
-	c->nargs = argc - optind;
-	if (c->nargs < c->cmd->min_args ||
-	    (c->cmd->max_args >= 0 && c->nargs > c->cmd->max_args)) {
-		err_msg("%s: wrong number of arguments; usage: %s %s",
-			c->cmd->name, prog_name, c->cmd->synopsis);
-		return EXIT_USAGE;
-	}
-	if ((c->opts & OPT_ALL) && c->nargs) {
-		err_msg("%s: give either ARCH names or --all, not both",
-			c->cmd->name);
-		return EXIT_USAGE;
-	}
-	return -1;
+	return parse_options(argc, argv, c);
 }
 
 static int run(const struct cli *c)
