@@ -390,10 +390,27 @@ static void summarise(json_t *fp, const char *field, char *buf, size_t len)
 	snprintf(buf, len, "%zu %s", n, n == 1 ? "entry" : "entries");
 }
 
+/* What of a field too long for the table is only in one of the two. */
+static void print_only_in(FILE *out, json_t *base, json_t *here, const char *field)
+{
+	char label[64], extra[4096];
+
+	only_in(base, here, field, extra, sizeof(extra));
+	if (extra[0]) {
+		snprintf(label, sizeof(label), "%s only in the baseline", field);
+		wrapped(out, label, extra);
+	}
+	only_in(here, base, field, extra, sizeof(extra));
+	if (extra[0]) {
+		snprintf(label, sizeof(label), "%s only here", field);
+		wrapped(out, label, extra);
+	}
+}
+
 /* The table on out (NULL: none); the exit status of the gate. */
 static int compare(json_t *base, json_t *here, const char *path, FILE *out)
 {
-	char b[4096], h[4096], miss[4096], vers[4096], extra[4096];
+	char b[4096], h[4096], miss[4096], vers[4096];
 	const char *diff_field[sizeof(compare_fields) / sizeof(compare_fields[0])];
 	size_t ndiff = 0;
 	int mismatch = 0;
@@ -440,20 +457,8 @@ static int compare(json_t *base, json_t *here, const char *path, FILE *out)
 		wrapped(out, "emulators missing here", miss);
 	if (out && vers[0])
 		wrapped(out, "emulator versions (baseline -> here)", vers);
-	for (i = 0; out && i < ndiff; i++) {
-		char label[64];
-
-		only_in(base, here, diff_field[i], extra, sizeof(extra));
-		if (extra[0]) {
-			snprintf(label, sizeof(label), "%s only in the baseline", diff_field[i]);
-			wrapped(out, label, extra);
-		}
-		only_in(here, base, diff_field[i], extra, sizeof(extra));
-		if (extra[0]) {
-			snprintf(label, sizeof(label), "%s only here", diff_field[i]);
-			wrapped(out, label, extra);
-		}
-	}
+	for (i = 0; out && i < ndiff; i++)
+		print_only_in(out, base, here, diff_field[i]);
 	if (mismatch) {
 		/* The fix for missing emulators, checked against this host
 		 * (lib/hostfix.h): the package only when it is not installed. */

@@ -77,6 +77,54 @@ static bool rig_collector(const struct vsinks *k)
 	return k->cfg.users_override && k->cfg.socket[0];
 }
 
+/* The record r of our run: "ok" (*sink says where the system record
+ * went) or what is wrong with it, in why[]. */
+static const char *judge_record(const struct vsinks *k, json_t *r, const char *logpath,
+				const char *argv0, const struct arch *a,
+				const char **sink, char *why, size_t len)
+{
+	const char *ra0, *rarch, *sys, *cerr, *res = "ok";
+
+	ra0 = json_string_value(json_object_get(r, "argv0"));
+	rarch = json_string_value(json_object_get(r, "arch"));
+	why[0] = '\0';
+	/* The copy says where the system record went; without the
+	 * override our file is only ever a copy. */
+	sys = !strcmp(jstr(r, "sink"), "user") ? jstr(r, "system_sink") : jstr(r, "sink");
+	cerr = jstr(r, "collector_error");
+	if (!rarch || strcmp(rarch, a->name)) {
+		snprintf(why, len, "record says arch %s, expected %s",
+			 rarch ? rarch : "null", a->name);
+		res = "wrong";
+	} else if (argv0 && (!ra0 || strncmp(ra0, argv0, strlen(argv0)))) {
+		snprintf(why, len, "record says argv0 %s, expected %s",
+			 ra0 ? ra0 : "null", argv0);
+		res = "wrong";
+	} else if (!json_is_true(json_object_get(r, "verify"))) {
+		snprintf(why, len, "the record is not marked \"verify\": true: "
+			 "the registered shim is older than this %s; install "
+			 "both from one build", prog_name);
+		res = "wrong";
+	} else if (!sys[0]) {
+		snprintf(why, len, "the system record went nowhere: %s",
+			 jstr(r, "sink_error")[0] ? jstr(r, "sink_error") :
+			 "no destination took it");
+		res = "lost";
+	} else if (k->collector && strcmp(sys, "collector")) {
+		snprintf(why, len, "the collector at %s did not take the record "
+			 "(%s); it went to %s instead", k->cfg.socket,
+			 cerr[0] ? cerr : "no reason given",
+			 strcmp(sys, "file") ? sys :
+			 config_log_path(&k->cfg, logpath));
+		res = strstr(cerr, "no answer in time") ? "late" : "fallback";
+	} else {
+		*sink = !strcmp(sys, "collector") ? "collector" :
+			!strcmp(sys, "file") ? "file" :
+			!strcmp(sys, "syslog") ? "syslog" : "other";
+	}
+	return res;
+}
+
 /*
  * The record of pid in logpath, checked field by field: "ok" (and *sink
  * set), "missing", "wrong", "broken", "lost" (no destination took the
@@ -115,7 +163,6 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 	while (fgets(line, sizeof(line), f)) {
 		json_error_t je;
 		json_t *r = json_loads(line, 0, &je);
-		const char *ra0, *rarch, *sys, *cerr;
 
 		if (!r) {
 			snprintf(why, len, "unparseable record: %s", je.text);
@@ -126,44 +173,7 @@ static const char *check_record(const struct vsinks *k, const char *logpath,
 			json_decref(r);
 			continue;
 		}
-		ra0 = json_string_value(json_object_get(r, "argv0"));
-		rarch = json_string_value(json_object_get(r, "arch"));
-		res = "ok";
-		why[0] = '\0';
-		/* The copy says where the system record went; without the
-		 * override our file is only ever a copy. */
-		sys = !strcmp(jstr(r, "sink"), "user") ? jstr(r, "system_sink") : jstr(r, "sink");
-		cerr = jstr(r, "collector_error");
-		if (!rarch || strcmp(rarch, a->name)) {
-			snprintf(why, len, "record says arch %s, expected %s",
-				 rarch ? rarch : "null", a->name);
-			res = "wrong";
-		} else if (argv0 && (!ra0 || strncmp(ra0, argv0, strlen(argv0)))) {
-			snprintf(why, len, "record says argv0 %s, expected %s",
-				 ra0 ? ra0 : "null", argv0);
-			res = "wrong";
-		} else if (!json_is_true(json_object_get(r, "verify"))) {
-			snprintf(why, len, "the record is not marked \"verify\": true: "
-				 "the registered shim is older than this %s; install "
-				 "both from one build", prog_name);
-			res = "wrong";
-		} else if (!sys[0]) {
-			snprintf(why, len, "the system record went nowhere: %s",
-				 jstr(r, "sink_error")[0] ? jstr(r, "sink_error") :
-				 "no destination took it");
-			res = "lost";
-		} else if (k->collector && strcmp(sys, "collector")) {
-			snprintf(why, len, "the collector at %s did not take the record "
-				 "(%s); it went to %s instead", k->cfg.socket,
-				 cerr[0] ? cerr : "no reason given",
-				 strcmp(sys, "file") ? sys :
-				 config_log_path(&k->cfg, logpath));
-			res = strstr(cerr, "no answer in time") ? "late" : "fallback";
-		} else {
-			*sink = !strcmp(sys, "collector") ? "collector" :
-				!strcmp(sys, "file") ? "file" :
-				!strcmp(sys, "syslog") ? "syslog" : "other";
-		}
+		res = judge_record(k, r, logpath, argv0, a, sink, why, len);
 		json_decref(r);
 		break;
 	}
