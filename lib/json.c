@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The bounded JSON writer of the log records (lib/json.h has the escape
- * policy). Pure: no I/O, no allocation, no stdio; safe in the static shim.
+ * policy). Pure: no I/O, no allocation; of stdio only snprintf, for
+ * jw_double's "%.17g". Safe in the static shim.
  */
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -69,9 +72,10 @@ size_t jw_utf8_len(const uint8_t *s, size_t n)
 	return 0;
 }
 
-static void escape_into(struct sink *o, const char *str, size_t n)
+/* upper: jansson's escapes (jw_set_indent): upper-case hex, DEL as is. */
+static void escape_into(struct sink *o, const char *str, size_t n, bool upper)
 {
-	static const char hex[] = "0123456789abcdef";
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	const uint8_t *s = (const uint8_t *)str;
 	size_t i = 0, run;
 
@@ -83,7 +87,7 @@ static void escape_into(struct sink *o, const char *str, size_t n)
 		/* Copy the longest run of bytes that need no escape. */
 		for (run = i; run < n; run += u) {
 			c = s[run];
-			if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+			if (c < 0x20 || c == '"' || c == '\\' || (c == 0x7f && !upper))
 				break;
 			u = jw_utf8_len(s + run, n - run);
 			if (!u)
@@ -139,7 +143,7 @@ int jw_escape(const char *s, size_t n, char *out, size_t cap)
 {
 	struct sink o = { out, cap ? cap - 1 : 0, 0, false };
 
-	escape_into(&o, s, n);
+	escape_into(&o, s, n, false);
 	if (o.full || !cap) {
 		if (cap)
 			out[0] = '\0';
@@ -166,6 +170,14 @@ static bool stopped(const struct json_writer *w)
 	return w->overflow || w->error;
 }
 
+void jw_set_indent(struct json_writer *w, unsigned indent)
+{
+	if (w->len || !w->first[0])
+		w->error = true;	/* too late: something was written */
+	else
+		w->indent = indent;
+}
+
 static void put(struct json_writer *w, const char *p, size_t n)
 {
 	if (stopped(w))
@@ -187,10 +199,24 @@ static void put_string(struct json_writer *w, const char *s, size_t n)
 		return;
 	/* After the opening quote: the sink starts where put() left off. */
 	o = (struct sink){ w->buf, w->cap - JSON_TAIL, w->len, false };
-	escape_into(&o, s, n);
+	escape_into(&o, s, n, w->indent > 0);
 	w->len = o.len;
 	w->overflow = o.full;
 	put(w, "\"", 1);
+}
+
+/* In the indented layout: a line break and the indent of the current
+ * depth (levels). */
+static void newline(struct json_writer *w, int levels)
+{
+	static const char spaces[] = "                                ";
+	size_t n;
+
+	if (!w->indent)
+		return;
+	put(w, "\n", 1);
+	for (n = (size_t)levels * w->indent; n; n -= n < 32 ? n : 32)
+		put(w, spaces, n < 32 ? n : 32);
 }
 
 /* Separator and state checks before a value; false: write nothing. */
@@ -208,6 +234,7 @@ static bool value_begin(struct json_writer *w)
 		if (!w->first[d])
 			put(w, ",", 1);
 		w->first[d] = false;
+		newline(w, d);
 	} else {
 		if (!w->after_key)
 			w->error = true;	/* a value where a key is due */
@@ -238,6 +265,8 @@ static void end(struct json_writer *w, bool array)
 		w->error = true;
 		return;
 	}
+	if (!w->first[w->depth])
+		newline(w, w->depth - 1);
 	put(w, array ? "]" : "}", 1);
 	w->depth--;
 }
@@ -260,8 +289,9 @@ void jw_key(struct json_writer *w, const char *key)
 	if (!w->first[d])
 		put(w, ",", 1);
 	w->first[d] = false;
+	newline(w, d);
 	put_string(w, key, strlen(key));
-	put(w, ":", 1);
+	put(w, w->indent ? ": " : ":", w->indent ? 2 : 1);
 	w->after_key = true;
 }
 
@@ -304,6 +334,87 @@ void jw_uint(struct json_writer *w, uint64_t v)
 {
 	if (value_begin(w))
 		put_u64(w, v, false);
+}
+
+/* The length of the RFC 8259 number at s[0..n), 0 if none starts there:
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static size_t number_len(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+void jw_number(struct json_writer *w, const char *tok, size_t n)
+{
+	if (stopped(w))
+		return;
+	if (!tok || !n || number_len(tok, n) != n) {
+		w->error = true;
+		return;
+	}
+	if (value_begin(w))
+		put(w, tok, n);
+}
+
+void jw_double(struct json_writer *w, double v)
+{
+	char t[40], *e;
+	size_t n, i;
+
+	if (stopped(w))
+		return;
+	if (!isfinite(v)) {
+		w->error = true;
+		return;
+	}
+	n = (size_t)snprintf(t, sizeof(t) - 2, "%.17g", v);
+	/* The locale's decimal point, whatever it is, becomes '.'. */
+	for (i = 0; i < n; i++)
+		if (!(t[i] >= '0' && t[i] <= '9') && t[i] != '-' && t[i] != '+' &&
+		    t[i] != 'e')
+			t[i] = '.';
+	if (!memchr(t, '.', n) && !memchr(t, 'e', n)) {
+		memcpy(t + n, ".0", 3);
+		n += 2;
+	}
+	e = memchr(t, 'e', n);
+	if (e) {	/* "e+020" -> "e20", "e-08" -> "e-8" */
+		char *from = e + 1, *to = e + 1;
+
+		if (*from == '+')
+			from++;
+		else if (*from == '-')
+			from++, to++;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(to, from, (size_t)(t + n - from) + 1);
+		n = strlen(t);
+	}
+	jw_number(w, t, n);
 }
 
 void jw_bool(struct json_writer *w, bool v)

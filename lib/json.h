@@ -45,9 +45,23 @@ struct json_writer {
 	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
 	bool is_array[JSON_MAX_DEPTH];	/* the container at this depth */
 	bool after_key;			/* a key was written, a value is due */
+	unsigned indent;		/* 0: one line; else jw_set_indent() */
 };
 
 void jw_init(struct json_writer *w, char *buf, size_t cap);
+
+/*
+ * Lay the document out for people, as jansson's json_dumps(doc,
+ * JSON_INDENT(indent)) does, so that an output first written with jansson
+ * keeps its bytes: every member on a line of its own, indented by `indent`
+ * spaces a level; ": " after a key; an empty object or array stays "{}"
+ * or "[]". Its strings follow jansson too: a control byte that has no
+ * short escape is \u00XX in upper-case hex, and DEL (valid JSON) is
+ * copied as is. Invalid UTF-8 (which jansson refuses to hold) is still
+ * \u00XX, one escape per byte. Call it right after jw_init(), before
+ * anything is written (later: misuse); 0 is the one-line default.
+ */
+void jw_set_indent(struct json_writer *w, unsigned indent);
 
 void jw_object_begin(struct json_writer *w);	/* { */
 void jw_object_end(struct json_writer *w);	/* } */
@@ -62,6 +76,14 @@ void jw_int(struct json_writer *w, int64_t v);
 void jw_uint(struct json_writer *w, uint64_t v);
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
+/* A number token as given, e.g. "-1.5e-7": it must match RFC 8259's
+ * grammar (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), else misuse. */
+void jw_number(struct json_writer *w, const char *tok, size_t n);
+/* A double as jansson writes a real: "%.17g", with ".0" added when that
+ * gives neither '.' nor 'e', no '+' or leading zeros in the exponent
+ * ("1e20", "9.9999999999999995e-8", "-0.0"), '.' whatever the locale.
+ * NaN and infinities have no JSON form: misuse. */
+void jw_double(struct json_writer *w, double v);
 
 /* Key + value shorthands. */
 void jw_kv_string(struct json_writer *w, const char *k, const char *s);

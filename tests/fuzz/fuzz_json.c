@@ -8,10 +8,20 @@
  *     3629, no raw control byte), and a bigger buffer gives the same text;
  *   - failure: the buffer holds "", nothing past cap was written, and
  *     -ENOSPC only when the record really does not fit;
- *   - jw_escape: a valid string body from which the bytes come back.
+ *   - jw_escape: a valid string body from which the bytes come back;
+ *   - the same program in the indented layout (jw_set_indent): it fails
+ *     when the one-line run fails, and when it succeeds its whitespace is
+ *     only line breaks with the indent of their level (after '{' '[' ',',
+ *     before a non-empty '}' ']') and one space after ':', and without it
+ *     (and with jansson's escapes mapped back) it is the one-line text;
+ *   - jw_double: a finite double is written as a number that reads back
+ *     as the same double (sign of zero included); NaN and infinities are
+ *     misuse.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -141,17 +151,36 @@ static bool v_lit(struct val *v, const char *s)
 	return true;
 }
 
+static bool v_digits(struct val *v)
+{
+	const uint8_t *start = v->p;
+
+	while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
+		v->p++;
+	return v->p > start;
+}
+
 static bool v_number(struct val *v)
 {
 	if (v->p < v->end && *v->p == '-')
 		v->p++;
 	if (v->p >= v->end || *v->p < '0' || *v->p > '9')
 		return false;
-	if (*v->p == '0') {
+	if (*v->p == '0')
 		v->p++;
-	} else {
-		while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
+	else
+		v_digits(v);
+	if (v->p < v->end && *v->p == '.') {
+		v->p++;
+		if (!v_digits(v))
+			return false;
+	}
+	if (v->p < v->end && (*v->p == 'e' || *v->p == 'E')) {
+		v->p++;
+		if (v->p < v->end && (*v->p == '+' || *v->p == '-'))
 			v->p++;
+		if (!v_digits(v))
+			return false;
 	}
 	return true;
 }
@@ -227,7 +256,16 @@ static uint64_t take64(struct prog *g)
 	return v;
 }
 
-static int run(const uint8_t *data, size_t size, char *buf, size_t cap)
+static double take_double(struct prog *g)
+{
+	uint64_t bits = take64(g);
+	double d;
+
+	memcpy(&d, &bits, sizeof(d));
+	return d;
+}
+
+static int run(const uint8_t *data, size_t size, char *buf, size_t cap, unsigned indent)
 {
 	struct prog g = { data, data + size };
 	struct json_writer w;
@@ -236,8 +274,10 @@ static int run(const uint8_t *data, size_t size, char *buf, size_t cap)
 	size_t n;
 
 	jw_init(&w, buf, cap);
+	if (indent)
+		jw_set_indent(&w, indent);
 	while (g.p < g.end) {
-		switch (*g.p++ % 12) {
+		switch (*g.p++ % 14) {
 		case 0: jw_object_begin(&w); break;
 		case 1: jw_object_end(&w); break;
 		case 2: jw_array_begin(&w); break;
@@ -263,9 +303,119 @@ static int run(const uint8_t *data, size_t size, char *buf, size_t cap)
 			key[n] = '\0';
 			jw_kv_string(&w, key, key);
 			break;
+		case 12:
+			n = take(&g, &s, 31);
+			jw_number(&w, (const char *)s, n);
+			break;
+		case 13: jw_double(&w, take_double(&g)); break;
 		}
 	}
 	return jw_finish(&w);
+}
+
+/* The indented text in[0..n) back to one line in out (BIG bytes), its
+ * layout checked on the way (see the top); its length, or -1. */
+static int squeeze(const char *in, size_t n, unsigned indent, char *out)
+{
+	size_t i = 0, o = 0, k;
+	int depth = 0;
+	bool str = false, nl = false;	/* nl: a line break came just before */
+
+	while (i < n && o + 6 < BIG) {
+		char c = in[i++], prev = o ? out[o - 1] : 0;
+
+		if (str) {
+			if (c == 0x7f) {
+				memcpy(out + o, "\\u007f", 6);
+				o += 6;
+				continue;
+			}
+			str = c != '"';
+			out[o++] = c;
+			if (c == '\\' && i < n && in[i] == 'u' && i + 5 <= n) {
+				for (k = 0; k < 5; k++, i++)	/* u and 4 hex digits */
+					out[o++] = (char)(in[i] >= 'A' && in[i] <= 'F' ?
+							  in[i] - 'A' + 'a' : in[i]);
+			} else if (c == '\\' && i < n) {
+				out[o++] = in[i++];
+			}
+			continue;
+		}
+		if (c == '\n') {
+			for (k = 0; i < n && in[i] == ' '; i++)
+				k++;
+			if (i >= n)
+				return -1;
+			if (in[i] == '}' || in[i] == ']') {
+				if (k != (size_t)(depth - 1) * indent || strchr("{[,:", prev))
+					return -1;
+			} else if (k != (size_t)depth * indent || !prev || !strchr("{[,", prev)) {
+				return -1;
+			}
+			nl = true;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r')
+			return -1;	/* the one space after ':' is taken below */
+		if (!nl && (prev == ',' || prev == '{' || prev == '[') && c != '}' && c != ']')
+			return -1;	/* a member not on a line of its own */
+		if (!nl && (c == '}' || c == ']') && prev != (c == '}' ? '{' : '['))
+			return -1;	/* a non-empty container closed on its line */
+		nl = false;
+		out[o++] = c;
+		str = c == '"';
+		depth += (c == '{' || c == '[') - (c == '}' || c == ']');
+		if (c == ':') {
+			if (i + 1 >= n || in[i] != ' ' || in[i + 1] == ' ')
+				return -1;
+			i++;
+		}
+	}
+	return i == n ? (int)o : -1;
+}
+
+/* The same program laid out with an indent of 1 to 4. */
+static void check_indented(const uint8_t *data, size_t size, int rb, const char *big)
+{
+	static char pretty[BIG], flat[BIG];
+	unsigned indent = 1 + data[0] % 4;
+	int rp = run(data + 2, size - 2, pretty, sizeof(pretty), indent), rf;
+
+	if (rb < 0 && rp >= 0)
+		__builtin_trap();	/* misuse must be misuse in any layout */
+	if (rb >= 0 && rp == -EINVAL)
+		__builtin_trap();
+	if (rp < 0)
+		return;
+	rf = squeeze(pretty, (size_t)rp - 1, indent, flat);
+	if (rf != rb - 1 || memcmp(flat, big, (size_t)rf))
+		__builtin_trap();
+	if (pretty[rp - 1] != '\n')
+		__builtin_trap();
+}
+
+/* One double alone: a number that reads back as itself. */
+static void check_double(const uint8_t *data, size_t size)
+{
+	struct prog g = { data, data + size };
+	double d = take_double(&g), back;
+	struct json_writer w;
+	char buf[64], *end;
+	int r;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_double(&w, d);
+	r = jw_finish(&w);
+	if (!isfinite(d)) {
+		if (r != -EINVAL)
+			__builtin_trap();
+		return;
+	}
+	if (r < 2)
+		__builtin_trap();
+	back = strtod(buf, &end);
+	if (end != buf + r - 1 || back != d || signbit(back) != signbit(d))
+		__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -280,8 +430,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	cap = ((size_t)data[0] << 8 | data[1]) % 2048;
 	memset(small, 'Z', cap + 16);
-	r = run(data + 2, size - 2, cap ? small : NULL, cap);
-	rb = run(data + 2, size - 2, big, sizeof(big));
+	r = run(data + 2, size - 2, cap ? small : NULL, cap, 0);
+	rb = run(data + 2, size - 2, big, sizeof(big), 0);
 	if (memchr(small + cap, 'Z', 16) != small + cap)
 		__builtin_trap();	/* wrote past cap */
 	if (rb >= 0) {
@@ -304,6 +454,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == -EINVAL && rb != -EINVAL)
 			__builtin_trap();
 	}
+	check_indented(data, size, rb, big);
+	check_double(data, size);
 
 	/* jw_escape over the raw bytes: a valid body, bytes recoverable. */
 	r = jw_escape((const char *)data, size, esc, sizeof(esc));

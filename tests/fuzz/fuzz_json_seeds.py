@@ -3,12 +3,15 @@
 """Write the small seed inputs of tests/fuzz/corpus/fuzz_json/.
 
 Input: two bytes of buffer size (mod 2048), then writer ops, one byte each
-(mod 12): 0 { 1 } 2 [ 3 ] 4 key 5 string 6 int 7 uint 8 bool 9 null
-10 string(NULL) 11 key+string; key and string ops take a length byte and
-that many bytes; numbers take 8 bytes. Run from anywhere:
+(mod 14): 0 { 1 } 2 [ 3 ] 4 key 5 string 6 int 7 uint 8 bool 9 null
+10 string(NULL) 11 key+string 12 number token 13 double; key, string and
+token ops take a length byte and that many bytes; ints and doubles take
+8 bytes (a double's bits, big-endian). The same program also runs in the
+indented layout, indent 1 + first byte % 4. Run from anywhere:
     tests/fuzz/fuzz_json_seeds.py
 """
 import os
+import struct
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "fuzz_json")
 
@@ -29,6 +32,11 @@ SEEDS = {
     "deep": b"\x04\x00" + bytes([2] * 20 + [3] * 20),
     "numbers": b"\x01\x00" + bytes([2, 6]) + b"\x80" + bytes(7) + bytes([7]) + b"\xff" * 8 +
                bytes([10, 3]),
+    "reals": b"\x01\x00" + bytes([0]) + s(4, b"page_size") + bytes([13]) +
+             struct.pack(">d", 4096.5) + s(4, b"t") + s(12, b"-2.5e-08") + s(4, b"bad") +
+             s(12, b"01") + bytes([1]),
+    "reals-good": b"\x02\x00" + bytes([2, 13]) + struct.pack(">d", 1e20) + bytes([13]) +
+                  struct.pack(">d", -0.0) + s(12, b"1E+5") + bytes([0, 1, 2, 3, 3]),
 }
 
 os.makedirs(OUT, exist_ok=True)

@@ -5,7 +5,10 @@
  * a round trip through jansson, an independent strict parser.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The writer's names are jw_*, so jansson's json_* can sit beside it. */
@@ -451,6 +454,175 @@ TEST(nesting_and_scalars)
 	strcpy(want, "[{\"i\":0,\"k\\n\":\"v\"},{\"i\":1,\"k\\n\":\"v\"},null]\n");
 	EXPECT_EQ((int)strlen(want), jw_finish(&w));
 	EXPECT_STREQ(want, buf);
+}
+
+/* jansson's own dump of doc (JSON_INDENT(2) | flags), with jw_finish's '\n'. */
+static void jansson_dump(json_t *doc, size_t flags, char *out, size_t cap)
+{
+	char *t = json_dumps(doc, JSON_INDENT(2) | flags);
+
+	snprintf(out, cap, "%s\n", t ? t : "");
+	free(t);
+}
+
+/* One real, alone in an array, by jw_double and by jansson. */
+static void check_double(struct __test_metadata *_metadata, double v)
+{
+	char buf[128], want[128];
+	struct json_writer w;
+	json_t *doc = json_pack("[f]", v);
+
+	jansson_dump(doc, 0, want, sizeof(want));
+	json_decref(doc);
+	jw_init(&w, buf, sizeof(buf));
+	jw_set_indent(&w, 2);
+	jw_array_begin(&w);
+	jw_double(&w, v);
+	jw_array_end(&w);
+	ASSERT_LT(0, jw_finish(&w)) TH_LOG("%.17g", v);
+	EXPECT_STREQ(want, buf) TH_LOG("%.17g", v);
+}
+
+TEST(double_is_written_as_jansson_writes_a_real)
+{
+	static const double v[] = {
+		0.0, -0.0, 1.0, -1.0, 0.1, 1.5, 1e20, 1e21, 1e-7, 9.9999999999999995e-8,
+		123456789012345.678, 1e300, -1e-300, 5e-324, 1.7976931348623157e308,
+		4096.5, 2.5e-5, 100.0, 1e16, 1e17, 3.14159,
+	};
+	uint64_t bits = 0x9e3779b97f4a7c15ull;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		check_double(_metadata, v[i]);
+	for (i = 0; i < 2000; i++) {	/* and doubles from all over the range */
+		double d;
+
+		bits = bits * 6364136223846793005ull + 1442695040888963407ull;
+		memcpy(&d, &bits, sizeof(d));
+		if (isfinite(d))
+			check_double(_metadata, d);
+	}
+}
+
+TEST(double_nan_and_infinity_are_misuse)
+{
+	char buf[64];
+	struct json_writer w;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_double(&w, NAN);
+	EXPECT_EQ(-EINVAL, jw_finish(&w));
+	jw_init(&w, buf, sizeof(buf));
+	jw_double(&w, -INFINITY);
+	EXPECT_EQ(-EINVAL, jw_finish(&w));
+	EXPECT_STREQ("", buf);
+}
+
+TEST(number_token_follows_the_grammar)
+{
+	static const char *const good[] = {
+		"0", "-0", "7", "-12", "1.5", "0.25", "1e5", "1E+5", "-2.5e-08", "10",
+	};
+	static const char *const bad[] = {
+		"", "-", "01", "+1", "1.", ".5", "1e", "1e+", "0x1", "1.5.2", "NaN",
+		"Infinity", "1 ", " 1", "--1", "1e5.0",
+	};
+	char buf[64];
+	struct json_writer w;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_number(&w, good[i], strlen(good[i]));
+		EXPECT_EQ((int)strlen(good[i]) + 1, jw_finish(&w)) TH_LOG("%s", good[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_number(&w, bad[i], strlen(bad[i]));
+		EXPECT_EQ(-EINVAL, jw_finish(&w)) TH_LOG("'%s'", bad[i]);
+	}
+	jw_init(&w, buf, sizeof(buf));
+	jw_number(&w, "12", 1);		/* the length is the token's */
+	EXPECT_EQ(2, jw_finish(&w));
+	EXPECT_STREQ("1\n", buf);
+}
+
+/* doc written with jw_* in the indented layout, member by member. */
+static void jw_tree(struct json_writer *w, json_t *v)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jw_object_begin(w);
+		json_object_foreach(v, k, m) {
+			jw_key(w, k);
+			jw_tree(w, m);
+		}
+		jw_object_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_array_begin(w);
+		json_array_foreach(v, i, m)
+			jw_tree(w, m);
+		jw_array_end(w);
+		break;
+	case JSON_STRING:
+		jw_string_n(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER: jw_int(w, json_integer_value(v)); break;
+	case JSON_REAL: jw_double(w, json_real_value(v)); break;
+	case JSON_TRUE: jw_bool(w, true); break;
+	case JSON_FALSE: jw_bool(w, false); break;
+	case JSON_NULL: jw_null(w); break;
+	}
+}
+
+TEST(indented_layout_and_escapes_are_janssons)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "[[]]", "{\"a\": {}}", "[1, [2, [3, {}]], {\"x\": []}]",
+		"{\"b\": 1, \"a\": [true, false, null], \"c\": {\"d\": \"e\", \"f\": -2}}",
+		"{\"esc\": \"\\u0001\\u000b\\u001b\\u001f\\u007f\\b\\f\\n\\r\\t\\\"\\\\/\", "
+		"\"utf8\": \"\\u00e9\\u20ac\\ud83d\\ude00\", \"real\": 4096.5, "
+		"\"reals\": [0.1, 1e20, -0.0, 2.5e-8]}",
+	};
+	char buf[1024], want[1024];
+	struct json_writer w;
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_t *doc = json_loads(docs[i], 0, NULL);
+
+		ASSERT_NE(NULL, doc) TH_LOG("%s", docs[i]);
+		jansson_dump(doc, 0, want, sizeof(want));
+		jw_init(&w, buf, sizeof(buf));
+		jw_set_indent(&w, 2);
+		jw_tree(&w, doc);
+		ASSERT_LT(0, jw_finish(&w)) TH_LOG("%s", docs[i]);
+		EXPECT_STREQ(want, buf) TH_LOG("case %zu", i);
+		json_decref(doc);
+	}
+}
+
+TEST(indent_is_set_before_anything_is_written)
+{
+	char buf[64];
+	struct json_writer w;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_array_begin(&w);
+	jw_set_indent(&w, 2);
+	jw_array_end(&w);
+	EXPECT_EQ(-EINVAL, jw_finish(&w));
+	/* The one-line escapes stay as they are: lower-case hex, DEL escaped. */
+	jw_init(&w, buf, sizeof(buf));
+	jw_string(&w, "\x1b\x7f");
+	EXPECT_EQ(15, jw_finish(&w));
+	EXPECT_STREQ("\"\\u001b\\u007f\"\n", buf);
 }
 
 TEST_HARNESS_MAIN
