@@ -10,19 +10,12 @@
  * is loader/tinyrun.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "jout.h"
