@@ -108,6 +108,10 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 # The cause of a refused namespace (the tests' SKIP reason) is the one
 # binfmt-shim exec gives: its I/O half is linked in, not written twice.
 TESTLIB_OBJ += $(BUILD)/loader/nsprobe.o
+# test_json checks the CLI's writer of jansson documents (loader/jout.c)
+# against jansson's own dump.
+TEST_EXTRA_test_json := $(BUILD)/loader/jout.o
+$(BUILD)/tests/unit/test_json: $(TEST_EXTRA_test_json)
 # Fuzz targets and their gcc+sanitizer replay build (used by make check).
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(TOP)/fuzz/%)
@@ -171,7 +175,7 @@ $(TESTLIB_OBJ): $(BUILD)/%.o: %.c $(KSFT)/kselftest_harness.h
 $(BUILD)/tests/%: tests/%.c $(LIB_A) $(TESTLIB_OBJ) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
+		$(TESTLIB_OBJ) $(TEST_EXTRA_$(@F)) $(LIB_A) $(TEST_LIBS)
 
 $(BUILD)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
 	@mkdir -p $(@D)

@@ -2,8 +2,11 @@
 /*
  * fingerprint: the host's environment as one JSON object (the baseline a
  * pipeline keeps), and --compare against a baseline: a side-by-side table,
- * exit 1 when arch, OS, bits, emulator coverage or versions differ. Built and parsed
- * with jansson (the baseline is untrusted input from elsewhere).
+ * exit 1 when arch, OS, bits, emulator coverage or versions differ. Written
+ * with jw_* in jansson's indented layout (the bytes it had when jansson
+ * wrote it); read with jansson: the baseline (untrusted input from
+ * elsewhere), and this host's own document, so that both columns of the
+ * table come from one reader.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,19 +19,27 @@
 #include <unistd.h>
 
 #include "hostfix.h"
+#include "jout.h"
 #include "loader.h"
 
 #define FINGERPRINT_V 1
 
-/* Shorthands for jansson's string and null values. */
-static json_t *jstr(const char *s)
+/* Whether s is UTF-8. jansson held only UTF-8 text: a field that was not
+ * was left out (an entry with such a field, all of it), and still is. */
+static bool utf8_ok(const char *s)
 {
-	return json_stringn(s, strlen(s));
+	size_t n = strlen(s), u;
+
+	for (; n; s += u, n -= u)
+		if (!(u = jw_utf8_len((const uint8_t *)s, n)))
+			return false;
+	return true;
 }
 
-static json_t *jnull(void)
+static void kv_text(struct json_writer *w, const char *k, const char *s)
 {
-	return json_pack("n");
+	if (utf8_ok(s))
+		jw_kv_string(w, k, s);
 }
 
 /* One key of /etc/os-release (os-release(5)), unquoted, "" if absent. */
@@ -141,89 +152,125 @@ static void qemu_version(const char *emu, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)strcspn(v, " \n"), v);
 }
 
-static json_t *go_env(void)
+/* "go": GOHOSTARCH, GOARCH, GOHOSTOS and the version, null without go. */
+static void write_go(struct json_writer *w)
 {
 	char out[512], ver[256], *nl;
 	char *argv[] = { "go", "env", "GOHOSTARCH", "GOARCH", "GOHOSTOS", NULL };
 	char *vargv[] = { "go", "version", NULL };
-	json_t *g;
 
-	if (run_capture(argv, out, sizeof(out)) != 0)
-		return jnull();
-	g = json_object();
+	jw_key(w, "go");
+	if (run_capture(argv, out, sizeof(out)) != 0) {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
 	nl = strtok(out, "\n");
-	json_object_set_new(g, "GOHOSTARCH", jstr(nl ? nl : ""));
+	kv_text(w, "GOHOSTARCH", nl ? nl : "");
 	nl = strtok(NULL, "\n");
-	json_object_set_new(g, "GOARCH", jstr(nl ? nl : ""));
+	kv_text(w, "GOARCH", nl ? nl : "");
 	nl = strtok(NULL, "\n");
-	json_object_set_new(g, "GOHOSTOS", jstr(nl ? nl : ""));
+	kv_text(w, "GOHOSTOS", nl ? nl : "");
 	/* "go version go1.19.8 linux/amd64" */
 	if (run_capture(vargv, ver, sizeof(ver)) == 0 && !strncmp(ver, "go version ", 11)) {
 		char *v = ver + 11;
 
 		v[strcspn(v, " \n")] = '\0';
-		json_object_set_new(g, "version", jstr(v));
+		kv_text(w, "version", v);
 	}
-	return g;
+	jw_object_end(w);
 }
 
-static json_t *fingerprint(void)
+/* "binfmt_misc": whether it is mounted and enabled, and its entries. */
+static void write_binfmt(struct json_writer *w)
 {
-	struct utsname u;
 	struct bm_table t;
-	json_t *fp = json_object(), *bm, *ents, *emus, *compat;
-	char id[128], ver[128], buf[512], emu[1024], v[64];
+	bool read = bm_read_table(&t) == 0;	/* t's flags hold either way */
 	size_t i;
 
-	uname(&u);
-	json_object_set_new(fp, "v", json_integer(FINGERPRINT_V));
-	json_object_set_new(fp, "arch", jstr(arch_host()->name));
-	json_object_set_new(fp, "machine", jstr(u.machine));
-	os_release("ID", id, sizeof(id));
-	os_release("VERSION_ID", ver, sizeof(ver));
-	snprintf(buf, sizeof(buf), "%s%s%s", id[0] ? id : "unknown",
-		 ver[0] ? " " : "", ver);
-	json_object_set_new(fp, "os", jstr(buf));
-	os_release("PRETTY_NAME", buf, sizeof(buf));
-	json_object_set_new(fp, "os_pretty", jstr(buf));
-	json_object_set_new(fp, "bits", json_integer((json_int_t)sizeof(long) * 8));
-	json_object_set_new(fp, "kernel", jstr(u.release));
-	json_object_set_new(fp, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
-	snprintf(buf, sizeof(buf), "glibc %s", gnu_get_libc_version());
-	json_object_set_new(fp, "libc", jstr(buf));
-	json_object_set_new(fp, "container", jstr(container_kind()));
-
-	bm = json_object();
-	ents = json_array();
-	if (bm_read_table(&t) == 0) {
-		for (i = t.n; i-- > 0;)
-			json_array_append_new(ents, json_pack("{s:s, s:b, s:s}",
-				"name", t.e[i].name, "enabled", t.e[i].enabled,
-				"interpreter", t.e[i].interpreter));
-		bm_table_free(&t);
+	jw_key(w, "binfmt_misc");
+	jw_object_begin(w);
+	jw_kv_bool(w, "mounted", t.mounted);
+	jw_kv_bool(w, "enabled", t.enabled);
+	jw_key(w, "entries");
+	jw_array_begin(w);
+	for (i = read ? t.n : 0; i-- > 0;) {
+		if (!utf8_ok(t.e[i].name) || !utf8_ok(t.e[i].interpreter))
+			continue;
+		jw_object_begin(w);
+		jw_kv_string(w, "name", t.e[i].name);
+		jw_kv_bool(w, "enabled", t.e[i].enabled);
+		jw_kv_string(w, "interpreter", t.e[i].interpreter);
+		jw_object_end(w);
 	}
-	json_object_set_new(bm, "mounted", json_boolean(t.mounted));
-	json_object_set_new(bm, "enabled", json_boolean(t.enabled));
-	json_object_set_new(bm, "entries", ents);
-	json_object_set_new(fp, "binfmt_misc", bm);
+	jw_array_end(w);
+	jw_object_end(w);
+	if (read)
+		bm_table_free(&t);
+}
 
-	emus = json_object();
-	compat = json_array();
+/* "emulators" (arch -> path and version) and "native_compat". */
+static void write_emulators(struct json_writer *w)
+{
+	char emu[1024], v[64];
+	size_t i;
+
+	jw_key(w, "emulators");
+	jw_object_begin(w);
 	for (i = 0; i < arch_count; i++) {
 		const struct arch *a = &arch_table[i];
 
 		if (find_emulator(a, emu, sizeof(emu)) == 0) {
 			qemu_version(emu, v, sizeof(v));
-			json_object_set_new(emus, a->name, json_pack("{s:s, s:s}",
-				"path", emu, "version", v));
+			if (utf8_ok(emu) && utf8_ok(v)) {
+				jw_key(w, a->name);
+				jw_object_begin(w);
+				jw_kv_string(w, "path", emu);
+				jw_kv_string(w, "version", v);
+				jw_object_end(w);
+			}
 		}
-		if (a != arch_host() && arch_is_host_family(a) && native_test(a) == 1)
-			json_array_append_new(compat, jstr(a->name));
 	}
-	json_object_set_new(fp, "emulators", emus);
-	json_object_set_new(fp, "native_compat", compat);
-	json_object_set_new(fp, "go", go_env());
-	return fp;
+	jw_object_end(w);
+	jw_key(w, "native_compat");
+	jw_array_begin(w);
+	for (i = 0; i < arch_count; i++) {
+		const struct arch *a = &arch_table[i];
+
+		if (a != arch_host() && arch_is_host_family(a) && native_test(a) == 1)
+			jw_string(w, a->name);
+	}
+	jw_array_end(w);
+}
+
+/* This host's fingerprint, as one JSON object. */
+static void write_fingerprint(struct json_writer *w)
+{
+	struct utsname u;
+	char id[128], ver[128], buf[512];
+
+	uname(&u);
+	jw_object_begin(w);
+	jw_kv_int(w, "v", FINGERPRINT_V);
+	kv_text(w, "arch", arch_host()->name);
+	kv_text(w, "machine", u.machine);
+	os_release("ID", id, sizeof(id));
+	os_release("VERSION_ID", ver, sizeof(ver));
+	snprintf(buf, sizeof(buf), "%s%s%s", id[0] ? id : "unknown",
+		 ver[0] ? " " : "", ver);
+	kv_text(w, "os", buf);
+	os_release("PRETTY_NAME", buf, sizeof(buf));
+	kv_text(w, "os_pretty", buf);
+	jw_kv_int(w, "bits", (int64_t)sizeof(long) * 8);
+	kv_text(w, "kernel", u.release);
+	jw_kv_int(w, "page_size", sysconf(_SC_PAGESIZE));
+	snprintf(buf, sizeof(buf), "glibc %s", gnu_get_libc_version());
+	kv_text(w, "libc", buf);
+	kv_text(w, "container", container_kind());
+	write_binfmt(w);
+	write_emulators(w);
+	write_go(w);
+	jw_object_end(w);
 }
 
 /* A field of fp in words, for the table ("" when absent). */
@@ -521,66 +568,117 @@ static void baseline_check(json_t *doc, char *why, size_t len)
 		}
 }
 
+/* This host's fingerprint read back with jansson, as the baseline is read
+ * (NULL when it could not be). */
+static json_t *fingerprint_read(void)
+{
+	struct jdoc d;
+	json_t *fp = NULL;
+
+	jdoc_init(&d);
+	write_fingerprint(&d.w);
+	if (jw_finish(&d.w) > 0)
+		fp = json_loads(d.buf, 0, NULL);
+	jdoc_free(&d);
+	return fp;
+}
+
+/* --compare --json: {"baseline": ..., "host": ...}, keys sorted, in a
+ * buffer that grows until the baseline fits. */
+static void print_compare_json(json_t *base, json_t *here)
+{
+	struct jdoc d;
+	size_t cap;
+	int err = -ENOSPC;
+
+	for (cap = 4u << 20; err == -ENOSPC && cap <= (1u << 30); cap *= 4) {
+		jdoc_init_cap(&d, cap);
+		jw_set_indent(&d.w, 2);
+		jw_object_begin(&d.w);
+		jw_key(&d.w, "baseline");
+		jout_json(&d.w, base, true);
+		jw_key(&d.w, "host");
+		jout_json(&d.w, here, true);
+		jw_object_end(&d.w);
+		err = jdoc_print(&d, stdout);
+		jdoc_free(&d);
+	}
+	if (err)
+		err_msg("fingerprint: the JSON output could not be written: %s",
+			strerror(-err));
+}
+
+/* The baseline at path, checked; NULL after saying why on stderr. */
+static json_t *baseline_load(const char *path)
+{
+	json_error_t je;
+	char why[256];
+	json_t *base = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+
+	if (!base) {
+		err_msg("fingerprint: %s:%d: not a fingerprint baseline: %s; "
+			"write one with '%s fingerprint --json > FILE'",
+			T(path), je.line, T(je.text), prog_name);
+		return NULL;
+	}
+	baseline_check(base, why, sizeof(why));
+	if (why[0]) {
+		err_msg("fingerprint: %s: not a fingerprint baseline: %s; "
+			"write one with '%s fingerprint --json > FILE'",
+			T(path), T(why), prog_name);
+		json_decref(base);
+		return NULL;
+	}
+	return base;
+}
+
+/* The fingerprint as a table of fields. */
+static void print_text(json_t *fp)
+{
+	const char *k;
+	json_t *v;
+	char buf[4096];
+
+	json_object_foreach(fp, k, v) {
+		field_text(fp, k, buf, sizeof(buf));
+		if (json_is_boolean(v))
+			snprintf(buf, sizeof(buf), "%s", json_is_true(v) ? "yes" : "no");
+		printf("%-14s %s\n", k, buf[0] ? buf : "-");
+	}
+}
+
 int cmd_fingerprint(const struct cli *c)
 {
-	json_t *fp = fingerprint(), *base;
-	json_error_t je;
+	json_t *fp, *base = NULL;
+	struct jdoc d;
 	int rc = EXIT_OK;
-	char *text;
 
-	if (c->compare) {
-		char why[256];
-
-		base = json_load_file(c->compare, JSON_REJECT_DUPLICATES, &je);
-		if (base)
-			baseline_check(base, why, sizeof(why));
-		if (!base || why[0]) {
-			if (base)
-				err_msg("fingerprint: %s: not a fingerprint baseline: %s; "
-					"write one with '%s fingerprint --json > FILE'",
-					T(c->compare), T(why), prog_name);
-			else
-				err_msg("fingerprint: %s:%d: not a fingerprint baseline: %s; "
-					"write one with '%s fingerprint --json > FILE'",
-					T(c->compare), je.line, T(je.text), prog_name);
-			json_decref(base);
-			json_decref(fp);
-			return EXIT_USAGE;
-		}
-		if (c->opts & OPT_JSON) {
-			json_t *doc = json_pack("{s:O, s:O}", "baseline", base, "host", fp);
-
-			text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
-			if (text)
-				printf("%s\n", text);
-			free(text);
-			json_decref(doc);
-			/* The gate still decides the exit status. */
-			rc = compare(base, fp, c->compare, NULL);
-		} else {
-			rc = compare(base, fp, c->compare, stdout);
-		}
-		json_decref(base);
-		json_decref(fp);
-		return rc;
+	if (!c->compare && (c->opts & OPT_JSON)) {
+		jdoc_init(&d);
+		jw_set_indent(&d.w, 2);
+		write_fingerprint(&d.w);
+		if (jdoc_print(&d, stdout) < 0)
+			err_msg("fingerprint: the JSON output could not be written");
+		jdoc_free(&d);
+		return EXIT_OK;
 	}
-	if (c->opts & OPT_JSON) {
-		text = json_dumps(fp, JSON_INDENT(2));
-		if (text)
-			printf("%s\n", text);
-		free(text);
+	fp = fingerprint_read();
+	if (!fp) {
+		err_msg("fingerprint: this host's fingerprint could not be written");
+		return EXIT_CHECK;
+	}
+	if (c->compare && !(base = baseline_load(c->compare))) {
+		rc = EXIT_USAGE;
+	} else if (c->compare && (c->opts & OPT_JSON)) {
+		print_compare_json(base, fp);
+		/* The gate still decides the exit status. */
+		rc = compare(base, fp, c->compare, NULL);
+	} else if (c->compare) {
+		rc = compare(base, fp, c->compare, stdout);
 	} else {
-		const char *k;
-		json_t *v;
-		char buf[4096];
-
-		json_object_foreach(fp, k, v) {
-			field_text(fp, k, buf, sizeof(buf));
-			if (json_is_boolean(v))
-				snprintf(buf, sizeof(buf), "%s", json_is_true(v) ? "yes" : "no");
-			printf("%-14s %s\n", k, buf[0] ? buf : "-");
-		}
+		print_text(fp);
 	}
+	json_decref(base);
 	json_decref(fp);
 	return rc;
 }

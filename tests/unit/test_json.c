@@ -2,7 +2,9 @@
 /*
  * lib/json.c: the escape policy byte by byte, the writer's structure and
  * misuse checks, overflow at every buffer size (never a partial line), and
- * a round trip through jansson, an independent strict parser.
+ * a round trip through jansson, an independent strict parser; the
+ * indented layout and doubles against jansson's own dump, with the CLI's
+ * writer of jansson documents (loader/jout.c: jout_json).
  */
 #include <errno.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include "kselftest_harness.h"
 
 #include "json.h"
+#include "../../loader/jout.h"
 
 struct esc_case {
 	const char *in;
@@ -548,39 +551,6 @@ TEST(number_token_follows_the_grammar)
 	EXPECT_STREQ("1\n", buf);
 }
 
-/* doc written with jw_* in the indented layout, member by member. */
-static void jw_tree(struct json_writer *w, json_t *v)
-{
-	const char *k;
-	json_t *m;
-	size_t i;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		jw_object_begin(w);
-		json_object_foreach(v, k, m) {
-			jw_key(w, k);
-			jw_tree(w, m);
-		}
-		jw_object_end(w);
-		break;
-	case JSON_ARRAY:
-		jw_array_begin(w);
-		json_array_foreach(v, i, m)
-			jw_tree(w, m);
-		jw_array_end(w);
-		break;
-	case JSON_STRING:
-		jw_string_n(w, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER: jw_int(w, json_integer_value(v)); break;
-	case JSON_REAL: jw_double(w, json_real_value(v)); break;
-	case JSON_TRUE: jw_bool(w, true); break;
-	case JSON_FALSE: jw_bool(w, false); break;
-	case JSON_NULL: jw_null(w); break;
-	}
-}
-
 TEST(indented_layout_and_escapes_are_janssons)
 {
 	static const char *const docs[] = {
@@ -593,17 +563,20 @@ TEST(indented_layout_and_escapes_are_janssons)
 	char buf[1024], want[1024];
 	struct json_writer w;
 	size_t i;
+	int sorted;
 
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		json_t *doc = json_loads(docs[i], 0, NULL);
 
 		ASSERT_NE(NULL, doc) TH_LOG("%s", docs[i]);
-		jansson_dump(doc, 0, want, sizeof(want));
-		jw_init(&w, buf, sizeof(buf));
-		jw_set_indent(&w, 2);
-		jw_tree(&w, doc);
-		ASSERT_LT(0, jw_finish(&w)) TH_LOG("%s", docs[i]);
-		EXPECT_STREQ(want, buf) TH_LOG("case %zu", i);
+		for (sorted = 0; sorted < 2; sorted++) {
+			jansson_dump(doc, sorted ? JSON_SORT_KEYS : 0, want, sizeof(want));
+			jw_init(&w, buf, sizeof(buf));
+			jw_set_indent(&w, 2);
+			jout_json(&w, doc, sorted);
+			ASSERT_LT(0, jw_finish(&w)) TH_LOG("%s", docs[i]);
+			EXPECT_STREQ(want, buf) TH_LOG("case %zu sorted %d", i, sorted);
+		}
 		json_decref(doc);
 	}
 }
