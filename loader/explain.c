@@ -25,6 +25,8 @@ static const char *const verdict_names[] = {
 	"native", "emulated", "no-handler", "broken",
 };
 
+#define EXPL_TEXT 2048
+
 struct expl {
 	struct probe p;
 	const struct arch *arch;	/* ELF arch, NULL otherwise */
@@ -32,7 +34,7 @@ struct expl {
 	bool runs_natively;
 	char emulator[1024], sysroot[1024];
 	enum verdict v;
-	char reason[2048], fix[2048];
+	char reason[EXPL_TEXT], fix[EXPL_TEXT];
 	bool term;			/* text output: fields escaped (D) */
 	bool ctr_ok;			/* the handler works in containers */
 	char ctr_why[1200];
@@ -57,25 +59,15 @@ static const char *host_goarch(void)
 	return h->name;
 }
 
-/* The reason and the fix, formatted; they may truncate on purpose (they
- * are bounded). */
+/* A reason or a fix (both EXPL_TEXT bytes), formatted; it may truncate
+ * on purpose: they are bounded. */
 static void __attribute__((format(printf, 2, 3)))
-set_reason(struct expl *x, const char *fmt, ...)
+set_text(char *field, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(x->reason, sizeof(x->reason), fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-set_fix(struct expl *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(x->fix, sizeof(x->fix), fmt, ap);
+	vsnprintf(field, EXPL_TEXT, fmt, ap);
 	va_end(ap);
 }
 
@@ -111,21 +103,21 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 	err = route_emulator(x->arch, cfg, route_stat_host, NULL, &r);
 	if (r.denied) {
 		x->v = V_BROKEN;
-		set_reason(x, "the shim's policy denies %s binaries (%s line %u)",
-			   x->arch->name, shown(x, cfgpath), r.policy_line);
-		set_fix(x, "set policy = allow in [arch.%s] of %s", x->arch->name,
-			shown(x, cfgpath));
+		set_text(x->reason, "the shim's policy denies %s binaries (%s line %u)",
+			 x->arch->name, shown(x, cfgpath), r.policy_line);
+		set_text(x->fix, "set policy = allow in [arch.%s] of %s", x->arch->name,
+			 shown(x, cfgpath));
 		return;
 	}
 	if (err) {
 		x->v = V_BROKEN;
 		if (r.emulator_configured && err == -ENOENT)
-			set_reason(x, "the configured emulator %s does not exist "
-				   "(emulator = in [arch.%s] of %s)", shown(x, r.emulator),
-				   x->arch->name, shown(x, cfgpath));
+			set_text(x->reason, "the configured emulator %s does not exist "
+				 "(emulator = in [arch.%s] of %s)", shown(x, r.emulator),
+				 x->arch->name, shown(x, cfgpath));
 		else
-			set_reason(x, "no emulator for %s: tried %s", x->arch->name,
-				   shown(x, r.searched));
+			set_text(x->reason, "no emulator for %s: tried %s", x->arch->name,
+				 shown(x, r.searched));
 		if (x->term)
 			snprintf(r.emulator, sizeof(r.emulator), "%s", T(r.emulator));
 		hostfix_no_emulator(x->arch, &r, shown(x, cfgpath), route_stat_host, NULL,
@@ -137,9 +129,9 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 		err = route_sysroot(x->arch, &x->p.ei, cfg, route_stat_host, NULL, &r);
 		if (err) {
 			x->v = V_BROKEN;
-			set_reason(x, "it is dynamically linked and its loader %s is in "
-				   "no sysroot (tried %s)", shown(x, x->p.ei.interp),
-				   shown(x, r.sysroot_searched));
+			set_text(x->reason, "it is dynamically linked and its loader %s is in "
+				 "no sysroot (tried %s)", shown(x, x->p.ei.interp),
+				 shown(x, r.sysroot_searched));
 			hostfix_no_sysroot(x->arch, shown_elf(x), shown(x, cfgpath),
 					   route_stat_host, NULL, x->fix, sizeof(x->fix));
 			return;
@@ -147,10 +139,10 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 		snprintf(x->sysroot, sizeof(x->sysroot), "%s", r.sysroot);
 	}
 	x->v = V_EMULATED;
-	set_reason(x, "the kernel runs it through %s, which hands it to %s%s%s",
-		   shown(x, x->handler->name), shown(x, x->emulator),
-		   x->sysroot[0] ? " -L " : "", shown(x, x->sysroot));
-	set_fix(x, "%s", "");
+	set_text(x->reason, "the kernel runs it through %s, which hands it to %s%s%s",
+		 shown(x, x->handler->name), shown(x, x->emulator),
+		 x->sysroot[0] ? " -L " : "", shown(x, x->sysroot));
+	set_text(x->fix, "%s", "");
 }
 
 /* The kernel asks binfmt_misc before anyone reads past the first bytes:
@@ -160,15 +152,15 @@ static void explain_damaged(struct expl *x, const struct bm_table *t)
 {
 	if (!x->handler) {
 		x->v = V_NO_HANDLER;
-		set_reason(x, "a damaged ELF file (%s) that no %sbinfmt_misc entry "
-			   "matches: exec fails with 'exec format error'",
-			   elf_reason_str(x->p.ei.reason), t->n ? "enabled " : "");
+		set_text(x->reason, "a damaged ELF file (%s) that no %sbinfmt_misc entry "
+			 "matches: exec fails with 'exec format error'",
+			 elf_reason_str(x->p.ei.reason), t->n ? "enabled " : "");
 	} else {
 		x->v = V_BROKEN;
-		set_reason(x, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
+		set_text(x->reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
 	}
-	set_fix(x, "rebuild or download it again (was it truncated? "
-		"'readelf -lh %s' shows the header)", shown(x, x->p.path));
+	set_text(x->fix, "rebuild or download it again (was it truncated? "
+		 "'readelf -lh %s' shows the header)", shown(x, x->p.path));
 }
 
 /* An ELF of the host's own arch (or one it runs natively) that no entry
@@ -179,8 +171,8 @@ static void explain_native(struct expl *x)
 
 	if (!x->p.ei.has_interp || access(x->p.ei.interp, F_OK) == 0) {
 		x->v = V_NATIVE;
-		set_reason(x, "the host (%s) runs %s binaries itself", arch_host()->name,
-			   x->arch->name);
+		set_text(x->reason, "the host (%s) runs %s binaries itself", arch_host()->name,
+			 x->arch->name);
 		return;
 	}
 	arch_list_item(x->arch->debian, 0, deb, sizeof(deb));
@@ -188,20 +180,20 @@ static void explain_native(struct expl *x)
 	snprintf(pkg[0], sizeof(pkg[0]), "libc6:%s", deb);
 	snprintf(pkg[1], sizeof(pkg[1]), "libc6-%s", deb);
 	x->v = V_BROKEN;
-	set_reason(x, "the host runs %s natively, but the loader %s "
-		   "is missing", x->arch->name, shown(x, x->p.ei.interp));
+	set_text(x->reason, "the host runs %s natively, but the loader %s "
+		 "is missing", x->arch->name, shown(x, x->p.ei.interp));
 	if (hostfix_deb_installed(pkg[0], route_stat_host, NULL) ||
 	    hostfix_deb_installed(pkg[1], route_stat_host, NULL))
-		set_fix(x, "%s is no loader the host's %s C library "
-			"provides (%s is installed): relink the program "
-			"against its own loader, or link it statically",
-			shown(x, x->p.ei.interp), x->arch->name,
-			hostfix_deb_installed(pkg[0], route_stat_host, NULL) ?
-			pkg[0] : pkg[1]);
+		set_text(x->fix, "%s is no loader the host's %s C library "
+			 "provides (%s is installed): relink the program "
+			 "against its own loader, or link it statically",
+			 shown(x, x->p.ei.interp), x->arch->name,
+			 hostfix_deb_installed(pkg[0], route_stat_host, NULL) ?
+			 pkg[0] : pkg[1]);
 	else
-		set_fix(x, "install the %s C library (Debian: apt-get "
-			"install %s), or link it statically", x->arch->name,
-			deb[0] ? pkg[0] : "libc6");
+		set_text(x->fix, "install the %s C library (Debian: apt-get "
+			 "install %s), or link it statically", x->arch->name,
+			 deb[0] ? pkg[0] : "libc6");
 }
 
 /* A foreign ELF no entry matches. */
@@ -210,18 +202,18 @@ static void explain_unhandled(struct expl *x, const struct bm_table *t)
 	const struct arch *h = arch_host();
 
 	x->v = V_NO_HANDLER;
-	set_reason(x, "the host (%s) cannot run %s binaries itself and no "
-		   "%sbinfmt_misc entry matches it: exec fails with 'exec format "
-		   "error'", h->name, x->arch->name, t->n ? "enabled " : "");
+	set_text(x->reason, "the host (%s) cannot run %s binaries itself and no "
+		 "%sbinfmt_misc entry matches it: exec fails with 'exec format "
+		 "error'", h->name, x->arch->name, t->n ? "enabled " : "");
 	if (x->p.is_go)
-		set_fix(x, "%s register %s (or build for this host: "
-			"GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
+		set_text(x->fix, "%s register %s (or build for this host: "
+			 "GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
 	else
-		set_fix(x, "%s register %s", prog_name, x->arch->name);
+		set_text(x->fix, "%s register %s", prog_name, x->arch->name);
 	if (arch_is_host_family(x->arch) && x->arch != h)
-		set_reason(x, "%s is in the host's (%s) family, but the host "
-			   "does not run it natively (IA32/compat emulation off?) "
-			   "and no entry matches it", x->arch->name, h->name);
+		set_text(x->reason, "%s is in the host's (%s) family, but the host "
+			 "does not run it natively (IA32/compat emulation off?) "
+			 "and no entry matches it", x->arch->name, h->name);
 }
 
 /* Someone else's entry, e.g. Debian's qemu-aarch64: it runs the file,
@@ -232,8 +224,8 @@ static void explain_theirs(struct expl *x)
 
 	snprintf(x->emulator, sizeof(x->emulator), "%s", x->handler->interpreter);
 	x->v = V_EMULATED;
-	set_reason(x, "the kernel runs it with %s (entry %s)",
-		   shown(x, x->handler->interpreter), shown(x, x->handler->name));
+	set_text(x->reason, "the kernel runs it with %s (entry %s)",
+		 shown(x, x->handler->interpreter), shown(x, x->handler->name));
 	if (!x->p.ei.has_interp || access(x->p.ei.interp, F_OK) == 0)
 		return;
 	snprintf(pfx, sizeof(pfx), "/etc/qemu-binfmt/%s", x->arch->name);
@@ -243,13 +235,13 @@ static void explain_theirs(struct expl *x)
 		return;
 	}
 	x->v = V_BROKEN;
-	set_reason(x, "the entry %s runs it with %s, but its loader %s "
-		   "is neither on the host nor in %s", shown(x, x->handler->name),
-		   shown(x, x->handler->interpreter), shown(x, x->p.ei.interp),
-		   shown(x, pfx));
-	set_fix(x, "%s register --replace %s (the shim finds the "
-		"Debian cross sysroots), or link it statically",
-		prog_name, x->arch->name);
+	set_text(x->reason, "the entry %s runs it with %s, but its loader %s "
+		 "is neither on the host nor in %s", shown(x, x->handler->name),
+		 shown(x, x->handler->interpreter), shown(x, x->p.ei.interp),
+		 shown(x, pfx));
+	set_text(x->fix, "%s register --replace %s (the shim finds the "
+		 "Debian cross sysroots), or link it statically",
+		 prog_name, x->arch->name);
 }
 
 static void explain_elf(struct expl *x, const struct bm_table *t,
@@ -264,11 +256,11 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	x->arch = x->p.ei.arch;
 	if (!x->arch) {
 		x->v = V_NO_HANDLER;
-		set_reason(x, "no QEMU target runs %s (e_machine %u)",
-			   elf_machine_str(x->p.ei.machine), x->p.ei.machine);
-		set_fix(x, "build it for this host (%s)%s%s", h->name,
-			x->p.is_go ? "; for Go: GOARCH=" : "",
-			x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "no QEMU target runs %s (e_machine %u)",
+			 elf_machine_str(x->p.ei.machine), x->p.ei.machine);
+		set_text(x->fix, "build it for this host (%s)%s%s", h->name,
+			 x->p.is_go ? "; for Go: GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		return;
 	}
 	if (x->arch == h || (arch_is_host_family(x->arch) && native_test(x->arch) == 1))
@@ -280,10 +272,10 @@ static void explain_elf(struct expl *x, const struct bm_table *t,
 	else if (access(x->handler->interpreter, F_OK) < 0 &&
 		 !strchr(x->handler->flags, 'F')) {
 		x->v = V_BROKEN;
-		set_reason(x, "the entry %s picks it, but its interpreter %s is "
-			   "missing", shown(x, x->handler->name),
-			   shown(x, x->handler->interpreter));
-		set_fix(x, "%s register --replace %s", prog_name, x->arch->name);
+		set_text(x->reason, "the entry %s picks it, but its interpreter %s is "
+			 "missing", shown(x, x->handler->name),
+			 shown(x, x->handler->interpreter));
+		set_text(x->fix, "%s register --replace %s", prog_name, x->arch->name);
 	} else if (binfmt_is_ours(x->handler->name)) {
 		explain_ours(x, cfg, cfgpath);
 	} else {
@@ -360,15 +352,15 @@ static void explain_env_script(struct expl *x)
 		return;
 	x->v = V_BROKEN;
 	if (strchr(cmd, '/'))
-		set_reason(x, "a script for %s, whose program %s is "
-			   "missing: running it fails (exit 127)",
-			   shown(x, fi->script.interp), shown(x, cmd));
+		set_text(x->reason, "a script for %s, whose program %s is "
+			 "missing: running it fails (exit 127)",
+			 shown(x, fi->script.interp), shown(x, cmd));
 	else
-		set_reason(x, "a script for %s, which finds no %s in "
-			   "PATH (%s): running it fails (exit 127)",
-			   shown(x, fi->script.interp), shown(x, cmd), shown(x, searched));
-	set_fix(x, "install %s, or change the #! line of %s",
-		shown(x, cmd), shown(x, x->p.path));
+		set_text(x->reason, "a script for %s, which finds no %s in "
+			 "PATH (%s): running it fails (exit 127)",
+			 shown(x, fi->script.interp), shown(x, cmd), shown(x, searched));
+	set_text(x->fix, "install %s, or change the #! line of %s",
+		 shown(x, cmd), shown(x, x->p.path));
 }
 
 /* A #! script: the kernel runs its interpreter, if it can. */
@@ -379,26 +371,26 @@ static void explain_script(struct expl *x)
 
 	if (fi->script.crlf) {
 		x->v = V_BROKEN;
-		set_reason(x, "its #! line ends in CRLF (Windows line endings): "
-			   "the kernel looks for the interpreter '%s\\r', which "
-			   "does not exist", shown(x, fi->script.interp));
-		set_fix(x, "sed -i 's/\\r$//' %s (or dos2unix %s)", shown(x, x->p.path),
-			shown(x, x->p.path));
+		set_text(x->reason, "its #! line ends in CRLF (Windows line endings): "
+			 "the kernel looks for the interpreter '%s\\r', which "
+			 "does not exist", shown(x, fi->script.interp));
+		set_text(x->fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", shown(x, x->p.path),
+			 shown(x, x->p.path));
 		return;
 	}
 	if (access(fi->script.interp, X_OK) < 0) {
 		x->v = V_BROKEN;
-		set_reason(x, "a script whose interpreter %s is %s",
-			   shown(x, fi->script.interp), access(fi->script.interp, F_OK) < 0 ?
-			   "missing" : "not executable");
-		set_fix(x, "install %s, or change the #! line of %s",
-			shown(x, fi->script.interp), shown(x, x->p.path));
+		set_text(x->reason, "a script whose interpreter %s is %s",
+			 shown(x, fi->script.interp), access(fi->script.interp, F_OK) < 0 ?
+			 "missing" : "not executable");
+		set_text(x->fix, "install %s, or change the #! line of %s",
+			 shown(x, fi->script.interp), shown(x, x->p.path));
 		return;
 	}
 	x->v = V_NATIVE;
-	set_reason(x, "a script: the kernel runs %s%s%s with it",
-		   shown(x, fi->script.interp), fi->script.arg[0] ? " " : "",
-		   shown(x, fi->script.arg));
+	set_text(x->reason, "a script: the kernel runs %s%s%s with it",
+		 shown(x, fi->script.interp), fi->script.arg[0] ? " " : "",
+		 shown(x, fi->script.arg));
 	base = strrchr(fi->script.interp, '/');
 	base = base ? base + 1 : fi->script.interp;
 	if (!strcmp(base, "env"))
@@ -413,44 +405,44 @@ static void explain_other(struct expl *x)
 	if (x->handler) {
 		x->v = V_EMULATED;
 		snprintf(x->emulator, sizeof(x->emulator), "%s", x->handler->interpreter);
-		set_reason(x, "the kernel runs it with %s (entry %s)",
-			   shown(x, x->handler->interpreter), shown(x, x->handler->name));
+		set_text(x->reason, "the kernel runs it with %s (entry %s)",
+			 shown(x, x->handler->interpreter), shown(x, x->handler->name));
 		return;
 	}
 	x->v = V_NO_HANDLER;
 	switch (fi->format) {
 	case FMT_MACHO:
-		set_reason(x, "%s: built for macOS%s%s%s, Linux cannot run it",
-			   shown(x, x->p.desc), x->p.is_go ? " (GOOS=" : "", shown(x, go),
-			   x->p.is_go ? ")" : "");
-		set_fix(x, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
-			x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "%s: built for macOS%s%s%s, Linux cannot run it",
+			 shown(x, x->p.desc), x->p.is_go ? " (GOOS=" : "", shown(x, go),
+			 x->p.is_go ? ")" : "");
+		set_text(x->fix, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_PE:
-		set_reason(x, "%s%s%s%s, Linux cannot run it", shown(x, x->p.desc),
-			   x->p.is_go ? " built with GOOS=" : "", shown(x, go),
-			   x->p.is_go ? "" : "");
-		set_fix(x, "build it for Linux%s%s, or run it with wine",
-			x->p.is_go ? ": GOOS=linux GOARCH=" : "",
-			x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "%s%s%s%s, Linux cannot run it", shown(x, x->p.desc),
+			 x->p.is_go ? " built with GOOS=" : "", shown(x, go),
+			 x->p.is_go ? "" : "");
+		set_text(x->fix, "build it for Linux%s%s, or run it with wine",
+			 x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_SCRIPT:
 		explain_script(x);
 		break;
 	case FMT_JAVA:
-		set_reason(x, "%s: a Java class file, not a program the kernel runs",
-			   shown(x, x->p.desc));
-		set_fix(x, "run it with java, or register a Java handler");
+		set_text(x->reason, "%s: a Java class file, not a program the kernel runs",
+			 shown(x, x->p.desc));
+		set_text(x->fix, "run it with java, or register a Java handler");
 		break;
 	case FMT_WASM:
-		set_reason(x, "%s: a WebAssembly module", shown(x, x->p.desc));
-		set_fix(x, "run it with a WebAssembly runtime (wasmtime, ...)");
+		set_text(x->reason, "%s: a WebAssembly module", shown(x, x->p.desc));
+		set_text(x->fix, "run it with a WebAssembly runtime (wasmtime, ...)");
 		break;
 	default:
-		set_reason(x, "not a format the kernel runs (starts with %02x %02x "
-			   "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
-			   x->p.head[3]);
-		set_fix(x, "check what produced it: 'file %s'", shown(x, x->p.path));
+		set_text(x->reason, "not a format the kernel runs (starts with %02x %02x "
+			 "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
+			 x->p.head[3]);
+		set_text(x->fix, "check what produced it: 'file %s'", shown(x, x->p.path));
 		break;
 	}
 }
@@ -482,8 +474,8 @@ static void explain_one(const char *path, const struct bm_table *t,
 	x->term = term;
 	if (probe_file(path, &x->p) < 0) {
 		x->v = V_BROKEN;
-		set_reason(x, "cannot read it: %s", strerror(-x->p.err));
-		set_fix(x, "check the path and its permissions");
+		set_text(x->reason, "cannot read it: %s", strerror(-x->p.err));
+		set_text(x->fix, "check the path and its permissions");
 		return;
 	}
 	w = t->enabled ? binfmt_match(t->e, t->n, path, x->p.head, x->p.head_len) : -1;
@@ -496,8 +488,8 @@ static void explain_one(const char *path, const struct bm_table *t,
 	if (x->v <= V_EMULATED && stat(path, &st) == 0 &&
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
 		x->v = V_BROKEN;
-		set_reason(x, "it is not executable (mode %03o)", st.st_mode & 0777);
-		set_fix(x, "chmod +x %s", shown(x, path));
+		set_text(x->reason, "it is not executable (mode %03o)", st.st_mode & 0777);
+		set_text(x->fix, "chmod +x %s", shown(x, path));
 	}
 }
 
