@@ -619,21 +619,13 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 
 	if (v->follow && v->nlate && r->time_us >= 0)
 		flush_late(v, r->time_us);
-	switch (r->event) {
-	case LE_LOST:
-	case LE_REJECTED:
+	if (r->event == LE_LOST || r->event == LE_REJECTED)
 		take_notice(v, r);
-		return;
-	case LE_HASH:
+	else if (r->event == LE_HASH)
 		take_hash(v, r);
-		return;
-	case LE_EXIT:
+	else if (r->event == LE_EXIT)
 		take_exit(v, r);
-		return;
-	default:
-		break;
-	}
-	if (!late_twin(v, r, key, sizeof(key)))
+	else if (!late_twin(v, r, key, sizeof(key)))	/* exec, deny, fail */
 		queue_run(v, r, key);
 }
 
