@@ -25,6 +25,8 @@ static const char *const verdict_names[] = {
 	"native", "emulated", "no-handler", "broken",
 };
 
+#define EXPL_TEXT 2048
+
 struct expl {
 	struct probe p;
 	const struct arch *arch;	/* ELF arch, NULL otherwise */
@@ -32,7 +34,7 @@ struct expl {
 	bool runs_natively;
 	char emulator[1024], sysroot[1024];
 	enum verdict v;
-	char reason[2048], fix[2048];
+	char reason[EXPL_TEXT], fix[EXPL_TEXT];
 	bool term;			/* text output: fields escaped (D) */
 	bool ctr_ok;			/* the handler works in containers */
 	char ctr_why[1200];
@@ -57,33 +59,37 @@ static const char *host_goarch(void)
 	return h->name;
 }
 
-/* snprintf that may truncate on purpose: reasons are bounded. */
-static void __attribute__((format(printf, 3, 4)))
-setf(char *buf, size_t len, const char *fmt, ...)
+/* A reason or a fix (both EXPL_TEXT bytes), formatted; it may truncate
+ * on purpose: they are bounded. */
+static void __attribute__((format(printf, 2, 3)))
+set_text(char *field, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
+	vsnprintf(field, EXPL_TEXT, fmt, ap);
 	va_end(ap);
 }
-#define SET(field, ...) setf(x->field, sizeof(x->field), __VA_ARGS__)
+
 /* A field from outside (the file, its name, a binfmt_misc entry, the
  * config) as it goes into a reason or a fix: escaped for the text output
  * (termout.c), as it is for JSON (the writer escapes it). */
-#define D(str) (x->term ? T(str) : (str))
+static const char *shown(const struct expl *x, const char *str)
+{
+	return x->term ? T(str) : str;
+}
 
 /* The ELF fields as a fix shows them: the loader path escaped for the
- * text output (D), as is for JSON. */
+ * text output (shown()), as is for JSON. */
 static const struct elf_info *shown_elf(const struct expl *x)
 {
-	static struct elf_info shown;
+	static struct elf_info elf;
 
 	if (!x->term)
 		return &x->p.ei;
-	shown = x->p.ei;
-	snprintf(shown.interp, sizeof(shown.interp), "%s", T(x->p.ei.interp));
-	return &shown;
+	elf = x->p.ei;
+	snprintf(elf.interp, sizeof(elf.interp), "%s", T(x->p.ei.interp));
+	return &elf;
 }
 
 /* A foreign ELF the shim (one of our entries) would run. */
@@ -97,161 +103,183 @@ static void explain_ours(struct expl *x, const struct shim_config *cfg,
 	err = route_emulator(x->arch, cfg, route_stat_host, NULL, &r);
 	if (r.denied) {
 		x->v = V_BROKEN;
-		SET(reason, "the shim's policy denies %s binaries (%s line %u)",
-		    x->arch->name, D(cfgpath), r.policy_line);
-		SET(fix, "set policy = allow in [arch.%s] of %s", x->arch->name, D(cfgpath));
+		set_text(x->reason, "the shim's policy denies %s binaries (%s line %u)",
+			 x->arch->name, shown(x, cfgpath), r.policy_line);
+		set_text(x->fix, "set policy = allow in [arch.%s] of %s", x->arch->name,
+			 shown(x, cfgpath));
 		return;
 	}
 	if (err) {
 		x->v = V_BROKEN;
 		if (r.emulator_configured && err == -ENOENT)
-			SET(reason, "the configured emulator %s does not exist "
-			    "(emulator = in [arch.%s] of %s)", D(r.emulator),
-			    x->arch->name, D(cfgpath));
+			set_text(x->reason, "the configured emulator %s does not exist "
+				 "(emulator = in [arch.%s] of %s)", shown(x, r.emulator),
+				 x->arch->name, shown(x, cfgpath));
 		else
-			SET(reason, "no emulator for %s: tried %s", x->arch->name,
-			    D(r.searched));
+			set_text(x->reason, "no emulator for %s: tried %s", x->arch->name,
+				 shown(x, r.searched));
 		if (x->term)
 			snprintf(r.emulator, sizeof(r.emulator), "%s", T(r.emulator));
-		hostfix_no_emulator(x->arch, &r, D(cfgpath), route_stat_host, NULL,
+		hostfix_no_emulator(x->arch, &r, shown(x, cfgpath), route_stat_host, NULL,
 				    x->fix, sizeof(x->fix));
 		return;
 	}
-	SET(emulator, "%s", r.emulator);
+	snprintf(x->emulator, sizeof(x->emulator), "%s", r.emulator);
 	if (x->p.ei.has_interp) {
 		err = route_sysroot(x->arch, &x->p.ei, cfg, route_stat_host, NULL, &r);
 		if (err) {
 			x->v = V_BROKEN;
-			SET(reason, "it is dynamically linked and its loader %s is in "
-			    "no sysroot (tried %s)", D(x->p.ei.interp), D(r.sysroot_searched));
-			hostfix_no_sysroot(x->arch, shown_elf(x), D(cfgpath),
+			set_text(x->reason, "it is dynamically linked and its loader %s is in "
+				 "no sysroot (tried %s)", shown(x, x->p.ei.interp),
+				 shown(x, r.sysroot_searched));
+			hostfix_no_sysroot(x->arch, shown_elf(x), shown(x, cfgpath),
 					   route_stat_host, NULL, x->fix, sizeof(x->fix));
 			return;
 		}
-		SET(sysroot, "%s", r.sysroot);
+		snprintf(x->sysroot, sizeof(x->sysroot), "%s", r.sysroot);
 	}
 	x->v = V_EMULATED;
-	SET(reason, "the kernel runs it through %s, which hands it to %s%s%s",
-	    D(x->handler->name), D(x->emulator), x->sysroot[0] ? " -L " : "", D(x->sysroot));
-	SET(fix, "%s", "");
+	set_text(x->reason, "the kernel runs it through %s, which hands it to %s%s%s",
+		 shown(x, x->handler->name), shown(x, x->emulator),
+		 x->sysroot[0] ? " -L " : "", shown(x, x->sysroot));
+	set_text(x->fix, "%s", "");
+}
+
+/* The kernel asks binfmt_misc before anyone reads past the first bytes:
+ * a damaged file no entry matches fails with ENOEXEC, as any other
+ * unmatched file does, and the shim never sees it. */
+static void explain_damaged(struct expl *x, const struct bm_table *t)
+{
+	if (!x->handler) {
+		x->v = V_NO_HANDLER;
+		set_text(x->reason, "a damaged ELF file (%s) that no %sbinfmt_misc entry "
+			 "matches: exec fails with 'exec format error'",
+			 elf_reason_str(x->p.ei.reason), t->n ? "enabled " : "");
+	} else {
+		x->v = V_BROKEN;
+		set_text(x->reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
+	}
+	set_text(x->fix, "rebuild or download it again (was it truncated? "
+		 "'readelf -lh %s' shows the header)", shown(x, x->p.path));
+}
+
+/* An ELF of the host's own arch (or one it runs natively) that no entry
+ * takes: the kernel runs it, if its loader is there. */
+static void explain_native(struct expl *x)
+{
+	char deb[32] = "", pkg[2][48];
+
+	if (!x->p.ei.has_interp || access(x->p.ei.interp, F_OK) == 0) {
+		x->v = V_NATIVE;
+		set_text(x->reason, "the host (%s) runs %s binaries itself", arch_host()->name,
+			 x->arch->name);
+		return;
+	}
+	arch_list_item(x->arch->debian, 0, deb, sizeof(deb));
+	/* libc6:i386 (multiarch) or libc6-i386 (amd64's multilib package) */
+	snprintf(pkg[0], sizeof(pkg[0]), "libc6:%s", deb);
+	snprintf(pkg[1], sizeof(pkg[1]), "libc6-%s", deb);
+	x->v = V_BROKEN;
+	set_text(x->reason, "the host runs %s natively, but the loader %s "
+		 "is missing", x->arch->name, shown(x, x->p.ei.interp));
+	if (hostfix_deb_installed(pkg[0], route_stat_host, NULL) ||
+	    hostfix_deb_installed(pkg[1], route_stat_host, NULL))
+		set_text(x->fix, "%s is no loader the host's %s C library "
+			 "provides (%s is installed): relink the program "
+			 "against its own loader, or link it statically",
+			 shown(x, x->p.ei.interp), x->arch->name,
+			 hostfix_deb_installed(pkg[0], route_stat_host, NULL) ?
+			 pkg[0] : pkg[1]);
+	else
+		set_text(x->fix, "install the %s C library (Debian: apt-get "
+			 "install %s), or link it statically", x->arch->name,
+			 deb[0] ? pkg[0] : "libc6");
+}
+
+/* A foreign ELF no entry matches. */
+static void explain_unhandled(struct expl *x, const struct bm_table *t)
+{
+	const struct arch *h = arch_host();
+
+	x->v = V_NO_HANDLER;
+	set_text(x->reason, "the host (%s) cannot run %s binaries itself and no "
+		 "%sbinfmt_misc entry matches it: exec fails with 'exec format "
+		 "error'", h->name, x->arch->name, t->n ? "enabled " : "");
+	if (x->p.is_go)
+		set_text(x->fix, "%s register %s (or build for this host: "
+			 "GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
+	else
+		set_text(x->fix, "%s register %s", prog_name, x->arch->name);
+	if (arch_is_host_family(x->arch) && x->arch != h)
+		set_text(x->reason, "%s is in the host's (%s) family, but the host "
+			 "does not run it natively (IA32/compat emulation off?) "
+			 "and no entry matches it", x->arch->name, h->name);
+}
+
+/* Someone else's entry, e.g. Debian's qemu-aarch64: it runs the file,
+ * if a dynamic one's loader is on the host or in qemu's prefix. */
+static void explain_theirs(struct expl *x)
+{
+	char pfx[512], path[sizeof(pfx) + ELF_INTERP_MAX];
+
+	snprintf(x->emulator, sizeof(x->emulator), "%s", x->handler->interpreter);
+	x->v = V_EMULATED;
+	set_text(x->reason, "the kernel runs it with %s (entry %s)",
+		 shown(x, x->handler->interpreter), shown(x, x->handler->name));
+	if (!x->p.ei.has_interp || access(x->p.ei.interp, F_OK) == 0)
+		return;
+	snprintf(pfx, sizeof(pfx), "/etc/qemu-binfmt/%s", x->arch->name);
+	snprintf(path, sizeof(path), "%s%s", pfx, x->p.ei.interp);
+	if (access(path, F_OK) == 0) {
+		snprintf(x->sysroot, sizeof(x->sysroot), "%s", pfx);
+		return;
+	}
+	x->v = V_BROKEN;
+	set_text(x->reason, "the entry %s runs it with %s, but its loader %s "
+		 "is neither on the host nor in %s", shown(x, x->handler->name),
+		 shown(x, x->handler->interpreter), shown(x, x->p.ei.interp),
+		 shown(x, pfx));
+	set_text(x->fix, "%s register --replace %s (the shim finds the "
+		 "Debian cross sysroots), or link it statically",
+		 prog_name, x->arch->name);
 }
 
 static void explain_elf(struct expl *x, const struct bm_table *t,
 			const struct shim_config *cfg, const char *cfgpath)
 {
 	const struct arch *h = arch_host();
-	const char *gohint = x->p.is_go ? "; for Go: GOARCH=" : "";
 
-	/* The kernel asks binfmt_misc before anyone reads past the first
-	 * bytes: a damaged file no entry matches fails with ENOEXEC, as any
-	 * other unmatched file does, and the shim never sees it. */
-	if (x->p.elf_err && !x->handler) {
-		x->v = V_NO_HANDLER;
-		SET(reason, "a damaged ELF file (%s) that no %sbinfmt_misc entry "
-		    "matches: exec fails with 'exec format error'",
-		    elf_reason_str(x->p.ei.reason), t->n ? "enabled " : "");
-		SET(fix, "rebuild or download it again (was it truncated? "
-		    "'readelf -lh %s' shows the header)", D(x->p.path));
-		return;
-	}
 	if (x->p.elf_err) {
-		x->v = V_BROKEN;
-		SET(reason, "a damaged ELF file: %s", elf_reason_str(x->p.ei.reason));
-		SET(fix, "rebuild or download it again (was it truncated? "
-		    "'readelf -lh %s' shows the header)", D(x->p.path));
+		explain_damaged(x, t);
 		return;
 	}
 	x->arch = x->p.ei.arch;
 	if (!x->arch) {
 		x->v = V_NO_HANDLER;
-		SET(reason, "no QEMU target runs %s (e_machine %u)",
-		    elf_machine_str(x->p.ei.machine), x->p.ei.machine);
-		SET(fix, "build it for this host (%s)%s%s", h->name, gohint,
-		    x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "no QEMU target runs %s (e_machine %u)",
+			 elf_machine_str(x->p.ei.machine), x->p.ei.machine);
+		set_text(x->fix, "build it for this host (%s)%s%s", h->name,
+			 x->p.is_go ? "; for Go: GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		return;
 	}
 	if (x->arch == h || (arch_is_host_family(x->arch) && native_test(x->arch) == 1))
 		x->runs_natively = true;
-	if (x->runs_natively && !x->handler) {
-		if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
-			char deb[32] = "", pkg[2][48];
-
-			arch_list_item(x->arch->debian, 0, deb, sizeof(deb));
-			/* libc6:i386 (multiarch) or libc6-i386 (amd64's
-			 * multilib package) */
-			snprintf(pkg[0], sizeof(pkg[0]), "libc6:%s", deb);
-			snprintf(pkg[1], sizeof(pkg[1]), "libc6-%s", deb);
-			x->v = V_BROKEN;
-			SET(reason, "the host runs %s natively, but the loader %s "
-			    "is missing", x->arch->name, D(x->p.ei.interp));
-			if (hostfix_deb_installed(pkg[0], route_stat_host, NULL) ||
-			    hostfix_deb_installed(pkg[1], route_stat_host, NULL))
-				SET(fix, "%s is no loader the host's %s C library "
-				    "provides (%s is installed): relink the program "
-				    "against its own loader, or link it statically",
-				    D(x->p.ei.interp), x->arch->name,
-				    hostfix_deb_installed(pkg[0], route_stat_host, NULL) ?
-				    pkg[0] : pkg[1]);
-			else
-				SET(fix, "install the %s C library (Debian: apt-get "
-				    "install %s), or link it statically", x->arch->name,
-				    deb[0] ? pkg[0] : "libc6");
-			return;
-		}
-		x->v = V_NATIVE;
-		SET(reason, "the host (%s) runs %s binaries itself", h->name,
-		    x->arch->name);
-		return;
-	}
-	if (!x->handler) {
-		x->v = V_NO_HANDLER;
-		SET(reason, "the host (%s) cannot run %s binaries itself and no "
-		    "%sbinfmt_misc entry matches it: exec fails with 'exec format "
-		    "error'", h->name, x->arch->name, t->n ? "enabled " : "");
-		if (x->p.is_go)
-			SET(fix, "%s register %s (or build for this host: "
-			    "GOARCH=%s go test)", prog_name, x->arch->name, host_goarch());
-		else
-			SET(fix, "%s register %s", prog_name, x->arch->name);
-		if (arch_is_host_family(x->arch) && x->arch != h)
-			SET(reason, "%s is in the host's (%s) family, but the host "
-			    "does not run it natively (IA32/compat emulation off?) "
-			    "and no entry matches it", x->arch->name, h->name);
-		return;
-	}
-	if (access(x->handler->interpreter, F_OK) < 0 &&
-	    !strchr(x->handler->flags, 'F')) {
+	if (x->runs_natively && !x->handler)
+		explain_native(x);
+	else if (!x->handler)
+		explain_unhandled(x, t);
+	else if (access(x->handler->interpreter, F_OK) < 0 &&
+		 !strchr(x->handler->flags, 'F')) {
 		x->v = V_BROKEN;
-		SET(reason, "the entry %s picks it, but its interpreter %s is "
-		    "missing", D(x->handler->name), D(x->handler->interpreter));
-		SET(fix, "%s register --replace %s", prog_name, x->arch->name);
-		return;
-	}
-	if (binfmt_is_ours(x->handler->name)) {
+		set_text(x->reason, "the entry %s picks it, but its interpreter %s is "
+			 "missing", shown(x, x->handler->name),
+			 shown(x, x->handler->interpreter));
+		set_text(x->fix, "%s register --replace %s", prog_name, x->arch->name);
+	} else if (binfmt_is_ours(x->handler->name)) {
 		explain_ours(x, cfg, cfgpath);
-		return;
-	}
-	/* Someone else's entry, e.g. Debian's qemu-aarch64. */
-	SET(emulator, "%s", x->handler->interpreter);
-	x->v = V_EMULATED;
-	SET(reason, "the kernel runs it with %s (entry %s)",
-	    D(x->handler->interpreter), D(x->handler->name));
-	if (x->p.ei.has_interp && access(x->p.ei.interp, F_OK) < 0) {
-		char pfx[512], path[sizeof(pfx) + ELF_INTERP_MAX];
-
-		snprintf(pfx, sizeof(pfx), "/etc/qemu-binfmt/%s", x->arch->name);
-		snprintf(path, sizeof(path), "%s%s", pfx, x->p.ei.interp);
-		if (access(path, F_OK) < 0) {
-			x->v = V_BROKEN;
-			SET(reason, "the entry %s runs it with %s, but its loader %s "
-			    "is neither on the host nor in %s", D(x->handler->name),
-			    D(x->handler->interpreter), D(x->p.ei.interp), D(pfx));
-			SET(fix, "%s register --replace %s (the shim finds the "
-			    "Debian cross sysroots), or link it statically",
-			    prog_name, x->arch->name);
-		} else {
-			SET(sysroot, "%s", pfx);
-		}
+	} else {
+		explain_theirs(x);
 	}
 }
 
@@ -313,6 +341,62 @@ static bool in_path(const char *cmd, char *searched, size_t slen)
 	}
 }
 
+/* A "#!/usr/bin/env PROG" script whose PROG env will not find. */
+static void explain_env_script(struct expl *x)
+{
+	const struct format_info *fi = &x->p.fi;
+	char cmd[512], searched[4096] = "";
+
+	env_command(fi->script.arg, cmd, sizeof(cmd));
+	if (!cmd[0] || in_path(cmd, searched, sizeof(searched)))
+		return;
+	x->v = V_BROKEN;
+	if (strchr(cmd, '/'))
+		set_text(x->reason, "a script for %s, whose program %s is "
+			 "missing: running it fails (exit 127)",
+			 shown(x, fi->script.interp), shown(x, cmd));
+	else
+		set_text(x->reason, "a script for %s, which finds no %s in "
+			 "PATH (%s): running it fails (exit 127)",
+			 shown(x, fi->script.interp), shown(x, cmd), shown(x, searched));
+	set_text(x->fix, "install %s, or change the #! line of %s",
+		 shown(x, cmd), shown(x, x->p.path));
+}
+
+/* A #! script: the kernel runs its interpreter, if it can. */
+static void explain_script(struct expl *x)
+{
+	const struct format_info *fi = &x->p.fi;
+	const char *base;
+
+	if (fi->script.crlf) {
+		x->v = V_BROKEN;
+		set_text(x->reason, "its #! line ends in CRLF (Windows line endings): "
+			 "the kernel looks for the interpreter '%s\\r', which "
+			 "does not exist", shown(x, fi->script.interp));
+		set_text(x->fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", shown(x, x->p.path),
+			 shown(x, x->p.path));
+		return;
+	}
+	if (access(fi->script.interp, X_OK) < 0) {
+		x->v = V_BROKEN;
+		set_text(x->reason, "a script whose interpreter %s is %s",
+			 shown(x, fi->script.interp), access(fi->script.interp, F_OK) < 0 ?
+			 "missing" : "not executable");
+		set_text(x->fix, "install %s, or change the #! line of %s",
+			 shown(x, fi->script.interp), shown(x, x->p.path));
+		return;
+	}
+	x->v = V_NATIVE;
+	set_text(x->reason, "a script: the kernel runs %s%s%s with it",
+		 shown(x, fi->script.interp), fi->script.arg[0] ? " " : "",
+		 shown(x, fi->script.arg));
+	base = strrchr(fi->script.interp, '/');
+	base = base ? base + 1 : fi->script.interp;
+	if (!strcmp(base, "env"))
+		explain_env_script(x);
+}
+
 static void explain_other(struct expl *x)
 {
 	const struct format_info *fi = &x->p.fi;
@@ -320,83 +404,45 @@ static void explain_other(struct expl *x)
 
 	if (x->handler) {
 		x->v = V_EMULATED;
-		SET(emulator, "%s", x->handler->interpreter);
-		SET(reason, "the kernel runs it with %s (entry %s)",
-		    D(x->handler->interpreter), D(x->handler->name));
+		snprintf(x->emulator, sizeof(x->emulator), "%s", x->handler->interpreter);
+		set_text(x->reason, "the kernel runs it with %s (entry %s)",
+			 shown(x, x->handler->interpreter), shown(x, x->handler->name));
 		return;
 	}
 	x->v = V_NO_HANDLER;
 	switch (fi->format) {
 	case FMT_MACHO:
-		SET(reason, "%s: built for macOS%s%s%s, Linux cannot run it",
-		    D(x->p.desc), x->p.is_go ? " (GOOS=" : "", D(go),
-		    x->p.is_go ? ")" : "");
-		SET(fix, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
-		    x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "%s: built for macOS%s%s%s, Linux cannot run it",
+			 shown(x, x->p.desc), x->p.is_go ? " (GOOS=" : "", shown(x, go),
+			 x->p.is_go ? ")" : "");
+		set_text(x->fix, "build it for Linux%s%s", x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_PE:
-		SET(reason, "%s%s%s%s, Linux cannot run it", D(x->p.desc),
-		    x->p.is_go ? " built with GOOS=" : "", D(go),
-		    x->p.is_go ? "" : "");
-		SET(fix, "build it for Linux%s%s, or run it with wine",
-		    x->p.is_go ? ": GOOS=linux GOARCH=" : "",
-		    x->p.is_go ? host_goarch() : "");
+		set_text(x->reason, "%s%s%s%s, Linux cannot run it", shown(x, x->p.desc),
+			 x->p.is_go ? " built with GOOS=" : "", shown(x, go),
+			 x->p.is_go ? "" : "");
+		set_text(x->fix, "build it for Linux%s%s, or run it with wine",
+			 x->p.is_go ? ": GOOS=linux GOARCH=" : "",
+			 x->p.is_go ? host_goarch() : "");
 		break;
 	case FMT_SCRIPT:
-		if (fi->script.crlf) {
-			x->v = V_BROKEN;
-			SET(reason, "its #! line ends in CRLF (Windows line endings): "
-			    "the kernel looks for the interpreter '%s\\r', which "
-			    "does not exist", D(fi->script.interp));
-			SET(fix, "sed -i 's/\\r$//' %s (or dos2unix %s)", D(x->p.path),
-			    D(x->p.path));
-		} else if (access(fi->script.interp, X_OK) < 0) {
-			x->v = V_BROKEN;
-			SET(reason, "a script whose interpreter %s is %s",
-			    D(fi->script.interp), access(fi->script.interp, F_OK) < 0 ?
-			    "missing" : "not executable");
-			SET(fix, "install %s, or change the #! line of %s",
-			    D(fi->script.interp), D(x->p.path));
-		} else {
-			const char *base = strrchr(fi->script.interp, '/');
-			char cmd[512], searched[4096] = "";
-
-			x->v = V_NATIVE;
-			SET(reason, "a script: the kernel runs %s%s%s with it",
-			    D(fi->script.interp), fi->script.arg[0] ? " " : "",
-			    D(fi->script.arg));
-			base = base ? base + 1 : fi->script.interp;
-			env_command(fi->script.arg, cmd, sizeof(cmd));
-			if (!strcmp(base, "env") && cmd[0] &&
-			    !in_path(cmd, searched, sizeof(searched))) {
-				x->v = V_BROKEN;
-				if (strchr(cmd, '/'))
-					SET(reason, "a script for %s, whose program %s is "
-					    "missing: running it fails (exit 127)",
-					    D(fi->script.interp), D(cmd));
-				else
-					SET(reason, "a script for %s, which finds no %s in "
-					    "PATH (%s): running it fails (exit 127)",
-					    D(fi->script.interp), D(cmd), D(searched));
-				SET(fix, "install %s, or change the #! line of %s",
-				    D(cmd), D(x->p.path));
-			}
-		}
+		explain_script(x);
 		break;
 	case FMT_JAVA:
-		SET(reason, "%s: a Java class file, not a program the kernel runs",
-		    D(x->p.desc));
-		SET(fix, "run it with java, or register a Java handler");
+		set_text(x->reason, "%s: a Java class file, not a program the kernel runs",
+			 shown(x, x->p.desc));
+		set_text(x->fix, "run it with java, or register a Java handler");
 		break;
 	case FMT_WASM:
-		SET(reason, "%s: a WebAssembly module", D(x->p.desc));
-		SET(fix, "run it with a WebAssembly runtime (wasmtime, ...)");
+		set_text(x->reason, "%s: a WebAssembly module", shown(x, x->p.desc));
+		set_text(x->fix, "run it with a WebAssembly runtime (wasmtime, ...)");
 		break;
 	default:
-		SET(reason, "not a format the kernel runs (starts with %02x %02x "
-		    "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
-		    x->p.head[3]);
-		SET(fix, "check what produced it: 'file %s'", D(x->p.path));
+		set_text(x->reason, "not a format the kernel runs (starts with %02x %02x "
+			 "%02x %02x)", x->p.head[0], x->p.head[1], x->p.head[2],
+			 x->p.head[3]);
+		set_text(x->fix, "check what produced it: 'file %s'", shown(x, x->p.path));
 		break;
 	}
 }
@@ -428,8 +474,8 @@ static void explain_one(const char *path, const struct bm_table *t,
 	x->term = term;
 	if (probe_file(path, &x->p) < 0) {
 		x->v = V_BROKEN;
-		SET(reason, "cannot read it: %s", strerror(-x->p.err));
-		SET(fix, "check the path and its permissions");
+		set_text(x->reason, "cannot read it: %s", strerror(-x->p.err));
+		set_text(x->fix, "check the path and its permissions");
 		return;
 	}
 	w = t->enabled ? binfmt_match(t->e, t->n, path, x->p.head, x->p.head_len) : -1;
@@ -442,8 +488,8 @@ static void explain_one(const char *path, const struct bm_table *t,
 	if (x->v <= V_EMULATED && stat(path, &st) == 0 &&
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
 		x->v = V_BROKEN;
-		SET(reason, "it is not executable (mode %03o)", st.st_mode & 0777);
-		SET(fix, "chmod +x %s", D(path));
+		set_text(x->reason, "it is not executable (mode %03o)", st.st_mode & 0777);
+		set_text(x->fix, "chmod +x %s", shown(x, path));
 	}
 }
 

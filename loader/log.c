@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -229,127 +230,198 @@ static void usage_log(const struct cli *c, FILE *f)
 	fprintf(f, "usage: %s %s\n\n%s", prog_name, c->cmd->synopsis, c->cmd->help);
 }
 
-#define BAD_USAGE(...)							\
-	do {								\
-		err_msg(__VA_ARGS__);					\
-		return EXIT_USAGE;					\
-	} while (0)
+/* A command line that does not parse: said once, on stderr; returns the
+ * exit status, which each caller returns itself. */
+static int __attribute__((format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
+{
+	char msg[16384];	/* err_msg's own bound */
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_msg("%s", msg);
+	return EXIT_USAGE;
+}
+
+/* What the options say beyond the view: the files named, the output. */
+struct log_cmdline {
+	const char *files[MAX_FILES];
+	size_t nfiles;
+	bool json, stats;
+};
+
+/* The option handlers below return -1 to go on, else the exit status. */
+
+static int opt_verdict(const char *arg, struct log_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		if (!strcmp(arg, verdicts[i].name))
+			break;
+	if (i == sizeof(verdicts) / sizeof(verdicts[0]))
+		return bad_usage("log: --verdict '%s' is not one of run, deny, "
+				 "fail, ok, nonzero, signal, running, unknown, "
+				 "unrecorded", arg);
+	f->events |= verdicts[i].events;
+	f->outcomes |= verdicts[i].outcomes;
+	return -1;
+}
+
+/* --since, --until, --arch, --uid, --path, --verdict. */
+static int filter_opt(int ch, const char *arg, struct log_filter *f)
+{
+	const struct arch *arch;
+
+	switch (ch) {
+	case LOPT_SINCE:
+	case LOPT_UNTIL:
+		if (parse_when(arg, ch == LOPT_SINCE ? &f->since : &f->until) < 0)
+			return bad_usage("log: --%s '%s' is neither an RFC 3339 time "
+					 "(2026-11-27T10:30:00Z, 2026-11-27) nor a span "
+					 "back from now (90s, 30m, 1h, 2d, 1w)",
+					 ch == LOPT_SINCE ? "since" : "until", arg);
+		return -1;
+	case LOPT_ARCH:
+		arch = arch_by_name(arg);
+		if (!arch)
+			return bad_usage("log: unknown arch '%s'; '%s arches' lists the "
+					 "names and aliases", arg, prog_name);
+		if (f->narch >= LOG_FILTER_MAX)
+			return bad_usage("log: more than %d --arch options", LOG_FILTER_MAX);
+		f->arch[f->narch++] = arch->name;
+		return -1;
+	case LOPT_UID:
+		if (f->nuid >= LOG_FILTER_MAX)
+			return bad_usage("log: more than %d --uid options", LOG_FILTER_MAX);
+		if (parse_uid(arg, &f->uid[f->nuid]) < 0)
+			return bad_usage("log: --uid '%s' is neither a number nor a user "
+					 "name known here", arg);
+		f->nuid++;
+		return -1;
+	case LOPT_PATH:
+		if (f->npath >= LOG_FILTER_MAX)
+			return bad_usage("log: more than %d --path options", LOG_FILTER_MAX);
+		f->path[f->npath++] = arg;
+		return -1;
+	default:	/* LOPT_VERDICT */
+		return opt_verdict(arg, f);
+	}
+}
+
+/* --follow, --stats, --json, --window. */
+static int output_opt(int ch, const char *arg, struct log_view *v,
+		      struct log_cmdline *l)
+{
+	unsigned long long w;
+	char *end;
+
+	switch (ch) {
+	case LOPT_FOLLOW:
+		v->follow = true;
+		return -1;
+	case LOPT_STATS:
+		l->stats = true;
+		return -1;
+	case LOPT_JSON:
+		l->json = true;
+		return -1;
+	default:	/* LOPT_WINDOW */
+		errno = 0;
+		w = strtoull(arg, &end, 10);
+		if (!*arg || *end || errno || w < 1 || w > WINDOW_MAX)
+			return bad_usage("log: --window takes a number of runs, 1 to %d",
+					 WINDOW_MAX);
+		v->window = (size_t)w;
+		return -1;
+	}
+}
+
+/* One option, by its group. */
+static int log_opt(const struct cli *c, int ch, struct log_args *a,
+		   struct log_view *v, struct log_cmdline *l)
+{
+	switch (ch) {
+	case 'h':
+	case LOPT_HELP:
+		usage_log(c, stdout);
+		return EXIT_OK;
+	case LOPT_FILE:
+		if (l->nfiles >= MAX_FILES)
+			return bad_usage("log: more than %d --file options", MAX_FILES);
+		l->files[l->nfiles++] = optarg;
+		return -1;
+	case LOPT_ROTATED:
+		a->rotated = true;
+		return -1;
+	case LOPT_SINCE:
+	case LOPT_UNTIL:
+	case LOPT_ARCH:
+	case LOPT_UID:
+	case LOPT_PATH:
+	case LOPT_VERDICT:
+		return filter_opt(ch, optarg, &v->filter);
+	case LOPT_FOLLOW:
+	case LOPT_STATS:
+	case LOPT_JSON:
+	case LOPT_WINDOW:
+		return output_opt(ch, optarg, v, l);
+	default:
+		return bad_usage("log: unknown option or missing value '%s'; see '%s log --help'",
+				 c->args[optind - 1], prog_name);
+	}
+}
+
+/* The files to read, --rotated ones expanded; the default log when none
+ * was named. -1 to go on, else the exit status. */
+static int log_sources(struct log_args *a, struct log_cmdline *l)
+{
+	size_t i;
+	int err;
+
+	a->named = l->nfiles > 0;
+	if (!l->nfiles) {
+		static char dflt[PATH_MAX];
+
+		default_log(dflt, sizeof(dflt));
+		l->files[l->nfiles++] = dflt;
+	}
+	for (i = 0; i < l->nfiles; i++) {
+		err = a->rotated && strcmp(l->files[i], "-") ? add_rotated(a, l->files[i]) :
+			add_src(a, l->files[i]);
+		if (err)
+			return EXIT_USAGE;
+	}
+	return -1;
+}
 
 /* -1 to go on, else the exit status. */
 static int parse_log_args(const struct cli *c, struct log_args *a,
 			  struct log_view *v)
 {
-	const char *files[MAX_FILES];
-	size_t nfiles = 0, i;
+	struct log_cmdline l = { .nfiles = 0 };
 	struct log_filter *f = &v->filter;
-	const struct arch *arch;
-	char *end;
-	int ch, err;
-	bool json = false, stats = false;
-	unsigned long long w;
+	int ch, rc;
 
 	f->since = f->until = -1;
 	v->window = WINDOW_DEFAULT;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(c->nargs, c->args, "h", log_opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-		case LOPT_HELP:
-			usage_log(c, stdout);
-			return EXIT_OK;
-		case LOPT_FILE:
-			if (nfiles >= MAX_FILES)
-				BAD_USAGE("log: more than %d --file options", MAX_FILES);
-			files[nfiles++] = optarg;
-			break;
-		case LOPT_SINCE:
-		case LOPT_UNTIL:
-			if (parse_when(optarg, ch == LOPT_SINCE ? &f->since : &f->until) < 0)
-				BAD_USAGE("log: --%s '%s' is neither an RFC 3339 time "
-					  "(2026-11-27T10:30:00Z, 2026-11-27) nor a span "
-					  "back from now (90s, 30m, 1h, 2d, 1w)",
-					  ch == LOPT_SINCE ? "since" : "until", optarg);
-			break;
-		case LOPT_ARCH:
-			arch = arch_by_name(optarg);
-			if (!arch)
-				BAD_USAGE("log: unknown arch '%s'; '%s arches' lists the "
-					  "names and aliases", optarg, prog_name);
-			if (f->narch >= LOG_FILTER_MAX)
-				BAD_USAGE("log: more than %d --arch options", LOG_FILTER_MAX);
-			f->arch[f->narch++] = arch->name;
-			break;
-		case LOPT_UID:
-			if (f->nuid >= LOG_FILTER_MAX)
-				BAD_USAGE("log: more than %d --uid options", LOG_FILTER_MAX);
-			if (parse_uid(optarg, &f->uid[f->nuid]) < 0)
-				BAD_USAGE("log: --uid '%s' is neither a number nor a user "
-					  "name known here", optarg);
-			f->nuid++;
-			break;
-		case LOPT_PATH:
-			if (f->npath >= LOG_FILTER_MAX)
-				BAD_USAGE("log: more than %d --path options", LOG_FILTER_MAX);
-			f->path[f->npath++] = optarg;
-			break;
-		case LOPT_VERDICT:
-			for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
-				if (!strcmp(optarg, verdicts[i].name))
-					break;
-			if (i == sizeof(verdicts) / sizeof(verdicts[0]))
-				BAD_USAGE("log: --verdict '%s' is not one of run, deny, "
-					  "fail, ok, nonzero, signal, running, unknown, "
-					  "unrecorded", optarg);
-			f->events |= verdicts[i].events;
-			f->outcomes |= verdicts[i].outcomes;
-			break;
-		case LOPT_FOLLOW:
-			v->follow = true;
-			break;
-		case LOPT_STATS:
-			stats = true;
-			break;
-		case LOPT_JSON:
-			json = true;
-			break;
-		case LOPT_WINDOW:
-			errno = 0;
-			w = strtoull(optarg, &end, 10);
-			if (!*optarg || *end || errno || w < 1 || w > WINDOW_MAX)
-				BAD_USAGE("log: --window takes a number of runs, 1 to %d",
-					  WINDOW_MAX);
-			v->window = (size_t)w;
-			break;
-		case LOPT_ROTATED:
-			a->rotated = true;
-			break;
-		default:
-			BAD_USAGE("log: unknown option or missing value '%s'; see '%s log --help'",
-				  c->args[optind - 1], prog_name);
-		}
+		rc = log_opt(c, ch, a, v, &l);
+		if (rc >= 0)
+			return rc;
 	}
 	if (optind < c->nargs)
-		BAD_USAGE("log: unexpected argument '%s'; name log files with --file",
-			  c->args[optind]);
+		return bad_usage("log: unexpected argument '%s'; name log files with --file",
+				 c->args[optind]);
 	if (f->since >= 0 && f->until >= 0 && f->since > f->until)
-		BAD_USAGE("log: --since is later than --until: nothing can match");
-	v->mode = stats ? LM_STATS : json ? LM_JSON : LM_TABLE;
-	v->json = json;
-	a->named = nfiles > 0;
-	if (!nfiles) {
-		static char dflt[PATH_MAX];
-
-		default_log(dflt, sizeof(dflt));
-		files[nfiles++] = dflt;
-	}
-	for (i = 0; i < nfiles; i++) {
-		err = a->rotated && strcmp(files[i], "-") ? add_rotated(a, files[i]) :
-			add_src(a, files[i]);
-		if (err)
-			return EXIT_USAGE;
-	}
-	return -1;
+		return bad_usage("log: --since is later than --until: nothing can match");
+	v->mode = l.stats ? LM_STATS : l.json ? LM_JSON : LM_TABLE;
+	v->json = l.json;
+	return log_sources(a, &l);
 }
 
 /* gzip -dc path, its stdout as our fd (no shell: the path is data). */

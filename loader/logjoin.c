@@ -481,85 +481,102 @@ static void flush_late(struct log_view *v, int64_t now_us)
 	}
 }
 
-void log_view_rec(struct log_view *v, struct log_rec *r)
+/* The collector's "lost" and "rejected" notices: counted, the last
+ * reason kept, and said at once while following. */
+static void take_notice(struct log_view *v, struct log_rec *r)
 {
-	struct log_node *n, **p;
-	char key[LOG_ID_MAX + 64];
+	struct log_counts *k = &v->counts;
+	const char *why = r->lost_reason.s ? r->lost_reason.s : "";
 
-	if (v->follow && v->nlate && r->time_us >= 0)
-		flush_late(v, r->time_us);
-	switch (r->event) {
-	case LE_LOST:
-		v->counts.lost += (unsigned long long)r->lost_count;
-		snprintf(v->counts.lost_reason, sizeof(v->counts.lost_reason), "%s",
-			 r->lost_reason.s ? r->lost_reason.s : "");
+	if (r->event == LE_LOST) {
+		k->lost += (unsigned long long)r->lost_count;
+		snprintf(k->lost_reason, sizeof(k->lost_reason), "%s", why);
 		if (v->follow)
 			warn_msg("log: the collector lost %lld record(s): %s",
-				 r->lost_count, T(v->counts.lost_reason));
-		log_rec_free(r);
-		return;
-	case LE_REJECTED:
-		v->counts.rejected += (unsigned long long)r->lost_count;
-		snprintf(v->counts.rejected_reason, sizeof(v->counts.rejected_reason),
-			 "%s", r->lost_reason.s ? r->lost_reason.s : "");
+				 r->lost_count, T(k->lost_reason));
+	} else {
+		k->rejected += (unsigned long long)r->lost_count;
+		snprintf(k->rejected_reason, sizeof(k->rejected_reason), "%s", why);
 		if (v->follow)
 			warn_msg("log: the collector rejected %lld message(s): %s",
-				 r->lost_count, T(v->counts.rejected_reason));
-		log_rec_free(r);
-		return;
-	case LE_HASH:
-		/* Joins a run still held back (its exec said "hash_follows":
-		 * held until the hash came); one already shown keeps its
-		 * digest in the log only. */
-		p = hash_slot(v, r->id);
-		if (*p && !(*p)->late) {
-			n = *p;
-			if (r->sha256[0])
-				memcpy(n->run.rec.sha256, r->sha256, sizeof(r->sha256));
-			if (n->need_hash) {
-				n->need_hash = false;
-				settle(v, n);
-				drain(v);
-			}
-		}
-		log_rec_free(r);
-		return;
-	case LE_EXIT:
-		p = hash_slot(v, r->id);
-		if (!*p || !(*p)->need_exit) {
-			v->counts.orphan_exits++;
-			log_rec_free(r);
-			return;
-		}
-		n = *p;
-		n->run.exit = *r;
-		n->run.has_exit = true;
-		n->need_exit = false;
-		settle(v, n);
-		drain(v);
-		return;
-	default:
-		break;
+				 r->lost_count, T(k->rejected_reason));
 	}
-	/* A shim's late copy of a record the collector wrote: one run. */
-	if (r->time[0] && (r->late_copy || r->collector)) {
-		late_key(r, key, sizeof(key));
-		if (r->late_copy && recent_has(v, fnv1a(key, strlen(key)))) {
+	log_rec_free(r);
+}
+
+/* A hash record joins a run still held back (its exec said
+ * "hash_follows": held until the hash came); one already shown keeps its
+ * digest in the log only. */
+static void take_hash(struct log_view *v, struct log_rec *r)
+{
+	struct log_node *n = *hash_slot(v, r->id);
+
+	if (n && !n->late) {
+		if (r->sha256[0])
+			memcpy(n->run.rec.sha256, r->sha256, sizeof(r->sha256));
+		if (n->need_hash) {
+			n->need_hash = false;
+			settle(v, n);
+			drain(v);
+		}
+	}
+	log_rec_free(r);
+}
+
+/* An exit record completes the run its id names; one that names no run
+ * waiting for its exit is counted, not shown. */
+static void take_exit(struct log_view *v, struct log_rec *r)
+{
+	struct log_node *n = *hash_slot(v, r->id);
+
+	if (!n || !n->need_exit) {
+		v->counts.orphan_exits++;
+		log_rec_free(r);
+		return;
+	}
+	n->run.exit = *r;
+	n->run.has_exit = true;
+	n->need_exit = false;
+	settle(v, n);
+	drain(v);
+}
+
+/*
+ * A shim's late copy of a record the collector wrote: one run with it.
+ * key[] gets late_key() when r may have such a twin. True when r is a
+ * copy of a run already taken: it is counted and freed, not taken again.
+ */
+static bool late_twin(struct log_view *v, struct log_rec *r, char *key, size_t len)
+{
+	struct log_node **p;
+
+	if (!r->time[0] || !(r->late_copy || r->collector))
+		return false;
+	late_key(r, key, len);
+	if (r->late_copy && recent_has(v, fnv1a(key, strlen(key)))) {
+		v->counts.late_merged++;
+		log_rec_free(r);
+		return true;
+	}
+	if (r->collector) {
+		p = hash_slot(v, key);
+		if (*p && (*p)->late) {	/* the copy came first */
+			v->counts.unrecorded -= (unsigned long long)(*p)->run.rec.unrecorded;
+			drop_node(v, *p);
+			v->counts.runs--;
 			v->counts.late_merged++;
-			log_rec_free(r);
-			return;
 		}
-		if (r->collector) {
-			p = hash_slot(v, key);
-			if (*p && (*p)->late) {	/* the copy came first */
-				v->counts.unrecorded -= (unsigned long long)(*p)->run.rec.unrecorded;
-				drop_node(v, *p);
-				v->counts.runs--;
-				v->counts.late_merged++;
-			}
-			v->recent[v->nrecent++ % LOG_RECENT] = fnv1a(key, strlen(key));
-		}
+		v->recent[v->nrecent++ % LOG_RECENT] = fnv1a(key, strlen(key));
 	}
+	return false;
+}
+
+/* A new run at the tail of the queue, waiting for what is still to come
+ * about it (key: late_twin()'s). */
+static void queue_run(struct log_view *v, struct log_rec *r, const char *key)
+{
+	struct log_node *n;
+
 	v->counts.runs++;
 	v->counts.unrecorded += (unsigned long long)r->unrecorded;
 	n = calloc(1, sizeof(*n));
@@ -585,7 +602,7 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 		if (!n->pending)
 			n->need_exit = n->need_hash = false;
 	} else if (r->late_copy && r->time[0]) {
-		pend(v, n, key);	/* late_key(), above */
+		pend(v, n, key);
 		n->late = n->pending;
 		v->nlate += n->late;
 	}
@@ -594,6 +611,22 @@ void log_view_rec(struct log_view *v, struct log_rec *r)
 	if ((v->follow || v->mode == LM_STATS) && !n->pending)
 		emit(v, n);
 	drain(v);
+}
+
+void log_view_rec(struct log_view *v, struct log_rec *r)
+{
+	char key[LOG_ID_MAX + 64];
+
+	if (v->follow && v->nlate && r->time_us >= 0)
+		flush_late(v, r->time_us);
+	if (r->event == LE_LOST || r->event == LE_REJECTED)
+		take_notice(v, r);
+	else if (r->event == LE_HASH)
+		take_hash(v, r);
+	else if (r->event == LE_EXIT)
+		take_exit(v, r);
+	else if (!late_twin(v, r, key, sizeof(key)))	/* exec, deny, fail */
+		queue_run(v, r, key);
 }
 
 void log_view_end(struct log_view *v, bool drop)

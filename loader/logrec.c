@@ -148,12 +148,103 @@ static void parse_exit(json_t *o, struct log_rec *r)
 			  (r->has_code || r->has_signal);
 }
 
+/* "v":1 and an event this reader knows: 0, else -EPROTO. */
+static int parse_event(json_t *o, struct log_rec *r)
+{
+	json_t *ev;
+	size_t i;
+
+	if (get_int(o, "v", 0) != 1)
+		return -EPROTO;
+	ev = json_object_get(o, "event");
+	if (!json_is_string(ev))
+		return -EPROTO;
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		if (!strcmp(json_string_value(ev), events[i].name)) {
+			r->event = events[i].ev;
+			return 0;
+		}
+	}
+	return -EPROTO;
+}
+
+/* What any record may carry: its time and the shim's, the collector's
+ * id, its source. */
+static void parse_head(json_t *o, struct log_rec *r)
+{
+	json_t *cl = json_object_get(o, "claimed");
+	char src[16];
+
+	get_small(o, "time", r->time, sizeof(r->time));
+	if (json_is_object(cl) && json_is_string(json_object_get(cl, "time")))
+		get_small(cl, "time", r->shim_time, sizeof(r->shim_time));
+	else
+		memcpy(r->shim_time, r->time, sizeof(r->time));
+	if (r->time[0] && logscan_time(r->time, strlen(r->time), &r->time_us) < 0)
+		r->time_us = -1;
+	get_small(o, "id", r->id, sizeof(r->id));
+	get_small(o, "source", src, sizeof(src));
+	r->collector = !strcmp(src, "collector");
+}
+
+/* An exec, deny or fail record: the run, and what is still to come
+ * about it (a hash record; a collector record this copy duplicates). */
+static int parse_exec(json_t *o, struct log_rec *r)
+{
+	int err = parse_run(o, r);
+
+	r->hash_follows = r->collector &&
+			  json_is_true(json_object_get(o, "hash_follows"));
+	if (!r->collector) {
+		char ce[160];
+
+		get_small(o, "collector_error", ce, sizeof(ce));
+		r->late_copy = strstr(ce, "no answer in time") != NULL;
+	}
+	return err;
+}
+
+/* The fields of r->event's kind: 0, -EPROTO or -ENOMEM. */
+static int parse_body(json_t *o, struct log_rec *r)
+{
+	int err = 0;
+
+	switch (r->event) {
+	case LE_EXEC:
+	case LE_DENY:
+	case LE_FAIL:
+		return parse_exec(o, r);
+	case LE_EXIT:
+		/* An exit that names no exec is of no use to anyone. */
+		if (!r->id[0])
+			err = -EPROTO;
+		parse_exit(o, r);
+		return err;
+	case LE_HASH:
+		/* A digest for no exec is of no use; one with "error" instead
+		 * of a digest is a record all the same (nothing to join). */
+		if (!r->id[0])
+			err = -EPROTO;
+		get_small(o, "sha256", r->sha256, sizeof(r->sha256));
+		if (strlen(r->sha256) != 64)
+			r->sha256[0] = '\0';
+		return err;
+	case LE_LOST:
+	case LE_REJECTED:
+		r->lost_count = get_int(o, "count", 0);
+		if (r->lost_count < 0)
+			r->lost_count = 0;
+		return get_str(o, "reason", &r->lost_reason, r->marked);
+	}
+	return 0;
+}
+
 int log_rec_parse(char *line, size_t len, struct log_rec *r)
 {
 	json_error_t je;
-	json_t *o, *ev;
-	size_t i, n;
-	int err = -EPROTO;
+	json_t *o;
+	size_t n;
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->time_us = -1;
@@ -164,74 +255,11 @@ int log_rec_parse(char *line, size_t len, struct log_rec *r)
 		json_decref(o);
 		return -EINVAL;
 	}
-	if (get_int(o, "v", 0) != 1)
-		goto out;
-	ev = json_object_get(o, "event");
-	if (!json_is_string(ev))
-		goto out;
-	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-		if (!strcmp(json_string_value(ev), events[i].name))
-			break;
-	if (i == sizeof(events) / sizeof(events[0]))
-		goto out;
-	r->event = events[i].ev;
-	get_small(o, "time", r->time, sizeof(r->time));
-	{
-		json_t *cl = json_object_get(o, "claimed");
-
-		if (json_is_object(cl) && json_is_string(json_object_get(cl, "time")))
-			get_small(cl, "time", r->shim_time, sizeof(r->shim_time));
-		else
-			memcpy(r->shim_time, r->time, sizeof(r->time));
+	err = parse_event(o, r);
+	if (!err) {
+		parse_head(o, r);
+		err = parse_body(o, r);
 	}
-	if (r->time[0] && logscan_time(r->time, strlen(r->time), &r->time_us) < 0)
-		r->time_us = -1;
-	get_small(o, "id", r->id, sizeof(r->id));
-	{
-		char src[16];
-
-		get_small(o, "source", src, sizeof(src));
-		r->collector = !strcmp(src, "collector");
-	}
-	err = 0;
-	switch (r->event) {
-	case LE_EXEC:
-	case LE_DENY:
-	case LE_FAIL:
-		err = parse_run(o, r);
-		r->hash_follows = r->collector &&
-				  json_is_true(json_object_get(o, "hash_follows"));
-		if (!r->collector) {
-			char ce[160];
-
-			get_small(o, "collector_error", ce, sizeof(ce));
-			r->late_copy = strstr(ce, "no answer in time") != NULL;
-		}
-		break;
-	case LE_EXIT:
-		/* An exit that names no exec is of no use to anyone. */
-		if (!r->id[0])
-			err = -EPROTO;
-		parse_exit(o, r);
-		break;
-	case LE_HASH:
-		/* A digest for no exec is of no use; one with "error" instead
-		 * of a digest is a record all the same (nothing to join). */
-		if (!r->id[0])
-			err = -EPROTO;
-		get_small(o, "sha256", r->sha256, sizeof(r->sha256));
-		if (strlen(r->sha256) != 64)
-			r->sha256[0] = '\0';
-		break;
-	case LE_LOST:
-	case LE_REJECTED:
-		r->lost_count = get_int(o, "count", 0);
-		if (r->lost_count < 0)
-			r->lost_count = 0;
-		err = get_str(o, "reason", &r->lost_reason, r->marked);
-		break;
-	}
-out:
 	json_decref(o);
 	if (err)
 		log_rec_free(r);

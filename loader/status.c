@@ -21,6 +21,8 @@ struct estat {
 	bool wins[64];			/* and is the one the kernel picks */
 	char broken[1200];		/* ours only: why it is broken */
 	struct pin_state pin;		/* its interpreter as a pinned file */
+	size_t *overlaps;		/* the other entries some file matches too */
+	size_t noverlaps;
 };
 
 /* Which arches each entry matches, which entry wins for each arch. */
@@ -107,157 +109,244 @@ static void json_arches(struct json_writer *w, const char *key, const bool *m)
 	jw_array_end(w);
 }
 
-int cmd_status(const struct cli *c)
+/*
+ * Everything status reports, gathered once (status_gather); the text and
+ * the JSON output both print from it (status_text, status_json), so they
+ * cannot disagree.
+ */
+struct status {
+	struct bm_table t;
+	struct estat *st;		/* by entry, as t.e */
+	char cfgpath[1024];
+	int cfgrc;			/* load_shim_config's: 0, -ENOENT, else errors */
+	char sink[1200];		/* where the shim's records go */
+	struct sink_check sc;
+	bool collector_up;		/* a collector socket, and it listens */
+	char finding[1024];		/* sink_finding's, "" when none */
+	struct pin_totals pins;
+	size_t broken;			/* our entries with a reason in broken[] */
+};
+
+/* Which other entries each one overlaps (some file matches both), in
+ * table order. 0 or -ENOMEM. */
+static int find_overlaps(const struct bm_table *t, struct estat *st)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < t->n; i++) {
+		for (n = 0, j = 0; j < t->n; j++)
+			n += j != i && entries_overlap(&t->e[j], &t->e[i]);
+		st[i].overlaps = calloc(n + 1, sizeof(*st[i].overlaps));
+		if (!st[i].overlaps)
+			return -ENOMEM;
+		for (j = 0; j < t->n; j++)
+			if (j != i && entries_overlap(&t->e[j], &t->e[i]))
+				st[i].overlaps[st[i].noverlaps++] = j;
+	}
+	return 0;
+}
+
+static void status_free(struct status *s)
+{
+	size_t i;
+
+	for (i = 0; s->st && i < s->t.n; i++)
+		free(s->st[i].overlaps);
+	free(s->st);
+	bm_table_free(&s->t);
+}
+
+/* -1 when gathered, else the exit status (the error said). */
+static int status_gather(struct status *s)
 {
 	struct shim_config cfg;
-	struct bm_table t;
-	struct estat *st;
-	char cfgpath[1024], sink[1200], list[1024], finding[1024];
-	struct sink_check sc;
-	struct pin_totals pins = { 0 };
-	size_t i, j, broken = 0;
-	int err, cfgrc;
-	struct jdoc d;
+	size_t i;
+	int err;
 
-	err = bm_read_table(&t);
+	memset(s, 0, sizeof(*s));
+	err = bm_read_table(&s->t);
 	if (err) {
 		err_msg("status: reading " BM_DIR ": %s", strerror(-err));
 		return EXIT_USAGE;
 	}
-	st = calloc(t.n + 1, sizeof(*st));
-	if (!st) {
-		bm_table_free(&t);
+	s->st = calloc(s->t.n + 1, sizeof(*s->st));
+	if (!s->st) {
+		bm_table_free(&s->t);
 		return EXIT_USAGE;
 	}
-	analyse(&t, st);
-	cfgrc = load_shim_config(&cfg, cfgpath, sizeof(cfgpath));
-	log_sink(&cfg, sink, sizeof(sink));
-	sink_check(&cfg, &sc);
-	sink_finding(&sc, cfgpath, finding, sizeof(finding));
-	for (i = 0; i < t.n; i++) {
-		broken += st[i].broken[0] != '\0';
-		pin_totals_add(&pins, &t.e[i], &st[i].pin);
+	analyse(&s->t, s->st);
+	s->cfgrc = load_shim_config(&cfg, s->cfgpath, sizeof(s->cfgpath));
+	log_sink(&cfg, s->sink, sizeof(s->sink));
+	sink_check(&cfg, &s->sc);
+	sink_finding(&s->sc, s->cfgpath, s->finding, sizeof(s->finding));
+	s->collector_up = s->sc.socket[0] && !s->sc.sock_err;
+	for (i = 0; i < s->t.n; i++) {
+		s->broken += s->st[i].broken[0] != '\0';
+		pin_totals_add(&s->pins, &s->t.e[i], &s->st[i].pin);
 	}
+	if (find_overlaps(&s->t, s->st) < 0) {
+		status_free(s);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
 
-	if (c->opts & OPT_JSON) {
-		jdoc_init(&d);
-		jw_object_begin(&d.w);
-		jw_kv_bool(&d.w, "mounted", t.mounted);
-		jw_kv_bool(&d.w, "enabled", t.enabled);
-		jw_kv_string(&d.w, "config", cfgpath);
-		jw_kv_string(&d.w, "config_status", cfgrc == 0 ? "ok" :
-			       cfgrc == -ENOENT ? "absent (defaults)" : "has errors");
-		jw_kv_string(&d.w, "log", sink);
-		jw_key(&d.w, "collector");
-		jw_object_begin(&d.w);
-		jw_kv_string(&d.w, "socket", sc.socket[0] ? sc.socket : NULL);
-		jw_kv_bool(&d.w, "listening", sc.socket[0] && !sc.sock_err);
-		jw_kv_bool(&d.w, "open_to_all_users", sc.sock_others);
-		jw_object_end(&d.w);
-		jw_kv_string(&d.w, "other_users_recorded_in", sc.where);
-		/* A shim in a container reaches no host log: only a running
-		 * collector records those execs (binfmt-shimd(8)). */
-		jw_kv_bool(&d.w, "container_execs_recorded", sc.socket[0] && !sc.sock_err);
-		jw_kv_uint(&d.w, "broken", broken);
-		pin_totals_json(&d.w, &pins);
-		jw_key(&d.w, "findings");
-		jw_array_begin(&d.w);
-		if (finding[0])
-			jw_string(&d.w, finding);
-		jw_array_end(&d.w);
-		jw_key(&d.w, "entries");
-		jw_array_begin(&d.w);
-		for (i = t.n; i-- > 0;) {
-			const struct binfmt_entry *e = &t.e[i];
+static void json_entry(struct json_writer *w, const struct status *s, size_t i)
+{
+	const struct binfmt_entry *e = &s->t.e[i];
+	const struct estat *st = &s->st[i];
+	size_t j;
 
-			jw_object_begin(&d.w);
-			jw_kv_string(&d.w, "name", e->name);
-			jw_kv_bool(&d.w, "ours", binfmt_is_ours(e->name));
-			jw_kv_bool(&d.w, "enabled", e->enabled);
-			jw_kv_uint(&d.w, "order", t.n - i);
-			jw_kv_string(&d.w, "interpreter", e->interpreter);
-			jw_kv_bool(&d.w, "interpreter_present", st[i].present);
-			jw_kv_bool(&d.w, "interpreter_static", st[i].is_static);
-			jw_kv_string(&d.w, "flags", e->flags);
-			json_arches(&d.w, "matches", st[i].matches);
-			json_arches(&d.w, "wins", st[i].wins);
-			jw_key(&d.w, "overlaps");
-			jw_array_begin(&d.w);
-			for (j = 0; j < t.n; j++)
-				if (j != i && entries_overlap(&t.e[j], e))
-					jw_string(&d.w, t.e[j].name);
-			jw_array_end(&d.w);
-			jw_kv_string(&d.w, "broken", st[i].broken[0] ? st[i].broken : NULL);
-			pin_status_json(&d.w, e, &st[i].pin);
-			jw_object_end(&d.w);
-		}
-		jw_array_end(&d.w);
-		jw_object_end(&d.w);
-		jdoc_print(&d, stdout);
-		jdoc_free(&d);
-	} else if (!t.mounted) {
+	jw_object_begin(w);
+	jw_kv_string(w, "name", e->name);
+	jw_kv_bool(w, "ours", binfmt_is_ours(e->name));
+	jw_kv_bool(w, "enabled", e->enabled);
+	jw_kv_uint(w, "order", s->t.n - i);
+	jw_kv_string(w, "interpreter", e->interpreter);
+	jw_kv_bool(w, "interpreter_present", st->present);
+	jw_kv_bool(w, "interpreter_static", st->is_static);
+	jw_kv_string(w, "flags", e->flags);
+	json_arches(w, "matches", st->matches);
+	json_arches(w, "wins", st->wins);
+	jw_key(w, "overlaps");
+	jw_array_begin(w);
+	for (j = 0; j < st->noverlaps; j++)
+		jw_string(w, s->t.e[st->overlaps[j]].name);
+	jw_array_end(w);
+	jw_kv_string(w, "broken", st->broken[0] ? st->broken : NULL);
+	pin_status_json(w, e, &st->pin);
+	jw_object_end(w);
+}
+
+static void status_json(const struct status *s)
+{
+	struct jdoc d;
+	size_t i;
+
+	jdoc_init(&d);
+	jw_object_begin(&d.w);
+	jw_kv_bool(&d.w, "mounted", s->t.mounted);
+	jw_kv_bool(&d.w, "enabled", s->t.enabled);
+	jw_kv_string(&d.w, "config", s->cfgpath);
+	jw_kv_string(&d.w, "config_status", s->cfgrc == 0 ? "ok" :
+		     s->cfgrc == -ENOENT ? "absent (defaults)" : "has errors");
+	jw_kv_string(&d.w, "log", s->sink);
+	jw_key(&d.w, "collector");
+	jw_object_begin(&d.w);
+	jw_kv_string(&d.w, "socket", s->sc.socket[0] ? s->sc.socket : NULL);
+	jw_kv_bool(&d.w, "listening", s->collector_up);
+	jw_kv_bool(&d.w, "open_to_all_users", s->sc.sock_others);
+	jw_object_end(&d.w);
+	jw_kv_string(&d.w, "other_users_recorded_in", s->sc.where);
+	/* A shim in a container reaches no host log: only a running
+	 * collector records those execs (binfmt-shimd(8)). */
+	jw_kv_bool(&d.w, "container_execs_recorded", s->collector_up);
+	jw_kv_uint(&d.w, "broken", s->broken);
+	pin_totals_json(&d.w, &s->pins);
+	jw_key(&d.w, "findings");
+	jw_array_begin(&d.w);
+	if (s->finding[0])
+		jw_string(&d.w, s->finding);
+	jw_array_end(&d.w);
+	jw_key(&d.w, "entries");
+	jw_array_begin(&d.w);
+	for (i = s->t.n; i-- > 0;)
+		json_entry(&d.w, s, i);
+	jw_array_end(&d.w);
+	jw_object_end(&d.w);
+	jdoc_print(&d, stdout);
+	jdoc_free(&d);
+}
+
+/* Names, paths and flags are the entries' own bytes (any user namespace
+ * may register its own): T(). */
+static void text_entry(const struct status *s, size_t i)
+{
+	const struct binfmt_entry *e = &s->t.e[i];
+	const struct estat *st = &s->st[i];
+	char list[1024];
+	size_t j;
+
+	printf("\n%s%s: %s, flags %s\n", T(e->name),
+	       binfmt_is_ours(e->name) ? " (ours)" : "",
+	       e->enabled ? "enabled" : "disabled",
+	       e->flags[0] ? T(e->flags) : "-");
+	printf("  interpreter %s (%s%s)\n", T(e->interpreter),
+	       st->present ? "present" : "MISSING",
+	       !st->present ? "" : st->is_static ? ", static" : ", not static");
+	arch_list(st->matches, list, sizeof(list));
+	printf("  matches     %s\n", list[0] ? list : "no ELF arch");
+	arch_list(st->wins, list, sizeof(list));
+	printf("  picked for  %s\n", list[0] ? list : "nothing");
+	for (j = 0; j < st->noverlaps; j++)
+		printf(j ? ", %s" : "  overlaps    %s", T(s->t.e[st->overlaps[j]].name));
+	if (st->noverlaps)
+		putchar('\n');
+	pin_status_text(e, &st->pin);
+	if (st->broken[0])
+		printf("  BROKEN      %s\n", T(st->broken));
+}
+
+/* The shim's config, where records go, the pinned files and what to fix. */
+static void text_footer(const struct status *s)
+{
+	const struct sink_check *sc = &s->sc;
+
+	printf("\nshim config: %s (%s)\nshim log:    %s\n", T(s->cfgpath),
+	       s->cfgrc == 0 ? "ok" : s->cfgrc == -ENOENT ? "absent: defaults" :
+	       "has errors: the shim reports them", T(s->sink));
+	if (sc->socket[0])
+		printf("collector:   %s (%s)\n", T(sc->socket),
+		       sc->sock_err ? strerror(-sc->sock_err) : sc->sock_others ?
+		       "listening" : "listening, but closed to other users");
+	else
+		printf("collector:   none configured\n");
+	printf("other users: recorded in %s\n", sc->where ? sc->where : "NOTHING");
+	printf("containers:  %s\n", s->collector_up ?
+	       "execs inside containers and chroots are recorded by the collector" :
+	       "execs inside containers and chroots are UNRECORDED until the "
+	       "collector (binfmt-shimd) runs");
+	pin_totals_text(&s->pins);
+	if (s->finding[0])
+		printf("\n%s\n", T(s->finding));
+	if (s->broken)
+		printf("\n%zu of our entries are broken: '%s register "
+		       "--replace ARCH...' re-registers them and disables "
+		       "the entries that shadow them\n", s->broken, prog_name);
+}
+
+static void status_text(const struct status *s)
+{
+	size_t i;
+
+	if (!s->t.mounted) {
 		printf("binfmt_misc: not mounted at " BM_DIR
 		       " ('%s register' mounts it)\n", prog_name);
 	} else {
 		printf("binfmt_misc: %s, %zu entr%s (the kernel tries them top "
-		       "down)\n", t.enabled ? "enabled" : "DISABLED", t.n,
-		       t.n == 1 ? "y" : "ies");
-		for (i = t.n; i-- > 0;) {
-			const struct binfmt_entry *e = &t.e[i];
-			size_t n = 0;
+		       "down)\n", s->t.enabled ? "enabled" : "DISABLED", s->t.n,
+		       s->t.n == 1 ? "y" : "ies");
+		for (i = s->t.n; i-- > 0;)
+			text_entry(s, i);
+	}
+	text_footer(s);
+}
 
-			/* Names, paths and flags are the entries' own bytes
-			 * (any user namespace may register its own): T(). */
-			printf("\n%s%s: %s, flags %s\n", T(e->name),
-			       binfmt_is_ours(e->name) ? " (ours)" : "",
-			       e->enabled ? "enabled" : "disabled",
-			       e->flags[0] ? T(e->flags) : "-");
-			printf("  interpreter %s (%s%s)\n", T(e->interpreter),
-			       st[i].present ? "present" : "MISSING",
-			       !st[i].present ? "" : st[i].is_static ? ", static" :
-			       ", not static");
-			arch_list(st[i].matches, list, sizeof(list));
-			printf("  matches     %s\n", list[0] ? list : "no ELF arch");
-			arch_list(st[i].wins, list, sizeof(list));
-			printf("  picked for  %s\n", list[0] ? list : "nothing");
-			for (j = 0; j < t.n; j++) {
-				if (j == i || !entries_overlap(&t.e[j], e))
-					continue;
-				printf(n++ ? ", %s" : "  overlaps    %s", T(t.e[j].name));
-			}
-			if (n)
-				putchar('\n');
-			pin_status_text(e, &st[i].pin);
-			if (st[i].broken[0])
-				printf("  BROKEN      %s\n", T(st[i].broken));
-		}
-	}
-	if (!(c->opts & OPT_JSON)) {
-		printf("\nshim config: %s (%s)\nshim log:    %s\n", T(cfgpath),
-		       cfgrc == 0 ? "ok" : cfgrc == -ENOENT ? "absent: defaults" :
-		       "has errors: the shim reports them", T(sink));
-		if (sc.socket[0])
-			printf("collector:   %s (%s)\n", T(sc.socket),
-			       sc.sock_err ? strerror(-sc.sock_err) : sc.sock_others ?
-			       "listening" : "listening, but closed to other users");
-		else
-			printf("collector:   none configured\n");
-		printf("other users: recorded in %s\n", sc.where ? sc.where : "NOTHING");
-		printf("containers:  %s\n", sc.socket[0] && !sc.sock_err ?
-		       "execs inside containers and chroots are recorded by the collector" :
-		       "execs inside containers and chroots are UNRECORDED until the "
-		       "collector (binfmt-shimd) runs");
-		pin_totals_text(&pins);
-		if (finding[0])
-			printf("\n%s\n", T(finding));
-		if (broken)
-			printf("\n%zu of our entries are broken: '%s register "
-			       "--replace ARCH...' re-registers them and disables "
-			       "the entries that shadow them\n", broken, prog_name);
-	}
-	free(st);
-	bm_table_free(&t);
-	return broken || finding[0] || pins.stale ? EXIT_CHECK : EXIT_OK;
+int cmd_status(const struct cli *c)
+{
+	struct status s;
+	int rc;
+
+	rc = status_gather(&s);
+	if (rc >= 0)
+		return rc;
+	if (c->opts & OPT_JSON)
+		status_json(&s);
+	else
+		status_text(&s);
+	rc = s.broken || s.finding[0] || s.pins.stale ? EXIT_CHECK : EXIT_OK;
+	status_free(&s);
+	return rc;
 }
 
 /* "host", "native", "foreign", or "compat-off" (family member that did
