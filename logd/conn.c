@@ -28,7 +28,7 @@
  * Credentials: pid, uid and gid come from what the kernel attached
  * (SCM_CREDENTIALS, checked by the kernel when the client sets them;
  * SO_PEERCRED of the connection when the message has none). The rest of
- * what the collector vouches for, and the record: verify.c.
+ * what the collector vouches for, and the record: vouch.c.
  *
  * A message that breaks any rule is refused (answer 'R', so the shim falls
  * back to its own log), its fds closed, and counted in a "rejected"
@@ -323,7 +323,7 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 		w = exitwatch_reserve(d, v->cred.uid);
 	shimd_next_id(d, id, sizeof(id));
 	/* A "hash" record follows when the binary goes to hash.c. */
-	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0,
+	len = vouch_record(m, v, id, d->o.sha256 && binfd >= 0,
 			   strcmp(ev, "exec") ? -1 : w != NULL, rec, sizeof(rec));
 	f.event = ev;
 	f.id = id;
@@ -423,7 +423,7 @@ static void probe_finish(struct shimd *d, struct probe_slot *p, int res, const c
 	if (error)
 		p->v.probe_error = error;
 	else
-		verify_head(p->head, res, &p->v);
+		vouch_head(p->head, res, &p->v);
 	for (k = 0; k < p->nfds; k++)
 		if (p->read_done || p->fds[k] != p->binfd)
 			fds[nfds++] = p->fds[k];
@@ -579,7 +579,7 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 	if (m.flags & SHIMMSG_F_PIDFD)
 		pidfd = fds[nfds - 1];
 	if (binfd >= 0) {
-		if (verify_stat(binfd, &v) < 0) {
+		if (vouch_stat(binfd, &v) < 0) {
 			reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
 			return;
 		}
@@ -596,7 +596,7 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 		} else if (n < 0) {
 			v.probe_error = "reading the binary failed";
 		}
-		verify_head(head, n, &v);
+		vouch_head(head, n, &v);
 	}
 	finish(d, c, &m, &v, fds, nfds, binfd, pidfd);
 }

@@ -38,7 +38,7 @@ static void kv_ntime(struct json_writer *w, const char *k, const struct timespec
 
 /* Our own reading of the binary, part 1: its attributes, from what the
  * kernel has (AT_STATX_DONT_SYNC: no revalidation round trip). */
-int verify_stat(int fd, struct verified *v)
+int vouch_stat(int fd, struct verified *v)
 {
 	struct statx sx;
 
@@ -57,7 +57,7 @@ int verify_stat(int fd, struct verified *v)
 }
 
 /* Part 2: arch and e_machine from the head. */
-void verify_head(const unsigned char *head, long n, struct verified *v)
+void vouch_head(const unsigned char *head, long n, struct verified *v)
 {
 	struct elf_info ei;
 
@@ -109,7 +109,7 @@ static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
 
 /* The exec (or deny/fail) record: the client's members in its order with
  * the verified values in place, then id, source, verified, claimed. */
-int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
+int vouch_record(const struct shimmsg *m, const struct verified *v, const char *id,
 		 bool hash_follows, int exit_tracked, char *out, size_t cap)
 {
 	const char *arch = v->arch ? v->arch->name : NULL;
