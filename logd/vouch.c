@@ -107,65 +107,145 @@ static void emit_elf(const struct shimmsg *m, int e, const struct verified *v,
 	jw_object_end(w);
 }
 
+/* The client's members the collector checks: where they are in its
+ * message (-1: absent), and which say other than what it vouches for. */
+struct claims {
+	int pid, uid, gid, arch, elf, machine, time, v;
+	bool dpid, duid, dgid, darch, dmach, dtime;
+	const char *arch_name;		/* ours: NULL when no QEMU target runs it */
+	char now[64];			/* the collector's clock */
+};
+
+static void gather_claims(const struct shimmsg *m, const struct verified *v, struct claims *c)
+{
+	c->arch_name = v->arch ? v->arch->name : NULL;
+	c->pid = shimmsg_find(m, -1, "pid");
+	c->uid = shimmsg_find(m, -1, "uid");
+	c->gid = shimmsg_find(m, -1, "gid");
+	c->arch = shimmsg_find(m, -1, "arch");
+	c->elf = shimmsg_find(m, -1, "elf");
+	c->time = shimmsg_find(m, -1, "time");
+	c->v = shimmsg_find(m, -1, "v");
+	c->machine = -1;
+	if (c->elf >= 0 && m->m[c->elf].type == SHIMMSG_OBJECT)
+		c->machine = shimmsg_find(m, c->elf, "machine");
+	c->dpid = claim_differs_int(m, c->pid, v->cred.pid);
+	c->duid = claim_differs_int(m, c->uid, v->cred.uid);
+	c->dgid = claim_differs_int(m, c->gid, v->cred.gid);
+	/* The time is the collector's clock: a client's own "time" could
+	 * put its run anywhere in the log (a reader sorts and filters by
+	 * it). The shim's stays under "claimed". */
+	shimd_rfc3339(c->now, sizeof(c->now));
+	c->dtime = claim_differs_str(m, c->time, c->now);
+	c->darch = c->dmach = false;
+	if (v->have_file) {
+		c->darch = claim_differs_str(m, c->arch, c->arch_name);
+		c->dmach = v->have_machine && claim_differs_int(m, c->machine, v->machine);
+	}
+}
+
+/* The client's top-level members in its order, the verified values in
+ * place ("v" and "time" are written before them). */
+static void write_members(struct json_writer *w, const struct shimmsg *m,
+			  const struct verified *v, const struct claims *c)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		int k = (int)i;
+
+		if (m->m[i].parent != -1 || k == c->time || k == c->v)
+			continue;
+		jw_key(w, m->m[i].key);
+		if (k == c->pid)
+			jw_int(w, v->cred.pid);
+		else if (k == c->uid)
+			jw_uint(w, v->cred.uid);
+		else if (k == c->gid)
+			jw_uint(w, v->cred.gid);
+		else if (k == c->arch && v->have_file)
+			c->arch_name ? jw_string(w, c->arch_name) : jw_null(w);
+		else if (k == c->elf)
+			emit_elf(m, c->elf, v, w);
+		else
+			shimmsg_emit_value(m, k, w);
+	}
+}
+
+/* "verified": what the kernel and our own reading of the file say. */
+static void write_verified(struct json_writer *w, const struct verified *v,
+			   const struct claims *c)
+{
+	char dev[32];
+
+	jw_key(w, "verified");
+	jw_object_begin(w);
+	jw_kv_int(w, "pid", v->cred.pid);
+	jw_kv_uint(w, "uid", v->cred.uid);
+	jw_kv_uint(w, "gid", v->cred.gid);
+	if (v->have_file) {
+		snprintf(dev, sizeof(dev), "%u:%u", major(v->st.st_dev), minor(v->st.st_dev));
+		jw_kv_string(w, "dev", dev);
+		jw_kv_uint(w, "ino", (uint64_t)v->st.st_ino);
+		jw_kv_int(w, "size", (int64_t)v->st.st_size);
+		kv_ntime(w, "mtime", &v->st.st_mtim);
+		c->arch_name ? jw_kv_string(w, "arch", c->arch_name) : jw_kv_null(w, "arch");
+		if (v->have_machine)
+			jw_kv_uint(w, "machine", v->machine);
+		else
+			jw_kv_null(w, "machine");
+		if (v->probe_error)
+			jw_kv_string(w, "probe_error", v->probe_error);
+	}
+	jw_object_end(w);
+}
+
+/* "claimed": what the client said where it differs; absent when nothing
+ * does. */
+static void write_claimed(struct json_writer *w, const struct shimmsg *m,
+			  const struct claims *c)
+{
+	const struct { bool differs; const char *key; int idx; } claims[] = {
+		{ c->dtime, "time", c->time }, { c->dpid, "pid", c->pid },
+		{ c->duid, "uid", c->uid }, { c->dgid, "gid", c->gid },
+		{ c->darch, "arch", c->arch }, { c->dmach, "machine", c->machine },
+	};
+	size_t i;
+
+	if (!c->dpid && !c->duid && !c->dgid && !c->darch && !c->dmach && !c->dtime)
+		return;
+	jw_key(w, "claimed");
+	jw_object_begin(w);
+	for (i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		if (!claims[i].differs)
+			continue;
+		jw_key(w, claims[i].key);
+		shimmsg_emit_value(m, claims[i].idx, w);
+	}
+	jw_object_end(w);
+}
+
 /* The exec (or deny/fail) record: the client's members in its order with
  * the verified values in place, then id, source, verified, claimed. */
 int vouch_record(const struct shimmsg *m, const struct verified *v, const char *id,
 		 bool hash_follows, int exit_tracked, char *out, size_t cap)
 {
-	const char *arch = v->arch ? v->arch->name : NULL;
-	int ipid = shimmsg_find(m, -1, "pid"), iuid = shimmsg_find(m, -1, "uid");
-	int igid = shimmsg_find(m, -1, "gid"), iarch = shimmsg_find(m, -1, "arch");
-	int ielf = shimmsg_find(m, -1, "elf"), imach = -1;
-	int itime = shimmsg_find(m, -1, "time"), iv = shimmsg_find(m, -1, "v");
-	bool dpid, duid, dgid, darch = false, dmach = false, dtime;
 	struct json_writer w;
-	char now[64];
-	size_t i;
+	struct claims c;
 
-	if (ielf >= 0 && m->m[ielf].type == SHIMMSG_OBJECT)
-		imach = shimmsg_find(m, ielf, "machine");
-	dpid = claim_differs_int(m, ipid, v->cred.pid);
-	duid = claim_differs_int(m, iuid, v->cred.uid);
-	dgid = claim_differs_int(m, igid, v->cred.gid);
-	/* The time is the collector's clock: a client's own "time" could
-	 * put its run anywhere in the log (a reader sorts and filters by
-	 * it). The shim's stays under "claimed". */
-	shimd_rfc3339(now, sizeof(now));
-	dtime = claim_differs_str(m, itime, now);
-	if (v->have_file) {
-		darch = claim_differs_str(m, iarch, arch);
-		dmach = v->have_machine && claim_differs_int(m, imach, v->machine);
-	}
+	gather_claims(m, v, &c);
 	jw_init(&w, out, cap);
 	jw_object_begin(&w);
 	/* "v" (the parser has checked it is 1) and "time" first, as in
 	 * every record. */
 	jw_kv_int(&w, "v", 1);
-	jw_kv_string(&w, "time", now);
-	for (i = 0; i < m->n; i++) {
-		const char *k = m->m[i].key;
-
-		if (m->m[i].parent != -1 || (int)i == itime || (int)i == iv)
-			continue;
-		jw_key(&w, k);
-		if ((int)i == ipid)
-			jw_int(&w, v->cred.pid);
-		else if ((int)i == iuid)
-			jw_uint(&w, v->cred.uid);
-		else if ((int)i == igid)
-			jw_uint(&w, v->cred.gid);
-		else if ((int)i == iarch && v->have_file)
-			arch ? jw_string(&w, arch) : jw_null(&w);
-		else if ((int)i == ielf)
-			emit_elf(m, ielf, v, &w);
-		else
-			shimmsg_emit_value(m, (int)i, &w);
-	}
-	if (ipid < 0)
+	jw_kv_string(&w, "time", c.now);
+	write_members(&w, m, v, &c);
+	if (c.pid < 0)
 		jw_kv_int(&w, "pid", v->cred.pid);
-	if (iuid < 0)
+	if (c.uid < 0)
 		jw_kv_uint(&w, "uid", v->cred.uid);
-	if (igid < 0)
+	if (c.gid < 0)
 		jw_kv_uint(&w, "gid", v->cred.gid);
 	jw_kv_string(&w, "id", id);
 	jw_kv_string(&w, "source", "collector");
@@ -177,45 +257,8 @@ int vouch_record(const struct shimmsg *m, const struct verified *v, const char *
 	jw_kv_bool(&w, "file_verified", v->have_file);
 	if (exit_tracked >= 0)
 		jw_kv_bool(&w, "exit_tracked", exit_tracked);
-	jw_key(&w, "verified");
-	jw_object_begin(&w);
-	jw_kv_int(&w, "pid", v->cred.pid);
-	jw_kv_uint(&w, "uid", v->cred.uid);
-	jw_kv_uint(&w, "gid", v->cred.gid);
-	if (v->have_file) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "%u:%u", major(v->st.st_dev), minor(v->st.st_dev));
-		jw_kv_string(&w, "dev", dev);
-		jw_kv_uint(&w, "ino", (uint64_t)v->st.st_ino);
-		jw_kv_int(&w, "size", (int64_t)v->st.st_size);
-		kv_ntime(&w, "mtime", &v->st.st_mtim);
-		arch ? jw_kv_string(&w, "arch", arch) : jw_kv_null(&w, "arch");
-		if (v->have_machine)
-			jw_kv_uint(&w, "machine", v->machine);
-		else
-			jw_kv_null(&w, "machine");
-		if (v->probe_error)
-			jw_kv_string(&w, "probe_error", v->probe_error);
-	}
-	jw_object_end(&w);
-	if (dpid || duid || dgid || darch || dmach || dtime) {
-		const struct { bool differs; const char *key; int idx; } claims[] = {
-			{ dtime, "time", itime }, { dpid, "pid", ipid }, { duid, "uid", iuid },
-			{ dgid, "gid", igid }, { darch, "arch", iarch }, { dmach, "machine", imach },
-		};
-
-		jw_key(&w, "claimed");
-		jw_object_begin(&w);
-		for (i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
-			if (!claims[i].differs)
-				continue;
-			jw_key(&w, claims[i].key);
-			shimmsg_emit_value(m, claims[i].idx, &w);
-		}
-		jw_object_end(&w);
-	}
+	write_verified(&w, v, &c);
+	write_claimed(&w, m, &c);
 	jw_object_end(&w);
 	return jw_finish(&w);
 }
-
