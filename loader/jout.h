@@ -10,7 +10,7 @@
 
 #include "json.h"
 
-/* A JSON document in one heap buffer, printed with json_print. */
+/* A JSON document in one heap buffer, printed with jdoc_print. */
 struct jdoc {
 	struct json_writer w;
 	char *buf;
