@@ -179,61 +179,61 @@ static int checked_value(struct shimd_opts *o, int c, const char *arg)
 	return 0;
 }
 
-/* One option of getopt_long's: 0, or -EINVAL (usage said). */
-static int option(struct shimd_opts *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'f':
-		o->foreground = true;
-		break;
-	case 's':
-		o->socket_path = arg;
-		break;
-	case 'l':
-		o->log_path = arg;
-		break;
-	case O_SINK_SOCKET:
-		o->sink_target = arg;
-		break;
-	case O_NOSEC:
-		o->seccomp = false;
-		break;
-	case O_SHA256:
-		o->sha256 = true;
-		break;
-	case O_NO_PROC_EVENTS:
-		o->proc_events = false;
-		break;
-	case O_NO_PIDFD_EXIT:	/* tests: the path of kernels before 6.15 */
-		o->no_pidfd_exit = true;
-		break;
-	case O_SELFTEST:
-		o->selftest_syscall = arg;
-		break;
-	case O_SINK: case O_EVERY: case O_MS: case O_HASH_SIZE: case O_HASH_MS:
-	case O_PINNED_DIR: case O_PROC_RCVBUF:
-		return checked_value(o, c, arg);
-	case 'h':
-		usage(stdout);
-		exit(0);
-	case O_VERSION:
-		printf("binfmt-shimd %s\n", BSHIM_VERSION);
-		exit(0);
-	default:
-		usage(stderr);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int parse_args(struct shimd_opts *o, int argc, char **argv)
 {
 	int c;
 
 	defaults(o);
-	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1)
-		if (option(o, c, optarg) < 0)
+	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 's':
+			o->socket_path = optarg;
+			break;
+		case 'l':
+			o->log_path = optarg;
+			break;
+		case O_SINK:
+		case O_EVERY:
+		case O_MS:
+		case O_HASH_SIZE:
+		case O_HASH_MS:
+		case O_PINNED_DIR:
+		case O_PROC_RCVBUF:
+			if (checked_value(o, c, optarg) < 0)
+				return -EINVAL;
+			break;
+		case O_SINK_SOCKET:
+			o->sink_target = optarg;
+			break;
+		case O_NOSEC:
+			o->seccomp = false;
+			break;
+		case O_SHA256:
+			o->sha256 = true;
+			break;
+		case O_NO_PROC_EVENTS:
+			o->proc_events = false;
+			break;
+		case O_NO_PIDFD_EXIT:	/* tests: the path of kernels before 6.15 */
+			o->no_pidfd_exit = true;
+			break;
+		case O_SELFTEST:
+			o->selftest_syscall = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case O_VERSION:
+			printf("binfmt-shimd %s\n", BSHIM_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
 			return -EINVAL;
+		}
+	}
 	if (optind < argc) {
 		usage(stderr);
 		return -EINVAL;
