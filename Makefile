@@ -26,9 +26,10 @@ FIXDIR := $(TOP)/fixtures
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 LDFLAGS ?=
-override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
-	-Wmissing-prototypes -Werror=implicit-function-declaration \
-	-iquote lib -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
+# The language and warnings of every C file, the shim's included.
+WARN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
+	-Wmissing-prototypes -Werror=implicit-function-declaration -iquote lib
+override CFLAGS += $(WARN_CFLAGS) -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
 
 # The one version of the project (VERSION, also dist/dkms.conf's
 # PACKAGE_VERSION): compiled into the two programs that print it with
@@ -53,9 +54,8 @@ endif
 
 # The shim must be static: musl where available (small), else glibc -static.
 SHIMCC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
-SHIM_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
-	-Wmissing-prototypes -Werror=implicit-function-declaration -iquote lib \
-	-DSYSCONFDIR='"$(SYSCONFDIR)"' -ffunction-sections -fdata-sections
+SHIM_CFLAGS := -O2 -g $(WARN_CFLAGS) -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+	-ffunction-sections -fdata-sections
 # Static PIE: the kernel then puts the shim, and its brk, where it puts a
 # static-pie emulator's (high, randomised), so the emulator the shim maps
 # (shim/mapped.c) grows its malloc heap there too, not in the low
@@ -149,10 +149,12 @@ $(BUILD)/%.o: %.c
 $(LIB_A): $(LIB_OBJ)
 	$(call qp,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
+# The static shim, linked whole: $(call shim_link,EXTRA_CFLAGS).
+shim_link = $(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(1) $(SHIM_LDFLAGS) -o $@ \
+	$(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
 $(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 	@mkdir -p $(@D)
-	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(SHIM_LDFLAGS) -o $@ \
-		$(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
+	$(call shim_link)
 
 # jansson parses fingerprint baselines and shim records in the loader.
 LOADER_LIBS ?= -ljansson
@@ -255,22 +257,18 @@ vmtest: deps
 demo: deps all
 	$(Q)scripts/demo
 
-# The benchmark tools: the latency driver, and a shim that stops just before
-# the execve, so callgrind can count the shim's own instructions.
+# The benchmark tools: the latency driver (bench_exec), the collector's
+# latency and storm throughput (bench_shimd), each from tests/bench/ as a
+# test program is built, and a shim that stops just before the execve, so
+# callgrind can count the shim's own instructions.
 BENCH_BIN := $(TOP)/bench/bench_exec $(TOP)/bench/shim-noexec $(TOP)/bench/bench_shimd
-$(TOP)/bench/bench_exec: tests/bench/bench_exec.c tests/integration/test_shimd.h $(LIB_A) $(TESTLIB_OBJ)
-	@mkdir -p $(@D)
-	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
-# The collector's latency and storm throughput (tests/bench/bench_shimd.c).
-$(TOP)/bench/bench_shimd: tests/bench/bench_shimd.c tests/integration/test_shimd.h $(LIB_A) $(TESTLIB_OBJ)
+$(TOP)/bench/%: tests/bench/%.c tests/integration/test_shimd.h $(LIB_A) $(TESTLIB_OBJ)
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
 $(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
 	@mkdir -p $(@D)
-	$(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) -DSHIM_BENCH_NOEXEC $(SHIM_LDFLAGS) \
-		-o $@ $(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
+	$(call shim_link,-DSHIM_BENCH_NOEXEC)
 
 bench: deps all $(BENCH_BIN)
 	$(Q)scripts/bench

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one table of architectures. Included by lib/arch.c (userspace) and by
- * kernel/binfmt_shim.c (the kernel module), each with its own ARCH() macro,
- * so it may use nothing but integer and string literals.
+ * kernel/classify.c (in the kernel module binfmt_shim.ko, and in the fuzz
+ * target fuzz_kclassify), each with its own ARCH() macro, so it may use
+ * nothing but integer and string literals.
  *
  * ARCH(name, class, data, machine, machine_alt, flags_mask, flags_value,
  *      family, debian, triplets, aliases)

@@ -22,8 +22,8 @@
 #include "goinfo.h"
 #include "route.h"
 
-/* Exit status of every subcommand (issue 4): 0 ok, 1 a check failed,
- * 2 usage or system error. */
+/* Exit status of every subcommand: 0 ok, 1 a check failed, 2 usage or
+ * system error. */
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
 #define BM_DIR "/proc/sys/fs/binfmt_misc"

@@ -28,7 +28,7 @@
  * Credentials: pid, uid and gid come from what the kernel attached
  * (SCM_CREDENTIALS, checked by the kernel when the client sets them;
  * SO_PEERCRED of the connection when the message has none). The rest of
- * what the collector vouches for, and the record: verify.c.
+ * what the collector vouches for, and the record: vouch.c.
  *
  * A message that breaks any rule is refused (answer 'R', so the shim falls
  * back to its own log), its fds closed, and counted in a "rejected"
@@ -323,7 +323,7 @@ static void finish(struct shimd *d, struct conn *c, const struct shimmsg *m,
 		w = exitwatch_reserve(d, v->cred.uid);
 	shimd_next_id(d, id, sizeof(id));
 	/* A "hash" record follows when the binary goes to hash.c. */
-	len = verify_build(m, v, id, d->o.sha256 && binfd >= 0,
+	len = vouch_record(m, v, id, d->o.sha256 && binfd >= 0,
 			   strcmp(ev, "exec") ? -1 : w != NULL, rec, sizeof(rec));
 	f.event = ev;
 	f.id = id;
@@ -423,7 +423,7 @@ static void probe_finish(struct shimd *d, struct probe_slot *p, int res, const c
 	if (error)
 		p->v.probe_error = error;
 	else
-		verify_head(p->head, res, &p->v);
+		vouch_head(p->head, res, &p->v);
 	for (k = 0; k < p->nfds; k++)
 		if (p->read_done || p->fds[k] != p->binfd)
 			fds[nfds++] = p->fds[k];
@@ -499,21 +499,21 @@ static void drop_fds(struct shimd *d, struct conn *c, struct io_uring_recvmsg_ou
 		sink_count_rejected(d, c->peer.uid, "empty message");
 }
 
-/* One message: checks, then our own reading of the binary. */
-static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvmsg_out *o,
-			 int res)
+/* What came with a message: its fds and the sender's credentials. */
+struct arrived {
+	int fds[SHIMD_FDS_MAX * 2], nfds;
+	struct verified v;		/* cred set; the rest is probed */
+};
+
+/* The fds (beyond what any message may carry: closed) and the
+ * credentials; data queued before accept may carry none: the
+ * connection's own are as good (the same process connected). */
+static void take_ancillary(const struct conn *c, struct io_uring_recvmsg_out *o,
+			   struct arrived *a)
 {
-	static struct shimmsg m;
-	static unsigned char head[HEAD_SIZE];
 	struct cmsghdr *cm;
-	struct verified v = { 0 };
-	int fds[SHIMD_FDS_MAX * 2], nfds = 0, want, binfd = -1, pidfd = -1, k;
-	const char *payload = io_uring_recvmsg_payload(o, &rtmpl);
-	size_t plen = io_uring_recvmsg_payload_length(o, res, &rtmpl);
 	bool have_cred = false;
-	const char *why;
-	struct iovec iov;
-	ssize_t n;
+	int k;
 
 	for (cm = io_uring_recvmsg_cmsg_firsthdr(o, &rtmpl); cm;
 	     cm = io_uring_recvmsg_cmsg_nexthdr(o, &rtmpl, cm)) {
@@ -526,79 +526,102 @@ static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvms
 				int fd;
 
 				memcpy(&fd, CMSG_DATA(cm) + (size_t)k * sizeof(int), sizeof(int));
-				if (nfds < (int)(sizeof(fds) / sizeof(fds[0])))
-					fds[nfds++] = fd;
+				if (a->nfds < (int)(sizeof(a->fds) / sizeof(a->fds[0])))
+					a->fds[a->nfds++] = fd;
 				else
 					close(fd);
 			}
 		} else if (cm->cmsg_type == SCM_CREDENTIALS &&
 			   cm->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
-			memcpy(&v.cred, CMSG_DATA(cm), sizeof(v.cred));
-			have_cred = v.cred.pid > 0;
+			memcpy(&a->v.cred, CMSG_DATA(cm), sizeof(a->v.cred));
+			have_cred = a->v.cred.pid > 0;
 		}
 	}
-	/* Data queued before accept may carry no credentials: the
-	 * connection's own are as good (the same process connected). */
 	if (!have_cred)
-		v.cred = c->peer;
+		a->v.cred = c->peer;
+}
+
+/* Why the message is refused (parsed into m on the way), or NULL. */
+static const char *refusal(const struct io_uring_recvmsg_out *o, const char *payload,
+			   size_t plen, struct shimmsg *m, int nfds)
+{
+	int rc, want;
+
+	if (o->flags & MSG_TRUNC)
+		return "oversized message";
+	if (o->flags & MSG_CTRUNC)
+		return "too many fds";
+	rc = shimmsg_parse(payload, plen, m);
+	if (rc < 0)
+		return rc == -EPROTONOSUPPORT ? "unknown message version" : "malformed message";
+	want = !!(m->flags & SHIMMSG_F_BINFD) + !!(m->flags & SHIMMSG_F_PIDFD);
+	if (nfds != want)
+		return nfds < want ? "fds missing" : "extra fds";
+	return client_may_send(m);
+}
+
+/* Our own reading of the binary's head, in place when the page cache
+ * (or a file system in memory) has it; false when the read went to the
+ * ring (probe_later), which then finishes the message. */
+static bool read_head(struct shimd *d, struct conn *c, const char *payload, size_t plen,
+		      struct arrived *a, int binfd, int pidfd)
+{
+	static unsigned char head[HEAD_SIZE];
+	struct iovec iov = { .iov_base = head, .iov_len = sizeof(head) };
+	ssize_t n;
+
+	n = preadv2(binfd, &iov, 1, 0, RWF_NOWAIT);
+	if (n < 0 && errno == EOPNOTSUPP && in_memory_fs(binfd))
+		n = pread(binfd, head, sizeof(head), 0);
+	if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+		if (probe_later(d, c, payload, plen, &a->v, a->fds, a->nfds, binfd, pidfd))
+			return false;
+		a->v.probe_error = "too many slow reads of binaries at once";
+		n = 0;
+	} else if (n < 0) {
+		a->v.probe_error = "reading the binary failed";
+	}
+	vouch_head(head, n, &a->v);
+	return true;
+}
+
+/* One message: checks, then our own reading of the binary. */
+static void conn_message(struct shimd *d, struct conn *c, struct io_uring_recvmsg_out *o,
+			 int res)
+{
+	static struct shimmsg m;
+	struct arrived a = { .nfds = 0 };
+	int binfd = -1, pidfd = -1;
+	const char *payload = io_uring_recvmsg_payload(o, &rtmpl);
+	size_t plen = io_uring_recvmsg_payload_length(o, res, &rtmpl);
+	const char *why;
+
+	take_ancillary(c, o, &a);
 	if (c->got_msg || c->answered) {
 		/* One message per connection: a second is not read as one. */
-		close_fds(fds, nfds);
-		sink_count_rejected(d, v.cred.uid, "more than one message on a connection");
+		close_fds(a.fds, a.nfds);
+		sink_count_rejected(d, a.v.cred.uid, "more than one message on a connection");
 		return;
 	}
 	c->got_msg = true;
-	if (o->flags & MSG_TRUNC) {
-		reject(d, c, fds, nfds, v.cred.uid, "oversized message");
-		return;
-	}
-	if (o->flags & MSG_CTRUNC) {
-		reject(d, c, fds, nfds, v.cred.uid, "too many fds");
-		return;
-	}
-	k = shimmsg_parse(payload, plen, &m);
-	if (k < 0) {
-		reject(d, c, fds, nfds, v.cred.uid,
-		       k == -EPROTONOSUPPORT ? "unknown message version" :
-		       "malformed message");
-		return;
-	}
-	want = !!(m.flags & SHIMMSG_F_BINFD) + !!(m.flags & SHIMMSG_F_PIDFD);
-	if (nfds != want) {
-		reject(d, c, fds, nfds, v.cred.uid,
-		       nfds < want ? "fds missing" : "extra fds");
-		return;
-	}
-	why = client_may_send(&m);
+	why = refusal(o, payload, plen, &m, a.nfds);
 	if (why) {
-		reject(d, c, fds, nfds, v.cred.uid, why);
+		reject(d, c, a.fds, a.nfds, a.v.cred.uid, why);
 		return;
 	}
 	if (m.flags & SHIMMSG_F_BINFD)
-		binfd = fds[0];
+		binfd = a.fds[0];
 	if (m.flags & SHIMMSG_F_PIDFD)
-		pidfd = fds[nfds - 1];
+		pidfd = a.fds[a.nfds - 1];
 	if (binfd >= 0) {
-		if (verify_stat(binfd, &v) < 0) {
-			reject(d, c, fds, nfds, v.cred.uid, "binary fd is not a regular file");
+		if (vouch_stat(binfd, &a.v) < 0) {
+			reject(d, c, a.fds, a.nfds, a.v.cred.uid, "binary fd is not a regular file");
 			return;
 		}
-		iov.iov_base = head;
-		iov.iov_len = sizeof(head);
-		n = preadv2(binfd, &iov, 1, 0, RWF_NOWAIT);
-		if (n < 0 && errno == EOPNOTSUPP && in_memory_fs(binfd))
-			n = pread(binfd, head, sizeof(head), 0);
-		if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
-			if (probe_later(d, c, payload, plen, &v, fds, nfds, binfd, pidfd))
-				return;
-			v.probe_error = "too many slow reads of binaries at once";
-			n = 0;
-		} else if (n < 0) {
-			v.probe_error = "reading the binary failed";
-		}
-		verify_head(head, n, &v);
+		if (!read_head(d, c, payload, plen, &a, binfd, pidfd))
+			return;
 	}
-	finish(d, c, &m, &v, fds, nfds, binfd, pidfd);
+	finish(d, c, &m, &a.v, a.fds, a.nfds, binfd, pidfd);
 }
 
 /* A completion of a connection's multishot recvmsg. */

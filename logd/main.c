@@ -81,38 +81,35 @@ static int size_arg(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_args(struct shimd_opts *o, int argc, char **argv)
-{
-	enum { O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST,
-	       O_HASH_SIZE, O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF,
-	       O_NO_PIDFD_EXIT };
-	static const struct option opts[] = {
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "sink", required_argument, NULL, O_SINK },
-		{ "sink-socket", required_argument, NULL, O_SINK_SOCKET },
-		{ "fsync-every", required_argument, NULL, O_EVERY },
-		{ "fsync-ms", required_argument, NULL, O_MS },
-		{ "no-seccomp", no_argument, NULL, O_NOSEC },
-		{ "sha256", no_argument, NULL, O_SHA256 },
-		{ "hash-max-size", required_argument, NULL, O_HASH_SIZE },
-		{ "hash-max-ms", required_argument, NULL, O_HASH_MS },
-		{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "pinned-dir", required_argument, NULL, O_PINNED_DIR },
-		{ "no-proc-events", no_argument, NULL, O_NO_PROC_EVENTS },
-		{ "proc-events-rcvbuf", required_argument, NULL, O_PROC_RCVBUF },
-		{ "no-pidfd-exit-info", no_argument, NULL, O_NO_PIDFD_EXIT },
-		{ 0 },
-	};
-	static const char *const sinks[] = {
-		[SINK_FILE] = "file", [SINK_JOURNALD] = "journald", [SINK_SYSLOG] = "syslog",
-	};
-	int c;
-	unsigned k;
+enum {
+	O_SINK = 256, O_SINK_SOCKET, O_EVERY, O_MS, O_NOSEC, O_SHA256, O_SELFTEST, O_HASH_SIZE,
+	O_HASH_MS, O_VERSION, O_PINNED_DIR, O_NO_PROC_EVENTS, O_PROC_RCVBUF, O_NO_PIDFD_EXIT
+};
 
+static const struct option opts[] = {
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "socket", required_argument, NULL, 's' },
+	{ "log", required_argument, NULL, 'l' },
+	{ "sink", required_argument, NULL, O_SINK },
+	{ "sink-socket", required_argument, NULL, O_SINK_SOCKET },
+	{ "fsync-every", required_argument, NULL, O_EVERY },
+	{ "fsync-ms", required_argument, NULL, O_MS },
+	{ "no-seccomp", no_argument, NULL, O_NOSEC },
+	{ "sha256", no_argument, NULL, O_SHA256 },
+	{ "hash-max-size", required_argument, NULL, O_HASH_SIZE },
+	{ "hash-max-ms", required_argument, NULL, O_HASH_MS },
+	{ "selftest-syscall", required_argument, NULL, O_SELFTEST },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "pinned-dir", required_argument, NULL, O_PINNED_DIR },
+	{ "no-proc-events", no_argument, NULL, O_NO_PROC_EVENTS },
+	{ "proc-events-rcvbuf", required_argument, NULL, O_PROC_RCVBUF },
+	{ "no-pidfd-exit-info", no_argument, NULL, O_NO_PIDFD_EXIT },
+	{ 0 },
+};
+
+static void defaults(struct shimd_opts *o)
+{
 	o->socket_path = SHIMD_SOCKET_DEFAULT;
 	o->log_path = SHIMD_LOG_DEFAULT;
 	o->sink = SINK_FILE;
@@ -123,6 +120,70 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 	o->hash_max_ms = 60000;
 	o->pinned_dir = SHIMD_PINNED_DIR_DEFAULT;
 	o->proc_events = true;
+}
+
+static int sink_arg(const char *arg, enum sink_kind *out)
+{
+	static const char *const sinks[] = {
+		[SINK_FILE] = "file", [SINK_JOURNALD] = "journald", [SINK_SYSLOG] = "syslog",
+	};
+	unsigned k;
+
+	for (k = 0; k < 3 && strcmp(arg, sinks[k]); k++)
+		;
+	if (k == 3) {
+		fprintf(stderr, "binfmt-shimd: --sink %s: file, journald or syslog\n", arg);
+		return -EINVAL;
+	}
+	*out = (enum sink_kind)k;
+	return 0;
+}
+
+/* An option whose value is checked: 0, or -EINVAL once said why. */
+static int checked_value(struct shimd_opts *o, int c, const char *arg)
+{
+	const char *bad = NULL;
+
+	switch (c) {
+	case O_SINK:
+		return sink_arg(arg, &o->sink);
+	case O_EVERY:
+	case O_MS:
+		if (number(arg, c == O_EVERY ? &o->fsync_every : &o->fsync_ms) < 0)
+			bad = "number";
+		break;
+	case O_HASH_SIZE:
+		if (size_arg(arg, &o->hash_max_size) < 0)
+			bad = "size";
+		break;
+	case O_HASH_MS:
+		if (number(arg, &o->hash_max_ms) < 0 || !o->hash_max_ms)
+			bad = "time";
+		break;
+	case O_PINNED_DIR:
+		if (arg[0] != '/') {
+			fprintf(stderr, "binfmt-shimd: --pinned-dir %s: an absolute path\n", arg);
+			return -EINVAL;
+		}
+		o->pinned_dir = arg;
+		break;
+	case O_PROC_RCVBUF:	/* tests: a buffer the kernel overflows */
+		if (number(arg, &o->proc_rcvbuf) < 0)
+			bad = "size";
+		break;
+	}
+	if (bad) {
+		fprintf(stderr, "binfmt-shimd: bad %s %s\n", bad, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_args(struct shimd_opts *o, int argc, char **argv)
+{
+	int c;
+
+	defaults(o);
 	while ((c = getopt_long(argc, argv, "fs:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -135,24 +196,17 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 			o->log_path = optarg;
 			break;
 		case O_SINK:
-			for (k = 0; k < 3 && strcmp(optarg, sinks[k]); k++)
-				;
-			if (k == 3) {
-				fprintf(stderr, "binfmt-shimd: --sink %s: file, journald or syslog\n",
-					optarg);
+		case O_EVERY:
+		case O_MS:
+		case O_HASH_SIZE:
+		case O_HASH_MS:
+		case O_PINNED_DIR:
+		case O_PROC_RCVBUF:
+			if (checked_value(o, c, optarg) < 0)
 				return -EINVAL;
-			}
-			o->sink = (enum sink_kind)k;
 			break;
 		case O_SINK_SOCKET:
 			o->sink_target = optarg;
-			break;
-		case O_EVERY:
-		case O_MS:
-			if (number(optarg, c == O_EVERY ? &o->fsync_every : &o->fsync_ms) < 0) {
-				fprintf(stderr, "binfmt-shimd: bad number %s\n", optarg);
-				return -EINVAL;
-			}
 			break;
 		case O_NOSEC:
 			o->seccomp = false;
@@ -160,34 +214,8 @@ static int parse_args(struct shimd_opts *o, int argc, char **argv)
 		case O_SHA256:
 			o->sha256 = true;
 			break;
-		case O_HASH_SIZE:
-			if (size_arg(optarg, &o->hash_max_size) < 0) {
-				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case O_HASH_MS:
-			if (number(optarg, &o->hash_max_ms) < 0 || !o->hash_max_ms) {
-				fprintf(stderr, "binfmt-shimd: bad time %s\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case O_PINNED_DIR:
-			if (optarg[0] != '/') {
-				fprintf(stderr, "binfmt-shimd: --pinned-dir %s: an absolute path\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->pinned_dir = optarg;
-			break;
 		case O_NO_PROC_EVENTS:
 			o->proc_events = false;
-			break;
-		case O_PROC_RCVBUF:	/* tests: a buffer the kernel overflows */
-			if (number(optarg, &o->proc_rcvbuf) < 0) {
-				fprintf(stderr, "binfmt-shimd: bad size %s\n", optarg);
-				return -EINVAL;
-			}
 			break;
 		case O_NO_PIDFD_EXIT:	/* tests: the path of kernels before 6.15 */
 			o->no_pidfd_exit = true;

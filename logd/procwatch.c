@@ -356,69 +356,92 @@ static bool gather(pid_t pid, struct seen *s)
 	return s->cmdline_len >= 0;
 }
 
-static void record(struct shimd *d, pid_t pid, int pidfd, const struct pin *p,
-		   const struct seen *s, uint64_t t_alive)
+/* A string the process gave, capped to half a field, or null. */
+static void kv_half(struct json_writer *w, const char *k, bool have, const char *v, size_t len)
 {
-	static char rec[SHIMD_REC_MAX];
-	struct rec_fields f = { .event = "exec" };
-	struct json_writer w;
-	struct watch *wt;
-	const char *a, *cg;
-	size_t alen, cglen;
-	char id[48], dev[48];
-	int len, i;
+	jw_key(w, k);
+	if (have)
+		jw_string_n(w, v, len < SHIMD_FIELD_MAX / 2 ? len : SHIMD_FIELD_MAX / 2);
+	else
+		jw_null(w);
+}
 
-	wt = exitwatch_reserve(d, (uid_t)s->uid);
-	shimd_next_id(d, id, sizeof(id));
-	shimd_record_begin(&w, rec, sizeof(rec), "exec", NULL);
+/* "container": the namespaces, pids, cgroup and root it ran in. */
+static void write_container(struct json_writer *w, const struct seen *s)
+{
+	const char *cg = NULL;
+	size_t cglen = 0;
+	char dev[48];
+	bool have;
+	int i;
+
+	jw_key(w, "container");
+	jw_object_begin(w);
+	if (s->nnspid > 0)
+		jw_kv_int(w, "pid", s->nspid[s->nnspid - 1]);
+	else
+		jw_kv_null(w, "pid");
+	jw_key(w, "nspid");
+	jw_array_begin(w);
+	for (i = 0; i < s->nnspid; i++)
+		jw_int(w, s->nspid[i]);
+	jw_array_end(w);
+	jw_kv_uint(w, "mnt_ns", (uint64_t)s->mnt.st_ino);
+	jw_kv_uint(w, "pid_ns", (uint64_t)s->pidns.st_ino);
+	jw_kv_uint(w, "user_ns", (uint64_t)s->user.st_ino);
+	have = s->cgroup_len > 0 &&
+	       procinfo_cgroup(s->cgroup, (size_t)s->cgroup_len, &cg, &cglen) == 0;
+	kv_half(w, "cgroup", have, cg, cglen);
+	snprintf(dev, sizeof(dev), "%u:%u", major(s->root.st_dev), minor(s->root.st_dev));
+	jw_kv_string(w, "root_dev", dev);
+	jw_kv_uint(w, "root_ino", (uint64_t)s->root.st_ino);
+	jw_object_end(w);
+}
+
+/* The exec record of a foreign exec: its length, or < 0 when it does not fit. */
+static int build_record(char *rec, size_t cap, pid_t pid, const struct pin *p,
+			const struct seen *s, const char *id, bool exit_tracked)
+{
+	struct json_writer w;
+	const char *a = NULL;
+	size_t alen = 0;
+	bool have;
+
+	shimd_record_begin(&w, rec, cap, "exec", NULL);
 	jw_kv_int(&w, "pid", pid);
 	jw_kv_uint(&w, "ppid", s->ppid);
 	jw_kv_uint(&w, "uid", s->uid);
 	jw_kv_uint(&w, "gid", s->gid);
 	/* binfmt_misc's argv: the interpreter, then the binary's path as
 	 * passed to execve (then, with P, the caller's argv[0]). */
-	jw_key(&w, "path");
-	if (procinfo_arg(s->cmdline, (size_t)s->cmdline_len, 1, &a, &alen) == 0)
-		jw_string_n(&w, a, alen < SHIMD_FIELD_MAX / 2 ? alen : SHIMD_FIELD_MAX / 2);
-	else
-		jw_null(&w);
+	have = procinfo_arg(s->cmdline, (size_t)s->cmdline_len, 1, &a, &alen) == 0;
+	kv_half(&w, "path", have, a, alen);
 	jw_kv_string(&w, "arch", p->arch);
 	jw_kv_string(&w, "host_arch", arch_host()->name);
-	jw_key(&w, "interpreter");
-	if (procinfo_arg(s->cmdline, (size_t)s->cmdline_len, 0, &a, &alen) == 0)
-		jw_string_n(&w, a, alen < SHIMD_FIELD_MAX / 2 ? alen : SHIMD_FIELD_MAX / 2);
-	else
-		jw_null(&w);
-	jw_key(&w, "container");
-	jw_object_begin(&w);
-	if (s->nnspid > 0)
-		jw_kv_int(&w, "pid", s->nspid[s->nnspid - 1]);
-	else
-		jw_kv_null(&w, "pid");
-	jw_key(&w, "nspid");
-	jw_array_begin(&w);
-	for (i = 0; i < s->nnspid; i++)
-		jw_int(&w, s->nspid[i]);
-	jw_array_end(&w);
-	jw_kv_uint(&w, "mnt_ns", (uint64_t)s->mnt.st_ino);
-	jw_kv_uint(&w, "pid_ns", (uint64_t)s->pidns.st_ino);
-	jw_kv_uint(&w, "user_ns", (uint64_t)s->user.st_ino);
-	jw_key(&w, "cgroup");
-	if (s->cgroup_len > 0 && procinfo_cgroup(s->cgroup, (size_t)s->cgroup_len, &cg, &cglen) == 0)
-		jw_string_n(&w, cg, cglen < SHIMD_FIELD_MAX / 2 ? cglen : SHIMD_FIELD_MAX / 2);
-	else
-		jw_null(&w);
-	snprintf(dev, sizeof(dev), "%u:%u", major(s->root.st_dev), minor(s->root.st_dev));
-	jw_kv_string(&w, "root_dev", dev);
-	jw_kv_uint(&w, "root_ino", (uint64_t)s->root.st_ino);
-	jw_object_end(&w);
+	have = procinfo_arg(s->cmdline, (size_t)s->cmdline_len, 0, &a, &alen) == 0;
+	kv_half(&w, "interpreter", have, a, alen);
+	write_container(&w, s);
 	jw_kv_string(&w, "id", id);
 	jw_kv_string(&w, "source", "collector");
 	jw_kv_string(&w, "origin", "proc-connector");
 	jw_kv_bool(&w, "file_verified", false);
-	jw_kv_bool(&w, "exit_tracked", wt != NULL);
+	jw_kv_bool(&w, "exit_tracked", exit_tracked);
 	jw_object_end(&w);
-	len = jw_finish(&w);
+	return jw_finish(&w);
+}
+
+static void record(struct shimd *d, pid_t pid, int pidfd, const struct pin *p,
+		   const struct seen *s, uint64_t t_alive)
+{
+	static char rec[SHIMD_REC_MAX];
+	struct rec_fields f = { .event = "exec" };
+	struct watch *wt;
+	char id[48];
+	int len;
+
+	wt = exitwatch_reserve(d, (uid_t)s->uid);
+	shimd_next_id(d, id, sizeof(id));
+	len = build_record(rec, sizeof(rec), pid, p, s, id, wt != NULL);
 	f.id = id;
 	f.arch = p->arch;
 	f.path = NULL;

@@ -10,7 +10,7 @@
  *   main.c     options -> run -> exit code
  *   loop.c     the ring, its completions, start-up and shutdown
  *   conn.c     connections: receive, one message each, its checks, answer
- *   verify.c   what the kernel vouches for, and the exec record
+ *   vouch.c    what the kernel vouches for, and the exec record
  *   exitwatch.c the pidfds: exit status (PIDFD_GET_INFO), exit records
  *   hash.c     --sha256: each binary hashed in the ring, a "hash" record
  *   sink.c     the output: JSON Lines file, journald, RFC 5424 syslog
@@ -209,7 +209,7 @@ struct shimd {
 	unsigned long long n_hash, n_hash_failed, n_hash_skipped;
 };
 
-/* What the collector itself established about a message (verify.c). */
+/* What the collector itself established about a message (vouch.c). */
 struct verified {
 	struct ucred cred;
 	bool have_file;
@@ -242,11 +242,11 @@ void conn_sweep(struct shimd *d);
 void conn_rearm(struct shimd *d);
 unsigned long conn_fd_reserve(void);	/* fds connections and messages may hold */
 
-/* verify.c */
-int verify_stat(int fd, struct verified *v);	/* -EBADF: not a regular file */
-void verify_head(const unsigned char *head, long n, struct verified *v);
+/* vouch.c */
+int vouch_stat(int fd, struct verified *v);	/* -EBADF: not a regular file */
+void vouch_head(const unsigned char *head, long n, struct verified *v);
 /* exit_tracked: -1 for deny and fail (no exit to track), else 0 or 1. */
-int verify_build(const struct shimmsg *m, const struct verified *v, const char *id,
+int vouch_record(const struct shimmsg *m, const struct verified *v, const char *id,
 		 bool hash_follows, int exit_tracked, char *out, size_t cap);
 
 /* exitwatch.c */

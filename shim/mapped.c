@@ -361,6 +361,110 @@ static void __attribute__((noreturn, noinline)) enter(uintptr_t sp, uintptr_t en
 #endif
 	__builtin_unreachable();
 }
+
+/* What the emulator's stack frame holds: counted before it is built. */
+struct frame_counts {
+	size_t argc, nenv, naux, strbytes;
+};
+
+static void count_frame(const struct shim *s, char **argv, char **envp,
+			struct frame_counts *n)
+{
+	unsigned long *av;
+
+	n->argc = n->nenv = n->naux = n->strbytes = 0;
+	while (argv[n->argc])
+		n->strbytes += strlen(argv[n->argc++]) + 1;
+	while (envp && envp[n->nenv])
+		n->nenv++;
+	for (av = s->auxv; av && av[0] != AT_NULL; av += 2)
+		n->naux++;
+}
+
+/* One auxv entry at w; the word after it. */
+static inline uintptr_t *aux(uintptr_t *w, uintptr_t type, uintptr_t val)
+{
+	w[0] = type;
+	w[1] = val;
+	return w + 2;
+}
+
+/* The frame an execve of the emulator would have left at frame: argc,
+ * argv (its strings copied to strs, after AT_RANDOM's 16 bytes), NULL,
+ * envp, NULL, the auxv (the kernel's, with the image's own entries in
+ * place of its), AT_NULL. */
+static void build_frame(const struct shim *s, char **argv, char **envp,
+			const struct frame_counts *n, uintptr_t *frame, unsigned char *strs,
+			uintptr_t bias, int pass_fd)
+{
+	const struct shim_emu *e = &s->emu;
+	uintptr_t *w = frame;
+	char *execfn = NULL;
+	unsigned long *av;
+	size_t i, k = 0;
+
+	if (syscall(SYS_getrandom, strs, 16, GRND_NONBLOCK) != 16) {
+		/* No entropy yet (early boot): the kernel's bytes. */
+		memcpy(strs, (const void *)getauxval(AT_RANDOM), 16);
+		strs[0] ^= 0x5a;
+	}
+	*w++ = n->argc;
+	for (i = 0; i < n->argc; i++) {
+		char *dst = (char *)strs + 16 + k;
+		size_t len = strlen(argv[i]) + 1;
+
+		memcpy(dst, argv[i], len);
+		if (!i)
+			execfn = dst;
+		*w++ = (uintptr_t)dst;
+		k += len;
+	}
+	*w++ = 0;
+	for (i = 0; i < n->nenv; i++)
+		*w++ = (uintptr_t)envp[i];
+	*w++ = 0;
+	for (av = s->auxv; av && av[0] != AT_NULL; av += 2) {
+		switch (av[0]) {
+		case AT_PHDR: case AT_PHENT: case AT_PHNUM: case AT_ENTRY:
+		case AT_BASE: case AT_FLAGS: case AT_EXECFD: case AT_RANDOM:
+		case AT_EXECFN:
+			continue;	/* the emulator's own, below */
+		default:
+			w = aux(w, av[0], av[1]);
+		}
+	}
+	w = aux(w, AT_PHDR, bias + e->plan.phdr);
+	w = aux(w, AT_PHENT, e->plan.phent);
+	w = aux(w, AT_PHNUM, e->plan.phnum);
+	w = aux(w, AT_BASE, 0);
+	w = aux(w, AT_FLAGS, 0);
+	w = aux(w, AT_ENTRY, bias + e->plan.entry);
+	w = aux(w, AT_RANDOM, (uintptr_t)strs);
+	w = aux(w, AT_EXECFN, (uintptr_t)execfn);
+	if (pass_fd > 0)
+		w = aux(w, AT_EXECFD, (uintptr_t)pass_fd);
+	aux(w, AT_NULL, 0);
+}
+
+/* The point of no return: the fds go, and the emulator starts on frame,
+ * through the page that unmaps the shim on the way out (shim/tramp.c);
+ * without it the shim's image just stays. */
+static void __attribute__((noreturn)) leave(const struct shim *s, int pass_fd,
+					    uintptr_t frame, uintptr_t entry)
+{
+	void *tramp = shim_tramp_prepare(frame, entry);
+
+	close(s->emu.fd);
+	if (s->fd >= 0 && s->fd != pass_fd)
+		close(s->fd);
+	if (s->execfd >= 0 && s->execfd != pass_fd)
+		close(s->execfd);
+	if (pass_fd > 0)
+		fcntl(pass_fd, F_SETFD, 0);	/* as the kernel installs it */
+	if (tramp)
+		shim_tramp_jump(tramp);
+	enter(frame, entry);
+}
 #endif
 
 int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
@@ -371,21 +475,12 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 #else
 	struct shim_emu *e = &s->emu;
 	uint64_t page = (uint64_t)getauxval(AT_PAGESZ);
-	size_t argc = 0, nenv = 0, naux = 0, strbytes = 0, i, k;
-	uintptr_t bias, *w;
-	unsigned long *av;
-	unsigned char *strs;
-	char *execfn = NULL;
-	void *tramp;
 	int pass_fd = s->execfd >= 0 ? s->execfd : s->secure ? s->fd : -1;
+	struct frame_counts n;
+	uintptr_t bias;
 	bool ok;
 
-	while (argv[argc])
-		strbytes += strlen(argv[argc++]) + 1;
-	while (envp && envp[nenv])
-		nenv++;
-	for (av = s->auxv; av && av[0] != AT_NULL; av += 2)
-		naux++;
+	count_frame(s, argv, envp, &n);
 	/* qemu takes 0 for "no AT_EXECFD" (getauxval): never pass fd 0. */
 	if (pass_fd == 0) {
 		pass_fd = fcntl(0, F_DUPFD, 3);
@@ -398,71 +493,15 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 	{
 		/* argc, argv, NULL, envp, NULL, auxv (the kernel's entries,
 		 * plus AT_EXECFD and the ones we force, twice over at most),
-		 * AT_NULL; then AT_RANDOM's 16 bytes and the argv strings. */
-		size_t nwords = 1 + argc + 1 + nenv + 1 + 2 * (naux + 12) + 2;
-		uintptr_t frame[nwords + 4 + (strbytes + 16 + 15) / sizeof(uintptr_t)]
+		 * AT_NULL; then AT_RANDOM's 16 bytes and the argv strings.
+		 * On this function's stack, which the emulator then runs on. */
+		size_t nwords = 1 + n.argc + 1 + n.nenv + 1 + 2 * (n.naux + 12) + 2;
+		uintptr_t frame[nwords + 4 + (n.strbytes + 16 + 15) / sizeof(uintptr_t)]
 			__attribute__((aligned(16)));
 
-		w = frame;
-		strs = (unsigned char *)(frame + nwords + 2);
-		if (syscall(SYS_getrandom, strs, 16, GRND_NONBLOCK) != 16) {
-			/* No entropy yet (early boot): the kernel's bytes. */
-			memcpy(strs, (const void *)getauxval(AT_RANDOM), 16);
-			strs[0] ^= 0x5a;
-		}
-		k = 0;
-		*w++ = argc;
-		for (i = 0; i < argc; i++) {
-			char *dst = (char *)strs + 16 + k;
-			size_t n = strlen(argv[i]) + 1;
-
-			memcpy(dst, argv[i], n);
-			if (!i)
-				execfn = dst;
-			*w++ = (uintptr_t)dst;
-			k += n;
-		}
-		*w++ = 0;
-		for (i = 0; i < nenv; i++)
-			*w++ = (uintptr_t)envp[i];
-		*w++ = 0;
-#define AUX(t, v) do { *w++ = (uintptr_t)(t); *w++ = (uintptr_t)(v); } while (0)
-		for (av = s->auxv; av && av[0] != AT_NULL; av += 2) {
-			switch (av[0]) {
-			case AT_PHDR: case AT_PHENT: case AT_PHNUM: case AT_ENTRY:
-			case AT_BASE: case AT_FLAGS: case AT_EXECFD: case AT_RANDOM:
-			case AT_EXECFN:
-				continue;	/* the emulator's own, below */
-			default:
-				AUX(av[0], av[1]);
-			}
-		}
-		AUX(AT_PHDR, bias + e->plan.phdr);
-		AUX(AT_PHENT, e->plan.phent);
-		AUX(AT_PHNUM, e->plan.phnum);
-		AUX(AT_BASE, 0);
-		AUX(AT_FLAGS, 0);
-		AUX(AT_ENTRY, bias + e->plan.entry);
-		AUX(AT_RANDOM, strs);
-		AUX(AT_EXECFN, execfn);
-		if (pass_fd > 0)
-			AUX(AT_EXECFD, pass_fd);
-		AUX(AT_NULL, 0);
-#undef AUX
-		/* The page that unmaps the shim on the way out (shim/tramp.c);
-		 * without it the shim's image just stays. */
-		tramp = shim_tramp_prepare((uintptr_t)frame, bias + e->plan.entry);
-		/* The point of no return: the fds go. */
-		close(e->fd);
-		if (s->fd >= 0 && s->fd != pass_fd)
-			close(s->fd);
-		if (s->execfd >= 0 && s->execfd != pass_fd)
-			close(s->execfd);
-		if (pass_fd > 0)
-			fcntl(pass_fd, F_SETFD, 0);	/* as the kernel installs it */
-		if (tramp)
-			shim_tramp_jump(tramp);
-		enter((uintptr_t)frame, bias + e->plan.entry);
+		build_frame(s, argv, envp, &n, frame, (unsigned char *)(frame + nwords + 2),
+			    bias, pass_fd);
+		leave(s, pass_fd, (uintptr_t)frame, bias + e->plan.entry);
 	}
 #endif
 }

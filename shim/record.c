@@ -155,97 +155,135 @@ static void go_object(struct json_writer *w, const struct shim *s, const struct 
 	jw_object_end(w);
 }
 
+/* What one record says beyond struct shim, gathered before it is written
+ * (each destination's record is built afresh: its own time and caps). */
+struct rec_facts {
+	struct caps c;
+	char now[64], cwd[PATH_MAX + 1];
+	/* The binary's arch; for a corrupt ELF file, its header's. */
+	const struct arch *arch;
+	const char *sink;
+	unsigned long long unrecorded;
+};
+
+static void gather(const struct shim *s, const char *sink, unsigned long long unrecorded,
+		   struct rec_facts *f)
+{
+	bool syslog = !strcmp(sink, "syslog");
+
+	f->c.big = syslog ? FIELD_MAX / SYSLOG_DIVISOR : FIELD_MAX;
+	f->c.small = syslog ? FIELD_SMALL / SYSLOG_DIVISOR : FIELD_SMALL;
+	f->sink = sink;
+	f->unrecorded = unrecorded;
+	rfc3339(f->now, sizeof(f->now));
+	if (!getcwd(f->cwd, sizeof(f->cwd)))
+		f->cwd[0] = '\0';
+	f->arch = s->arch;
+	if (!f->arch && s->fmt.format == FMT_ELF && s->elf_rc < 0 && s->fmt.elf.machine)
+		f->arch = arch_by_elf(s->fmt.elf.elf_class, s->fmt.elf.elf_data,
+				      s->fmt.elf.machine, 0);
+}
+
+/* Who ran what: the process and the binary. */
+static void write_exec(struct json_writer *w, const struct shim *s, const struct rec_facts *f)
+{
+	jw_kv_int(w, "v", 1);
+	jw_kv_string(w, "time", f->now);
+	jw_kv_string(w, "event", event_names[s->event]);
+	jw_kv_int(w, "pid", s->pid);
+	jw_kv_int(w, "ppid", s->ppid);
+	jw_kv_uint(w, "uid", s->uid);
+	jw_kv_uint(w, "gid", s->gid);
+	if (s->euid != s->uid)
+		jw_kv_uint(w, "euid", s->euid);
+	kv_str_or_null(w, "cwd", f->cwd, f->c.big);
+	kv_capped(w, "path", s->path, f->c.big);
+	kv_capped(w, "argv0", s->argv0, f->c.big);
+	jw_kv_int(w, "argc", s->path ? s->guest_argc + 1 : 0);
+	jw_kv_string(w, "format", format_name(s->fmt.format));
+	jw_key(w, "arch");
+	f->arch ? jw_string(w, f->arch->name) : jw_null(w);
+	jw_kv_string(w, "host_arch", arch_host() ? arch_host()->name : "unknown");
+	elf_object(w, s, &f->c);
+	go_object(w, s, &f->c);
+}
+
+/* What the shim decided, and how the emulator got the process
+ * (shim/mapped.c). */
+static void write_decision(struct json_writer *w, const struct shim *s,
+			   const struct rec_facts *f)
+{
+	kv_str_or_null(w, "emulator", s->route.emulator, f->c.small);
+	kv_str_or_null(w, "sysroot", s->route.sysroot, f->c.small);
+	jw_kv_string(w, "decision", decision_names[s->event]);
+	jw_kv_string(w, "reason_code", why_names[s->why]);
+	kv_capped(w, "reason", s->reason, f->c.big);
+	if (s->why != WHY_NONE)
+		kv_capped(w, "fix", s->fix, f->c.big);
+	jw_key(w, "binfmt");
+	jw_object_begin(w);
+	jw_kv_bool(w, "preserve_argv0", s->preserve_argv0);
+	jw_kv_bool(w, "execfd", s->execfd >= 0);
+	jw_kv_bool(w, "secure", s->secure);
+	jw_object_end(w);
+	jw_kv_string(w, "via", s->via ? s->via : "binfmt");
+	if (s->verify_run)
+		jw_kv_bool(w, "verify", true);
+	if (!s->emu.handoff)
+		return;
+	jw_kv_string(w, "handoff", shim_handoff_name(s->emu.handoff));
+	jw_kv_string(w, "emulator_from", s->emu.pinned ? "pinned" : "path");
+	if (s->emu.why[0])
+		kv_capped(w, "handoff_why", s->emu.why, f->c.small);
+	if (s->emu.pinned && s->emu.stale)
+		jw_kv_bool(w, "emulator_stale", true);
+	/* The registered interpreter carries an emulator the shim would not
+	 * map (its owner or mode, its trailer): said, as the emulator found
+	 * by its path ran instead. */
+	if (!s->emu.pinned && s->emu.pinned_error[0])
+		kv_capped(w, "pinned_refused", s->emu.pinned_error, f->c.small);
+}
+
+/* The config files' errors, and where this record (and the system's) went. */
+static void write_sinks(struct json_writer *w, const struct shim *s, const struct rec_facts *f)
+{
+	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
+		kv_capped(w, "config", s->config_path, f->c.small);
+		jw_kv_uint(w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
+	}
+	if (s->uconfig_path && s->uconfig_rc != 0 && s->uconfig_rc != -ENOENT) {
+		kv_capped(w, "user_config", s->uconfig_path, f->c.small);
+		jw_kv_uint(w, "user_config_errors",
+			   s->uconfig_rc == -EINVAL ? s->ucfg.nerrors : 1);
+	}
+	if (f->unrecorded)
+		jw_kv_uint(w, "unrecorded_before", f->unrecorded);
+	jw_kv_string(w, "sink", f->sink);
+	/* The caller's copy says where the system record went, which the
+	 * caller cannot read: `binfmt-shim verify` reports it. */
+	if (!strcmp(f->sink, "user")) {
+		jw_key(w, "system_sink");
+		s->system_sink ? jw_string(w, s->system_sink) : jw_null(w);
+	}
+	if (s->sink_error[0])
+		kv_capped(w, "sink_error", s->sink_error, f->c.small);
+	if (s->collector_error[0])
+		kv_capped(w, "collector_error", s->collector_error, f->c.small);
+}
+
+/* The record for sink into buf: its length, or -ENOSPC when it does not fit. */
 static int build(const struct shim *s, const char *sink, unsigned long long unrecorded,
 		 char *buf, size_t cap)
 {
-	bool syslog = !strcmp(sink, "syslog");
-	struct caps c = { syslog ? FIELD_MAX / SYSLOG_DIVISOR : FIELD_MAX,
-			  syslog ? FIELD_SMALL / SYSLOG_DIVISOR : FIELD_SMALL };
-	char now[64], cwd[PATH_MAX + 1];
-	const struct arch *arch;
+	struct rec_facts f;
 	struct json_writer w;
-	int ev = s->event;
 
-	rfc3339(now, sizeof(now));
-	if (!getcwd(cwd, sizeof(cwd)))
-		cwd[0] = '\0';
+	gather(s, sink, unrecorded, &f);
 	jw_init(&w, buf, cap);
 	jw_object_begin(&w);
-	jw_kv_int(&w, "v", 1);
-	jw_kv_string(&w, "time", now);
-	jw_kv_string(&w, "event", event_names[ev]);
-	jw_kv_int(&w, "pid", s->pid);
-	jw_kv_int(&w, "ppid", s->ppid);
-	jw_kv_uint(&w, "uid", s->uid);
-	jw_kv_uint(&w, "gid", s->gid);
-	if (s->euid != s->uid)
-		jw_kv_uint(&w, "euid", s->euid);
-	kv_str_or_null(&w, "cwd", cwd, c.big);
-	kv_capped(&w, "path", s->path, c.big);
-	kv_capped(&w, "argv0", s->argv0, c.big);
-	jw_kv_int(&w, "argc", s->path ? s->guest_argc + 1 : 0);
-	jw_kv_string(&w, "format", format_name(s->fmt.format));
-	jw_key(&w, "arch");
-	arch = s->arch;
-	if (!arch && s->fmt.format == FMT_ELF && s->elf_rc < 0 && s->fmt.elf.machine)
-		arch = arch_by_elf(s->fmt.elf.elf_class, s->fmt.elf.elf_data,
-				   s->fmt.elf.machine, 0);
-	arch ? jw_string(&w, arch->name) : jw_null(&w);
-	jw_kv_string(&w, "host_arch", arch_host() ? arch_host()->name : "unknown");
-	elf_object(&w, s, &c);
-	go_object(&w, s, &c);
-	kv_str_or_null(&w, "emulator", s->route.emulator, c.small);
-	kv_str_or_null(&w, "sysroot", s->route.sysroot, c.small);
-	jw_kv_string(&w, "decision", decision_names[ev]);
-	jw_kv_string(&w, "reason_code", why_names[s->why]);
-	kv_capped(&w, "reason", s->reason, c.big);
-	if (s->why != WHY_NONE)
-		kv_capped(&w, "fix", s->fix, c.big);
-	jw_key(&w, "binfmt");
-	jw_object_begin(&w);
-	jw_kv_bool(&w, "preserve_argv0", s->preserve_argv0);
-	jw_kv_bool(&w, "execfd", s->execfd >= 0);
-	jw_kv_bool(&w, "secure", s->secure);
-	jw_object_end(&w);
-	jw_kv_string(&w, "via", s->via ? s->via : "binfmt");
-	if (s->verify_run)
-		jw_kv_bool(&w, "verify", true);
-	/* How the emulator got the process (shim/mapped.c). */
-	if (s->emu.handoff) {
-		jw_kv_string(&w, "handoff", shim_handoff_name(s->emu.handoff));
-		jw_kv_string(&w, "emulator_from", s->emu.pinned ? "pinned" : "path");
-		if (s->emu.why[0])
-			kv_capped(&w, "handoff_why", s->emu.why, c.small);
-		if (s->emu.pinned && s->emu.stale)
-			jw_kv_bool(&w, "emulator_stale", true);
-		/* The registered interpreter carries an emulator the shim
-		 * would not map (its owner or mode, its trailer): said, as
-		 * the emulator found by its path ran instead. */
-		if (!s->emu.pinned && s->emu.pinned_error[0])
-			kv_capped(&w, "pinned_refused", s->emu.pinned_error, c.small);
-	}
-	if (s->config_rc != 0 && s->config_rc != -ENOENT) {
-		kv_capped(&w, "config", s->config_path, c.small);
-		jw_kv_uint(&w, "config_errors", s->config_rc == -EINVAL ? s->cfg.nerrors : 1);
-	}
-	if (s->uconfig_path && s->uconfig_rc != 0 && s->uconfig_rc != -ENOENT) {
-		kv_capped(&w, "user_config", s->uconfig_path, c.small);
-		jw_kv_uint(&w, "user_config_errors",
-			   s->uconfig_rc == -EINVAL ? s->ucfg.nerrors : 1);
-	}
-	if (unrecorded)
-		jw_kv_uint(&w, "unrecorded_before", unrecorded);
-	jw_kv_string(&w, "sink", sink);
-	/* The caller's copy says where the system record went, which the
-	 * caller cannot read: `binfmt-shim verify` reports it. */
-	if (!strcmp(sink, "user")) {
-		jw_key(&w, "system_sink");
-		s->system_sink ? jw_string(&w, s->system_sink) : jw_null(&w);
-	}
-	if (s->sink_error[0])
-		kv_capped(&w, "sink_error", s->sink_error, c.small);
-	if (s->collector_error[0])
-		kv_capped(&w, "collector_error", s->collector_error, c.small);
+	write_exec(&w, s, &f);
+	write_decision(&w, s, &f);
+	write_sinks(&w, s, &f);
 	jw_object_end(&w);
 	return jw_finish(&w);
 }
