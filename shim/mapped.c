@@ -27,6 +27,10 @@
  *   - no other fd of the shim's (they are all O_CLOEXEC, closed here);
  *   - signal dispositions and mask: the shim was started by an execve and
  *     installs no handler, so they already are what an execve leaves;
+ *   - no restartable-sequences area: a glibc-built shim registered one
+ *     for the thread (rseq(2); musl registers none), which an execve
+ *     would drop; the emulator's libc registers its own and fails
+ *     (EINVAL) if the shim's is still there, so it is unregistered here;
  *   - nothing of the shim's image: shim/tramp.c unmaps it on the way.
  * What differs from an execve (docs/binfmt-shim.8, HAND-OFF):
  * /proc/<pid>/exe stays the registered interpreter, the comm stays the
@@ -43,6 +47,9 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#ifdef __GLIBC__
+#include <sys/rseq.h>	/* a glibc-built shim (no musl-gcc): rseq_leave() */
+#endif
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -361,6 +368,26 @@ static void __attribute__((noreturn, noinline)) enter(uintptr_t sp, uintptr_t en
 #endif
 	__builtin_unreachable();
 }
+
+/*
+ * Drop the thread's rseq(2) registration, as an execve does. glibc
+ * registers its area with the kernel's struct rseq length (32), and
+ * __rseq_size says only how much of it is in use (20 in glibc 2.36):
+ * the unregistration must give the length registered, so try both.
+ */
+static void rseq_leave(void)
+{
+#if defined(__GLIBC__) && defined(RSEQ_SIG)
+	struct rseq *r;
+
+	if (!__rseq_size)
+		return;		/* registration failed or was turned off */
+	r = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	if (syscall(SYS_rseq, r, sizeof(*r), RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
+	    __rseq_size != sizeof(*r))
+		syscall(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+#endif
+}
 #endif
 
 int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
@@ -460,6 +487,7 @@ int shim_handoff_mapped(struct shim *s, char **argv, char **envp)
 			close(s->execfd);
 		if (pass_fd > 0)
 			fcntl(pass_fd, F_SETFD, 0);	/* as the kernel installs it */
+		rseq_leave();
 		if (tramp)
 			shim_tramp_jump(tramp);
 		enter((uintptr_t)frame, bias + e->plan.entry);
