@@ -49,14 +49,44 @@ static int read_exact(bshim_read_fn rd, void *ctx, uint64_t off, void *buf, size
 	return n == (long)len ? 0 : -EIO;
 }
 
+/*
+ * The pages of PT_GNU_RELRO (rounded inward: a page it shares with what
+ * follows is not all relro) that lie in the file-backed part of one
+ * writable segment: there the loader may prefault them writable, the
+ * copies the self-relocation would fault in one page at a time. Anything
+ * else (outside every segment, in a read-only one, reaching the bss)
+ * plans nothing, which is always correct.
+ */
+static void plan_relro(struct load_plan *p, const Elf64_Phdr *r, uint64_t page)
+{
+	uint64_t lo, hi;
+	unsigned i;
+
+	if (r->p_vaddr > UINT64_MAX - r->p_memsz - page)
+		return;
+	lo = (r->p_vaddr + page - 1) & ~(page - 1);
+	hi = (r->p_vaddr + r->p_memsz) & ~(page - 1);
+	if (hi <= lo)
+		return;
+	for (i = 0; i < p->nseg; i++) {
+		const struct load_seg *s = &p->seg[i];
+
+		if ((s->prot & PROT_WRITE) && lo >= s->vaddr && hi <= s->vaddr + s->filesz) {
+			p->relro_lo = lo;
+			p->relro_hi = hi;
+			return;
+		}
+	}
+}
+
 int load_plan_make(bshim_read_fn rd, void *ctx, uint64_t size, unsigned host_class,
 		   unsigned host_data, unsigned host_machine, uint64_t page,
 		   struct load_plan *p)
 {
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
+	Elf64_Phdr ph, relro = { 0 };
 	uint64_t phend = 0, maxalign = page;
-	bool phdr_found = false, entry_ok = false;
+	bool phdr_found = false, entry_ok = false, relro_found = false;
 	unsigned i;
 
 	memset(p, 0, sizeof(*p));
@@ -93,6 +123,10 @@ int load_plan_make(bshim_read_fn rd, void *ctx, uint64_t size, unsigned host_cla
 			return no(p, LOAD_DYNAMIC);
 		if (ph.p_type == PT_GNU_STACK && (ph.p_flags & PF_X))
 			return no(p, LOAD_EXEC_STACK);
+		if (ph.p_type == PT_GNU_RELRO) {
+			relro = ph;
+			relro_found = true;
+		}
 		if (ph.p_type == PT_PHDR) {
 			p->phdr = ph.p_vaddr;
 			phdr_found = true;
@@ -151,5 +185,7 @@ int load_plan_make(bshim_read_fn rd, void *ctx, uint64_t size, unsigned host_cla
 	if (!phdr_found)
 		return no(p, LOAD_NO_PHDR);
 	p->align = maxalign;
+	if (relro_found)
+		plan_relro(p, &relro, page);
 	return 0;
 }

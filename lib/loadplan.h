@@ -51,6 +51,10 @@ struct load_plan {
 	uint64_t entry;		/* e_entry, before the bias */
 	uint64_t phdr;		/* the phdrs' vaddr, before the bias */
 	uint16_t phnum, phent;
+	/* PT_GNU_RELRO, page-aligned inward, when it lies in the file part
+	 * of a writable segment: the pages a static-pie's self-relocation
+	 * writes (all of them, for qemu). 0, 0 when there is none. */
+	uint64_t relro_lo, relro_hi;
 	enum load_why why;
 };
 

@@ -27,6 +27,10 @@
  *   - no other fd of the shim's (they are all O_CLOEXEC, closed here);
  *   - signal dispositions and mask: the shim was started by an execve and
  *     installs no handler, so they already are what an execve leaves;
+ *   - no restartable-sequences area: a glibc-built shim registered one
+ *     for the thread (rseq(2); musl registers none), which an execve
+ *     would drop; the emulator's libc registers its own and fails
+ *     (EINVAL) if the shim's is still there, so it is unregistered here;
  *   - nothing of the shim's image: shim/tramp.c unmaps it on the way.
  * What differs from an execve (docs/binfmt-shim.8, HAND-OFF):
  * /proc/<pid>/exe stays the registered interpreter, the comm stays the
@@ -43,6 +47,9 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#ifdef __GLIBC__
+#include <sys/rseq.h>	/* a glibc-built shim (no musl-gcc): rseq_leave() */
+#endif
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -54,6 +61,9 @@
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
 #endif
 #ifndef GRND_NONBLOCK
 #define GRND_NONBLOCK 1
@@ -264,6 +274,22 @@ void shim_handoff_plan(struct shim *s)
 #ifdef HOST_MACHINE
 /* Map every PT_LOAD of the plan; returns the load bias, or 0 with errno
  * (a bias of 0 is a fixed-address executable: *ok says which). */
+/*
+ * A static-pie emulator (Debian's qemu-*-static) relocates itself first
+ * thing, writing every page of its PT_GNU_RELRO: 388 pages for
+ * qemu-aarch64-static 7.2, each a copy-on-write fault of its own, 40 %
+ * of all the page faults of a short guest's run. One MADV_POPULATE_WRITE
+ * makes the same copies in one call (docs/performance.md). It is only a
+ * prefault: where the kernel has no such advice (before 5.14) or memory
+ * is short, the faults simply happen as they would have.
+ */
+static void prefault_relro(const struct load_plan *p, uintptr_t bias)
+{
+	if (p->relro_hi > p->relro_lo)
+		madvise((void *)(uintptr_t)(p->relro_lo + bias),
+			(size_t)(p->relro_hi - p->relro_lo), MADV_POPULATE_WRITE);
+}
+
 static uintptr_t map_image(const struct shim_emu *e, uint64_t page, bool *ok)
 {
 	const struct load_plan *p = &e->plan;
@@ -328,6 +354,7 @@ static uintptr_t map_image(const struct shim_emu *e, uint64_t page, bool *ok)
 		if (b > a)
 			munmap((void *)a, b - a);
 	}
+	prefault_relro(p, bias);
 	*ok = true;
 	return bias;
 fail:
@@ -446,6 +473,26 @@ static void build_frame(const struct shim *s, char **argv, char **envp,
 	aux(w, AT_NULL, 0);
 }
 
+/*
+ * Drop the thread's rseq(2) registration, as an execve does. glibc
+ * registers its area with the kernel's struct rseq length (32), and
+ * __rseq_size says only how much of it is in use (20 in glibc 2.36):
+ * the unregistration must give the length registered, so try both.
+ */
+static void rseq_leave(void)
+{
+#if defined(__GLIBC__) && defined(RSEQ_SIG)
+	struct rseq *r;
+
+	if (!__rseq_size)
+		return;		/* registration failed or was turned off */
+	r = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	if (syscall(SYS_rseq, r, sizeof(*r), RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
+	    __rseq_size != sizeof(*r))
+		syscall(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+#endif
+}
+
 /* The point of no return: the fds go, and the emulator starts on frame,
  * through the page that unmaps the shim on the way out (shim/tramp.c);
  * without it the shim's image just stays. */
@@ -461,6 +508,7 @@ static void __attribute__((noreturn)) leave(const struct shim *s, int pass_fd,
 		close(s->execfd);
 	if (pass_fd > 0)
 		fcntl(pass_fd, F_SETFD, 0);	/* as the kernel installs it */
+	rseq_leave();
 	if (tramp)
 		shim_tramp_jump(tramp);
 	enter(frame, entry);

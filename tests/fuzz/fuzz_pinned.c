@@ -9,9 +9,11 @@
  * tests/fuzz/corpus/fuzz_pinned/.
  */
 #include <elf.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "loadplan.h"
 #include "pinned.h"
@@ -55,6 +57,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    p.seg[i].vaddr < p.lo || p.seg[i].vaddr + p.seg[i].memsz > p.hi)
 				abort();
 			if (i && p.seg[i].vaddr < p.seg[i - 1].vaddr + p.seg[i - 1].memsz)
+				abort();
+		}
+		/* The relro prefault: page-aligned, inside the file part of
+		 * one writable segment, or nothing at all. */
+		if (p.relro_hi || p.relro_lo) {
+			bool in = false;
+
+			if (p.relro_hi <= p.relro_lo || p.relro_lo % 4096 || p.relro_hi % 4096)
+				abort();
+			for (i = 0; i < p.nseg; i++)
+				in |= (p.seg[i].prot & PROT_WRITE) && p.relro_lo >= p.seg[i].vaddr &&
+				      p.relro_hi <= p.seg[i].vaddr + p.seg[i].filesz;
+			if (!in)
 				abort();
 		}
 	} else if ((unsigned)p.why >= LOAD_WHY_MAX || p.why == LOAD_OK) {

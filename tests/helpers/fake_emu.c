@@ -14,6 +14,9 @@
  *   fds              the open fds besides 0 1 2, "-" for none
  *   sigblk sigign sigcgt   from /proc/self/status
  *   brk_ok malloc_ok sbrk(1 MiB) and a 256 MiB malloc touched
+ *   rseq             whether its libc could register its rseq(2) area:
+ *                    "registered", "failed" (another was still
+ *                    registered for the thread) or "off"
  * Then it exits with FAKE_EMU_EXIT (default 0).
  */
 #include <dirent.h>
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/rseq.h>
 #include <unistd.h>
 
 extern const Elf64_Ehdr __ehdr_start;
@@ -53,6 +57,18 @@ static unsigned long aux(unsigned long type)
 		if (a[0] == type)
 			return a[1];
 	return 0;
+}
+
+/* glibc's own rseq area: cpu_id is -1 before registration, -2 when the
+ * kernel refused it, the cpu once registered. */
+static const char *rseq_state(void)
+{
+	const struct rseq *r;
+
+	if (!__rseq_size)
+		return "off";
+	r = (const struct rseq *)((const char *)__builtin_thread_pointer() + __rseq_offset);
+	return (int32_t)r->cpu_id >= 0 ? "registered" : "failed";
 }
 
 static unsigned long kernel_aux(unsigned long type)
@@ -145,6 +161,7 @@ int main(int argc, char **argv, char **envp)
 	if (big)
 		memset(big, 1, 256u << 20);
 	printf("malloc_ok=%d\n", big != NULL && big[(256u << 20) - 1] == 1);
+	printf("rseq=%s\n", rseq_state());
 	fflush(stdout);
 	return getenv("FAKE_EMU_EXIT") ? atoi(getenv("FAKE_EMU_EXIT")) : 0;
 }

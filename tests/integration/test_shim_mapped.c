@@ -309,6 +309,19 @@ TEST_F(mapped, signal_mask_and_ignored_signals_are_the_callers)
 	EXPECT_STREQ("0000000000000000", val(self->out, "sigcgt"));
 }
 
+/*
+ * The shim's libc registered an rseq(2) area for the thread, which an
+ * execve drops: the emulator's libc must be able to register its own
+ * (qemu's glibc otherwise runs without one: EINVAL, "already registered").
+ */
+TEST_F(mapped, the_emulators_libc_registers_its_rseq_area_as_after_execve)
+{
+	int st = run_hello(self);
+
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("0x%x", st);
+	EXPECT_STREQ("registered", val(self->out, "rseq")) TH_LOG("%s", self->out);
+}
+
 TEST_F(mapped, a_dynamic_emulator_is_execed_and_the_record_says_why)
 {
 	char conf[1200], rec[256];
@@ -336,7 +349,7 @@ TEST_F(mapped, the_rig_switch_forces_execve_and_both_see_the_same)
 		"argv[6]", "phdr_ok", "phent_ok", "phnum_ok", "entry_ok", "base",
 		"flags", "execfn", "platform", "sigblk", "sigign", "sigcgt",
 		"brk_ok", "malloc_ok", "aux.hwcap", "aux.hwcap2", "aux.pagesz",
-		"aux.uid", "aux.secure", "aux.minsigstksz",
+		"aux.uid", "aux.secure", "aux.minsigstksz", "rseq",
 	};
 	char mapped[16384], rec[64];
 	size_t i;

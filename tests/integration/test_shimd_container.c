@@ -806,11 +806,17 @@ TEST_F_TIMEOUT(ctr, an_exec_storm_is_recorded_or_counted, 600)
 	ASSERT_TRUE(wait_log(self, storm_done, &want))
 		TH_LOG("%zu records, %llu lost, %llu unidentified", n_connector(self, "/fx/tiny"),
 		       notices(self, "lost"), notices(self, "unidentified"));
-	/* Idle: nothing dropped by the kernel, every exec recorded (each
-	 * runs for milliseconds under qemu; the collector looks within
-	 * microseconds of the event). */
+	/* With room in the buffer the kernel drops nothing. Each exec is
+	 * recorded, or, when the collector looked only after the run had
+	 * ended (each runs for milliseconds under qemu; on a busy 2-core
+	 * machine the collector can be that late, 4 of 200 once), counted
+	 * as unidentified (a count of every such exec on the host, the
+	 * tests' own too): never neither, and most are recorded. */
 	EXPECT_EQ(0, notices(self, "lost"));
-	EXPECT_EQ(STORM, n_connector(self, "/fx/tiny"));
+	EXPECT_LE(STORM, n_connector(self, "/fx/tiny") + notices(self, "unidentified"))
+		TH_LOG("%zu recorded, %llu unidentified", n_connector(self, "/fx/tiny"),
+		       notices(self, "unidentified"));
+	EXPECT_LT(STORM / 2, n_connector(self, "/fx/tiny"));
 	/* One record, for the reader of the test's output. */
 	if (n_connector(self, "/fx/tiny")) {
 		char *txt;

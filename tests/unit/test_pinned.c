@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -301,6 +302,66 @@ TEST(broken_headers_are_refused)
 	eh->e_phoff = f.len;
 	EXPECT_EQ(-ENOEXEC, plan(&f, &p));
 	EXPECT_EQ(LOAD_BAD_PHDRS, p.why);
+	munmap(f.buf, f.len);
+}
+
+/*
+ * qemu's PT_GNU_RELRO: planned for the prefault, page-aligned inward and
+ * inside the file part of its writable segment; a RELRO header that
+ * points anywhere else plans nothing.
+ */
+TEST(relro_is_planned_only_inside_a_writable_segments_file_part)
+{
+	struct load_plan p;
+	struct file f;
+	Elf64_Ehdr *eh;
+	Elf64_Phdr *ph, *r = NULL;
+	unsigned i, w = 0;
+	bool in = false;
+
+	if (load("/usr/bin/qemu-aarch64-static", &f) < 0)
+		SKIP(return, "/usr/bin/qemu-aarch64-static missing");
+#ifndef __x86_64__
+	SKIP(return, "the plan is checked for an x86_64 host");
+#endif
+	eh = f.buf;
+	ph = (Elf64_Phdr *)((char *)f.buf + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_GNU_RELRO)
+			r = &ph[i];
+	ASSERT_NE(NULL, r) TH_LOG("qemu-aarch64-static has no PT_GNU_RELRO");
+	ASSERT_EQ(0, plan(&f, &p));
+	EXPECT_LT(p.relro_lo, p.relro_hi);
+	EXPECT_EQ(0u, p.relro_lo % 4096);
+	EXPECT_EQ(0u, p.relro_hi % 4096);
+	EXPECT_LE(r->p_vaddr, p.relro_lo);
+	EXPECT_GE(r->p_vaddr + r->p_memsz, p.relro_hi);
+	EXPECT_GT(4096u, r->p_vaddr + r->p_memsz - p.relro_hi);
+	for (i = 0; i < p.nseg; i++)
+		if ((p.seg[i].prot & PROT_WRITE) && p.relro_lo >= p.seg[i].vaddr &&
+		    p.relro_hi <= p.seg[i].vaddr + p.seg[i].filesz) {
+			in = true;
+			w = i;
+		}
+	EXPECT_TRUE(in);
+	/* Reaching past the segment's file part (into its bss): nothing. */
+	r->p_memsz = p.seg[w].vaddr + p.seg[w].memsz - r->p_vaddr;
+	ASSERT_EQ(0, plan(&f, &p));
+	EXPECT_EQ(0u, p.relro_lo);
+	EXPECT_EQ(0u, p.relro_hi);
+	/* In the read-only text: nothing. */
+	r->p_vaddr = p.seg[0].vaddr;
+	r->p_memsz = 8192;
+	ASSERT_EQ(0, plan(&f, &p));
+	EXPECT_EQ(0u, p.relro_hi);
+	/* Less than a page: nothing; wrapping round: nothing. */
+	r->p_vaddr = p.seg[w].vaddr + 1;
+	r->p_memsz = 4000;
+	ASSERT_EQ(0, plan(&f, &p));
+	EXPECT_EQ(0u, p.relro_hi);
+	r->p_vaddr = UINT64_MAX - 10;
+	ASSERT_EQ(0, plan(&f, &p));
+	EXPECT_EQ(0u, p.relro_hi);
 	munmap(f.buf, f.len);
 }
 
