@@ -19,6 +19,10 @@
  * is a build-time setting (Makefile). */
 #define CONFIG_FILE_DEFAULT SYSCONFDIR "/binfmt-shim/shim.conf"
 #define CONFIG_LOG_DEFAULT "/var/log/binfmt-shim/exec.jsonl"
+/* A user's own records (exec, run): $XDG_STATE_HOME/<this>, else
+ * $HOME/<CONFIG_USER_STATE_HOME>/<this> (XDG Base Directory spec). */
+#define CONFIG_USER_LOG_NAME "binfmt-shim/exec.jsonl"
+#define CONFIG_USER_STATE_HOME ".local/state"
 /* The collector's socket (binfmt-shimd(8)): every user may connect, so it
  * is the one destination that records every user's execs. */
 #define CONFIG_SOCKET_DEFAULT "/run/binfmt-shim/shimd.sock"

@@ -53,6 +53,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "nsprobe.h"
 #include "rootless.h"
 
@@ -69,7 +70,7 @@ static void exec_usage(FILE *f)
 	char log[PATH_MAX];
 
 	if (user_log_default(log, sizeof(log)))
-		snprintf(log, sizeof(log), "$HOME/.local/state/binfmt-shim/exec.jsonl");
+		snprintf(log, sizeof(log), "$HOME/" CONFIG_USER_STATE_HOME "/" CONFIG_USER_LOG_NAME);
 	fprintf(f,
 		"usage: %s exec [--arch A]... [--log PATH] [--config FILE] [--shim PATH] -- CMD [ARGS]\n"
 		"       %s exec --check\n\n"

@@ -110,7 +110,7 @@ static const struct subcmd subcmds[] = {
 	  "exec [--arch A]... [--log PATH] [--config FILE] -- CMD [ARGS]",
 	  "Run CMD and all it starts in a user namespace of your own whose private\n"
 	  "binfmt_misc has the shim for every foreign arch: no root, the host\n"
-	  "untouched. Records: --log, else ~/.local/state/binfmt-shim/exec.jsonl.\n"
+	  "untouched. Records: --log, else ~/" CONFIG_USER_STATE_HOME "/" CONFIG_USER_LOG_NAME ".\n"
 	  "'exec --help' for the options.\n" },
 	{ "run", cmd_run, OPT_ARGV, 1, -1, "run FILE [ARGS]",
 	  "Run one foreign program through the shim with no binfmt_misc: the\n"

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "rootless.h"
 
 int user_log_default(char *buf, size_t len)
@@ -17,9 +18,9 @@ int user_log_default(char *buf, size_t len)
 
 	/* The spec says a relative $XDG_STATE_HOME is invalid: ignore it. */
 	if (x && x[0] == '/')
-		snprintf(buf, len, "%s/binfmt-shim/exec.jsonl", x);
+		snprintf(buf, len, "%s/" CONFIG_USER_LOG_NAME, x);
 	else if (h && h[0] == '/')
-		snprintf(buf, len, "%s/.local/state/binfmt-shim/exec.jsonl", h);
+		snprintf(buf, len, "%s/" CONFIG_USER_STATE_HOME "/" CONFIG_USER_LOG_NAME, h);
 	else
 		return -ENOENT;
 	return 0;
