@@ -28,7 +28,7 @@
 #include "ptyrun.h"
 #include "termsafe.h"
 #include "test_loader.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_sink.h"
 
 #define TTY_OUT_MAX (256 * 1024)

@@ -17,7 +17,7 @@
 #include "harness_timeout.h"
 
 #include "test_loader.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 static struct cli_result r;
 

@@ -17,7 +17,7 @@
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define SYS_LOG "/var/log/binfmt-shim/exec.jsonl"
 

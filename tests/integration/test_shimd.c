@@ -7,10 +7,14 @@
  * shim falls back to its file with "collector unavailable" when nobody
  * listens; the seccomp allowlist kills the daemon on a forbidden call.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 FIXTURE(shimd) {

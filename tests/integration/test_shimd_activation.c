@@ -7,10 +7,14 @@
  * down waits in the backlog, and the restarted daemon answers it. The
  * daemon leaves the socket file alone when it stops (systemd owns it).
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 FIXTURE(activation) {
 	struct shimd_env s;

@@ -37,7 +37,7 @@
 #include "binfmt.h"
 #include "pinned.h"
 #include "procinfo.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define TOP "/tmp/t"
 #define PINNED TOP "/pinned"

@@ -9,12 +9,13 @@
  * SIGTERM on a full disk does not wait for space.
  */
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/times.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 #define MAX_RECS 1024

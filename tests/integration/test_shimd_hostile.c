@@ -9,10 +9,13 @@
  * /proc/PID/fd is counted before and after), counted in a "rejected"
  * record, and a real shim still gets through afterwards.
  */
+#include <fcntl.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 #define VALID "{\"v\":1,\"event\":\"deny\",\"path\":\"/x\"}"

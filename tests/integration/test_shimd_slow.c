@@ -9,13 +9,14 @@
  */
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
 #include "stallfs.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 FIXTURE(slow) {

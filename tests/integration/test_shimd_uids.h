@@ -5,7 +5,7 @@
  * mount namespace with the test's directory on a tmpfs of its own (so
  * sparse 1 TiB files cost nothing, and nothing is left on the host), and
  * build/binfmt-shimd started on a socket there. Children become() the
- * uids and talk to the socket with the raw client of test_shimd.h. No
+ * uids and talk to the socket with the raw client of shimdenv.h. No
  * binfmt_misc is needed: the messages are crafted, not a shim's.
  */
 #ifndef BSHIM_TEST_SHIMD_UIDS_H
@@ -15,7 +15,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define UID_A 2001	/* the attacker */
 #define UID_B 2002	/* everyone else */
