@@ -542,9 +542,7 @@ TEST_F_TIMEOUT(ctr, a_container_exec_has_its_exec_and_exit_records, 600)
 	size_t before;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, ctr_start(self->cg, cat, &c));
 	/* What the test made: the container's namespaces, read from its pid
 	 * 1 (the command shares them), and its cgroup. */
@@ -669,9 +667,7 @@ TEST_F_TIMEOUT(ctr, without_pidfd_exit_info_the_status_comes_from_the_connector,
 	int rc, st;
 
 	rc = start(self, old_kernel, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* Exits 7. */
 	before = n_connector(self, NULL) + 1;
 	ASSERT_EQ(0, ctr_start(self->cg, seven, &c));
@@ -756,9 +752,7 @@ TEST_F_TIMEOUT(ctr, without_the_collector_nothing_is_written_and_status_says_so,
 				    "UNRECORDED until the collector (binfmt-shimd) runs"))
 		TH_LOG("%s", self->out);
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ws = tl_run(status, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
 	EXPECT_NE(NULL, strstr(self->out, "containers:  execs inside containers and chroots are "
 				    "recorded by the collector")) TH_LOG("%s", self->out);
@@ -799,9 +793,7 @@ TEST_F_TIMEOUT(ctr, an_exec_storm_is_recorded_or_counted, 600)
 	int rc;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	storm(_metadata, self, STORM);
 	ASSERT_TRUE(wait_log(self, storm_done, &want))
 		TH_LOG("%zu records, %llu lost, %llu unidentified", n_connector(self, "/fx/tiny"),
@@ -835,9 +827,7 @@ TEST_F_TIMEOUT(ctr, a_storm_while_the_collector_is_stopped_is_counted_as_unident
 	int rc;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGSTOP));
 	storm(_metadata, self, STORM);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGCONT));
@@ -860,9 +850,7 @@ TEST_F_TIMEOUT(ctr, a_storm_while_the_collector_is_stopped_is_counted, 600)
 	int rc;
 
 	rc = start(self, small, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGSTOP));
 	storm(_metadata, self, STORM);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGCONT));
@@ -909,9 +897,7 @@ TEST_F_TIMEOUT(ctr, a_forged_pinned_file_is_not_recorded, 600)
 	ASSERT_LE(0, binfmt_format_register(&ent[0], line, sizeof(line)));
 	ASSERT_EQ(0, tl_register(line));
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* The forged run must still be there when the collector looks (a
 	 * shim that refuses ends in a millisecond): its output starts full,
 	 * so it waits in its diagnostic's write until the test reads. It has

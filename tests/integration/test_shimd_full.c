@@ -34,9 +34,7 @@ FIXTURE_SETUP(full)
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
 	self->mnt[0] = '\0';
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	snprintf(self->mnt, sizeof(self->mnt), "%.150s/full", self->s.e.dir);
 	ASSERT_EQ(0, mkdir(self->mnt, 0755));
 	if (mount("tmpfs", self->mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755"))

@@ -44,9 +44,7 @@ FIXTURE_SETUP(hash)
 	int rc = sd_setup_ex(&self->s, 1, why, sizeof(why));
 
 	self->r = NULL;
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	if (system("command -v sha256sum >/dev/null 2>&1"))
 		SKIP(return, "sha256sum missing (coreutils)");
 	self->r = calloc(MAX_RECS, sizeof(json_t *));

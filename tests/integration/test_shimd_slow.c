@@ -28,9 +28,7 @@ FIXTURE_SETUP(slow)
 	char why[256];
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 }
 
 FIXTURE_TEARDOWN(slow)

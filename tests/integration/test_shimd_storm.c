@@ -30,9 +30,7 @@ FIXTURE_SETUP(storm)
 	int rc = sd_setup_ex(&self->s, 1, why, sizeof(why));
 
 	self->r = NULL;
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	self->r = calloc(MAX_RECS, sizeof(json_t *));
 	ASSERT_NE(NULL, self->r);
 }
