@@ -23,7 +23,6 @@
 /* 0, 1 (SKIP: why says so) or -errno. */
 static inline int su_setup(struct shimd_env *s, char *why, size_t whylen)
 {
-	char bin[512];
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -31,16 +30,8 @@ static inline int su_setup(struct shimd_env *s, char *why, size_t whylen)
 		snprintf(why, whylen, "needs real root to map a second uid");
 		return 1;
 	}
-	tl_build("binfmt-shimd", bin, sizeof(bin));
-	if (!tl_have(bin)) {
-		snprintf(why, whylen, "%.200s is missing: run make", bin);
-		return -ENOENT;
-	}
-	tl_fixture("c/aarch64-linux-gnu-static", s->hello, sizeof(s->hello));
-	if (!tl_have(s->hello)) {
-		snprintf(why, whylen, "%.200s missing: run make fixtures", s->hello);
-		return -ENOENT;
-	}
+	if ((rc = sd_need_built(s, why, whylen)))
+		return rc;
 	snprintf(s->e.dir, sizeof(s->e.dir), "/tmp/bshim-uids.XXXXXX");
 	if (!mkdtemp(s->e.dir))
 		return -errno;

@@ -208,21 +208,10 @@ int sd_stop(struct shimd_env *s, int sig)
 	return st;
 }
 
-/* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
- * (twice at most) through launchers at nice -10, for the storms. */
-int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
+int sd_need_built(struct shimd_env *s, char *why, size_t whylen)
 {
-	static const char *const arches[] = { "aarch64", "riscv64", NULL };
-	char conf[1024], bin[512];
-	int rc, k;
+	char bin[512];
 
-	memset(s, 0, sizeof(*s));
-	for (k = 0; boost && k < 2; k++)
-		if ((rc = sd_prelaunch(s, k)) < 0)
-			return rc;
-	rc = se_setup(&s->e, "FP", arches, why, whylen);
-	if (rc)
-		return rc;
 	tl_build("binfmt-shimd", bin, sizeof(bin));
 	if (!tl_have(bin)) {
 		snprintf(why, whylen, "%.200s is missing: run make", bin);
@@ -233,6 +222,26 @@ int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
 		snprintf(why, whylen, "%.200s missing: run make fixtures", s->hello);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+/* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
+ * (twice at most) through launchers at nice -10, for the storms. */
+int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
+{
+	static const char *const arches[] = { "aarch64", "riscv64", NULL };
+	char conf[1024];
+	int rc, k;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 0; boost && k < 2; k++)
+		if ((rc = sd_prelaunch(s, k)) < 0)
+			return rc;
+	rc = se_setup(&s->e, "FP", arches, why, whylen);
+	if (rc)
+		return rc;
+	if ((rc = sd_need_built(s, why, whylen)))
+		return rc;
 	snprintf(s->sock, sizeof(s->sock), "%.128s/shimd.sock", s->e.dir);
 	snprintf(s->out, sizeof(s->out), "%.128s/collector.jsonl", s->e.dir);
 	snprintf(s->err, sizeof(s->err), "%.128s/shimd.err", s->e.dir);

@@ -57,6 +57,10 @@ int sd_start(struct shimd_env *s);
 /* Signal the daemon and reap it: its wait status. */
 int sd_stop(struct shimd_env *s, int sig);
 
+/* build/binfmt-shimd is built and s->hello names the hello fixture:
+ * 0, or -ENOENT with why[] saying what to make. */
+int sd_need_built(struct shimd_env *s, char *why, size_t whylen);
+
 /* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
  * (twice at most) through launchers at nice -10, for the storms. */
 int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen);
