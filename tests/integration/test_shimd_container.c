@@ -38,6 +38,7 @@
 #include "pinned.h"
 #include "procinfo.h"
 #include "shimdenv.h"
+#include "tcontainer.h"
 
 #define TOP "/tmp/t"
 #define PINNED TOP "/pinned"
@@ -55,24 +56,6 @@ FIXTURE(ctr) {
 	json_t *r[4096];
 	size_t n;
 };
-
-static int copy_file(const char *src, const char *dst, mode_t mode)
-{
-	char buf[1 << 16];
-	int in, out;
-	ssize_t k;
-
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((k = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)k) != k)
-			return -EIO;
-	close(in);
-	close(out);
-	return k < 0 ? -errno : 0;
-}
 
 static int write_text(const char *path, const char *text)
 {
@@ -235,10 +218,10 @@ FIXTURE_SETUP(ctr)
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, setenv("BINFMT_SHIM_PINNED_DIR", PINNED, 1));
 	/* The container's root: busybox and the fixtures, nothing else. */
-	ASSERT_EQ(0, copy_file("/bin/busybox", ROOT "/bin/busybox", 0755));
+	ASSERT_EQ(0, tc_copy_in("", "/bin/busybox", ROOT "/bin/busybox", 0755));
 	ASSERT_EQ(0, symlink("busybox", ROOT "/bin/sh"));
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
-	ASSERT_EQ(0, copy_file(src, ROOT "/fx/hello", 0755));
+	ASSERT_EQ(0, tc_copy_in("", src, ROOT "/fx/hello", 0755));
 	ASSERT_EQ(0, sd_write_tiny(ROOT "/fx/tiny"));
 	/* The shim with qemu pinned, registered with the default flags. */
 	tl_build("binfmt-shim", cli, sizeof(cli));
@@ -344,7 +327,7 @@ static int ctr_start(const char *cg, char *const argv[], struct ctr *c)
 		close(p[0]);
 		if (cg[0]) {
 			snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-			if (write_text(procs, "0"))
+			if (tc_write_str(procs, "0"))
 				_exit(119);
 		}
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0)
@@ -880,7 +863,7 @@ TEST_F_TIMEOUT(ctr, a_forged_pinned_file_is_not_recorded, 600)
 	int fd, n, rc, ws, ifd;
 
 	/* The copy: named after another arch, its trailer saying so. */
-	ASSERT_EQ(0, copy_file(PINNED "/aarch64", PINNED "/s390x", 0755));
+	ASSERT_EQ(0, tc_copy_in("", PINNED "/aarch64", PINNED "/s390x", 0755));
 	fd = open(PINNED "/s390x", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
