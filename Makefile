@@ -122,7 +122,7 @@ $(BUILD)/tests/replay/fuzz_logjoin $(TOP)/fuzz/fuzz_logjoin: $(FUZZ_EXTRA_fuzz_l
 	$(wildcard loader/*.h)
 
 .PHONY: all check check-repeat tests deps fixtures fuzz kmod vmtest demo bench install \
-	uninstall clean ksft-headers differential deb check-deb
+	uninstall clean ksft-headers differential deb check-deb same-output
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(if $(LOADER_SRC),$(BUILD)/go-exec/.stamp)
@@ -224,6 +224,15 @@ differential: all $(BUILD)/tests/integration/test_shim_differential
 		BSHIM_FIXTURES=$${BSHIM_FIXTURES:-$(CURDIR)/$(FIXDIR)} \
 		BSHIM_DIFF_CASES=$${BSHIM_DIFF_CASES:-3000} \
 		$(BUILD)/tests/integration/test_shim_differential
+
+# The CLI's output (help, status, explain over every fixture, verify, log
+# of tests/shape/exec.jsonl), byte for byte, of BASE and HEAD, each built in
+# a scratch worktree and run in one private namespace
+# (tests/shape/same-output). For a change that must not change behaviour;
+# a few minutes, so not part of make check.
+BASE ?= main
+same-output:
+	$(Q)tests/shape/same-output $(BASE) $(HEAD)
 
 FUZZCC ?= clang
 fuzz: $(FUZZ_BIN)
