@@ -105,6 +105,7 @@ TEST_CFLAGS = -Wno-missing-prototypes -isystem $(KSFT) -Itests/lib -DBSHIM_TOP='
 # Shared test helpers (namespaces, fixtures paths) live in tests/lib/.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+TESTLIB_H   := $(wildcard tests/lib/*.h)
 # The cause of a refused namespace (the tests' SKIP reason) is the one
 # binfmt-shim exec gives: its I/O half is linked in, not written twice.
 TESTLIB_OBJ += $(BUILD)/loader/nsprobe.o
@@ -170,11 +171,11 @@ ksft-headers: $(KSFT)/kselftest_harness.h
 $(KSFT)/kselftest_harness.h: scripts/ksft-headers
 	$(Q)scripts/ksft-headers $(KSFT)
 
-$(TESTLIB_OBJ): $(BUILD)/%.o: %.c $(KSFT)/kselftest_harness.h
+$(TESTLIB_OBJ): $(BUILD)/%.o: %.c $(TESTLIB_H) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIB_A) $(TESTLIB_OBJ) $(KSFT)/kselftest_harness.h
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(TESTLIB_OBJ) $(TESTLIB_H) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TESTLIB_OBJ) $(TEST_EXTRA_$(@F)) $(LIB_A) $(TEST_LIBS)
@@ -262,7 +263,7 @@ demo: deps all
 # test program is built, and a shim that stops just before the execve, so
 # callgrind can count the shim's own instructions.
 BENCH_BIN := $(TOP)/bench/bench_exec $(TOP)/bench/shim-noexec $(TOP)/bench/bench_shimd
-$(TOP)/bench/%: tests/bench/%.c tests/integration/test_shimd.h $(LIB_A) $(TESTLIB_OBJ)
+$(TOP)/bench/%: tests/bench/%.c $(TESTLIB_H) $(LIB_A) $(TESTLIB_OBJ)
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)

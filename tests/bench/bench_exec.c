@@ -38,11 +38,15 @@
  * The daemon is started before this process enters its private
  * namespace, at nice -10, as dist/binfmt-shimd.service runs it.
  */
+#include <errno.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
-#include "../integration/test_shimd.h"
+#include "shimdenv.h"
 #include "binfmt.h"
 #include "tcontainer.h"
 

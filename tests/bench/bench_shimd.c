@@ -20,7 +20,11 @@
  * ROUNDS 0 leaves part 1 out: make bench measures the latency with
  * bench_exec (the pinned shim, the host and a container, side by side).
  */
-#include "../integration/test_shimd.h"
+#include <errno.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "shimdenv.h"
 #include "binfmt.h"
 
 static double run_once(const char *bin)

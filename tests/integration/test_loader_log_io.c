@@ -320,9 +320,7 @@ TEST(shim_records_end_to_end)
 
 	CLI_OR_SKIP();
 	rc = se_setup(&e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	if (!tl_have(src)) {
 		se_teardown(&e);
@@ -384,9 +382,7 @@ TEST(collector_records_end_to_end)
 	if (!tl_have(shimd))
 		SKIP(return, "%s is not built (make build/binfmt-shimd)", shimd);
 	rc = se_setup(&e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	if (!tl_have(src)) {
 		se_teardown(&e);

@@ -96,15 +96,13 @@ static int setup(char *state, size_t len, char *why, size_t wlen, bool tmp)
 	return sink_fake_collector(state) < 0 ? -1 : 0;
 }
 
-#define SETUP_OR_SKIP_TMP(state, tmp)					\
+#define STATE_OR_SKIP_TMP(state, tmp)					\
 	do {								\
 		char why_[256];						\
 		int rc_ = setup(state, sizeof(state), why_, sizeof(why_), tmp); \
-		if (rc_ > 0)						\
-			SKIP(return, "%s", why_);			\
-		ASSERT_EQ(0, rc_);					\
+		SETUP_OR_SKIP(rc_, why_);				\
 	} while (0)
-#define SETUP_OR_SKIP(state) SETUP_OR_SKIP_TMP(state, true)
+#define STATE_OR_SKIP(state) STATE_OR_SKIP_TMP(state, true)
 
 static const char *pinned_path(const char *arch)
 {
@@ -218,12 +216,10 @@ FIXTURE_SETUP(cost)
 	self->dir[0] = '\0';
 	if (variant->mkfs) {
 		rc = loop_fs(variant->fs, variant->mkfs, why, sizeof(why));
-		if (rc > 0)
-			SKIP(return, "%s", why);
-		ASSERT_EQ(0, rc) TH_LOG("%s", why);
+		SETUP_OR_SKIP(rc, why);
 	}
 	/* The loop file system's /tmp stays (a new tmpfs would hide it). */
-	SETUP_OR_SKIP_TMP(self->state, !variant->mkfs);
+	STATE_OR_SKIP_TMP(self->state, !variant->mkfs);
 	if (!strcmp(variant->fs, "disk")) {
 		/* The build tree's file system (ext4 on this machine); removed
 		 * on teardown. */
@@ -358,7 +354,7 @@ TEST(an_upgraded_emulator_is_stale_in_status_until_register_pins_it)
 	json_t *e;
 	int st;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	if (!tl_have(src))
 		SKIP(return, "%s missing: run make fixtures", src);
@@ -447,7 +443,7 @@ TEST(a_pinned_file_others_may_write_is_refused_and_flagged)
 	size_t k;
 	int st;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	if (!tl_have(src))
 		SKIP(return, "%s missing: run make fixtures", src);
@@ -503,7 +499,7 @@ TEST(unregister_deletes_the_pinned_files_and_the_boot_lines_naming_them)
 	char pin[512];
 	struct stat st;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	if (!tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "no qemu-riscv64-static");
 	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", "riscv64", NULL)) TH_LOG("%s", r.err);
@@ -540,7 +536,7 @@ TEST(unregister_all_deletes_pinned_files_no_entry_names)
 	char state[64];
 	struct stat st;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", NULL)) TH_LOG("%s", r.err);
 	/* The entry goes, the file stays: what an interrupted run leaves. */
 	{
@@ -589,7 +585,7 @@ TEST(status_and_explain_say_whether_each_entry_works_in_containers)
 	json_t *e;
 	size_t k;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	tl_build("shim", shim, sizeof(shim));
 	ASSERT_EQ(0, cli_run(&r, "register", "aarch64", NULL)) TH_LOG("%s", r.err);
 	ASSERT_EQ(0, cli_run(&r, "register", "--flags", "P", "s390x", NULL)) TH_LOG("%s", r.err);
@@ -634,7 +630,7 @@ TEST(verify_runs_each_arch_on_the_host_and_in_a_container)
 	char state[64], shim[512], line[1024];
 	json_t *doc, *a, *c;
 
-	SETUP_OR_SKIP(state);
+	STATE_OR_SKIP(state);
 	if (!tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "no qemu-riscv64-static");
 	/* The rig's log, not the collector stand-in that never answers. */

@@ -180,9 +180,7 @@ TEST(register_without_root_says_so)
 	memset(&u, 0, sizeof(u));
 	CLI_OR_SKIP();
 	st = au_setup(&u, why, sizeof(why));
-	if (st == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, st) TH_LOG("%s", why);
+	SETUP_OR_SKIP(st, why);
 	tl_build("binfmt-shim", cli, sizeof(cli));
 	tl_build("shim", shim, sizeof(shim));
 	for (mounted = 0; mounted < 2; mounted++) {

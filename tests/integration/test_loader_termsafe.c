@@ -28,7 +28,7 @@
 #include "ptyrun.h"
 #include "termsafe.h"
 #include "test_loader.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_sink.h"
 
 #define TTY_OUT_MAX (256 * 1024)
@@ -344,9 +344,7 @@ TEST(shim_record_of_c1_file_name)
 
 	CLI_OR_SKIP();
 	rc = se_setup(&e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	tl_fixture("c/arm-linux-gnueabihf-static", src, sizeof(src));
 	if (!tl_have(src)) {
 		se_teardown(&e);
@@ -376,9 +374,7 @@ TEST(status_other_users_recorded_nowhere)
 	CLI_OR_SKIP();
 	ASSERT_NE(NULL, r);
 	rc = sd_setup(&s, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, sink_hide_devlog(s.e.dir));
 	snprintf(conf, sizeof(conf), "[log]\nsocket = %s\npath = %s\n", s.sock, s.e.log);
 	ASSERT_EQ(0, se_config(&s.e, conf));

@@ -17,7 +17,7 @@
 #include "harness_timeout.h"
 
 #include "test_loader.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 static struct cli_result r;
 
@@ -70,9 +70,7 @@ static int rig(char *dir, size_t len, const char *text, char *why, size_t whylen
 	do {								\
 		char why_[512];						\
 		int rc_ = rig(dir, sizeof(dir), text, why_, sizeof(why_)); \
-		if (rc_ > 0)						\
-			SKIP(return, "%s", why_);			\
-		ASSERT_EQ(0, rc_) TH_LOG("%s", why_);			\
+		SETUP_OR_SKIP(rc_, why_);				\
 	} while (0)
 
 /* The records of path whose argv0 starts "*bshim-verify-" or

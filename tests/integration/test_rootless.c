@@ -59,9 +59,7 @@ FIXTURE_SETUP(user)
 	if (!tl_have("/usr/bin/qemu-aarch64-static") || !tl_have("/usr/bin/qemu-riscv64-static"))
 		SKIP(return, "qemu-user-static missing: apt-get install qemu-user-static");
 	rc = au_setup(&self->u, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* After au_setup: the build as the unprivileged uid reaches it. */
 	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
 	ASSERT_TRUE(tl_have(self->cli));

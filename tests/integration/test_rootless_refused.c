@@ -56,9 +56,7 @@ FIXTURE_SETUP(refused)
 	memset(&self->u, 0, sizeof(self->u));
 	self->skipped = true;
 	rc = au_setup(&self->u, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* After au_setup: the build as the unprivileged uid reaches it. */
 	tl_build("binfmt-shim", self->cli, sizeof(self->cli));
 	ASSERT_TRUE(tl_have(self->cli));
@@ -190,9 +188,7 @@ TEST_F(refused, max_user_namespaces_zero)
 	if (self->skipped)
 		return;
 	rc = no_more_userns(why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	expect_refusal(_metadata, self, MAX_WANT);
 }
 
@@ -206,9 +202,7 @@ TEST_F(refused, seccomp_filter_before_the_limit)
 	if (self->skipped)
 		return;
 	rc = no_more_userns(why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	rc = refuse_userns();
 	if (rc == 1)
 		SKIP(return, "the test's seccomp filter is written for x86_64 and aarch64");

@@ -1081,9 +1081,7 @@ FIXTURE_SETUP(diff)
 		SKIP(return, "no cross-built fixtures: run make fixtures");
 	rc = se_setup(&self->e, "F", (const char *const[]){ "aarch64", NULL }, why,
 		      sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 }
 
 FIXTURE_TEARDOWN(diff)

@@ -42,9 +42,7 @@ FIXTURE_SETUP(fix)
 
 	self->skipped = true;
 	rc = se_setup(&self->e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	if (!cli_path()[0])
 		SKIP(return, "build/binfmt-shim is not built");
 	self->skipped = false;

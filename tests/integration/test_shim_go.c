@@ -34,9 +34,7 @@ FIXTURE_SETUP(go)
 	if (!tl_have(self->go))
 		SKIP(return, "no go toolchain (apt-get install golang-go)");
 	rc = se_setup(&self->e, "FP", arches, why, sizeof(why));
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* Offline and independent of the user's Go setup, as the fixture
 	 * builder does; the build cache is shared with it. */
 	tl_fixture("go/.cache", cache, sizeof(cache));

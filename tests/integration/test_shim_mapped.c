@@ -58,9 +58,7 @@ FIXTURE_SETUP(mapped)
 	char why[256], src[512], conf[1200];
 	int rc = se_setup(&self->e, variant->flags, arches, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
 	ASSERT_TRUE(tl_have(src)) TH_LOG("%s missing: run make fixtures", src);
 	ASSERT_NE(NULL, se_copy(&self->e, src, "hello", self->bin, sizeof(self->bin)));

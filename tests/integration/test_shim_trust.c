@@ -17,7 +17,7 @@
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define SYS_LOG "/var/log/binfmt-shim/exec.jsonl"
 
@@ -32,9 +32,7 @@ FIXTURE_SETUP(trust)
 	char why[256];
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_NE(NULL, se_copy(&self->s.e, self->s.hello, "hello", self->bin,
 				sizeof(self->bin)));
 	snprintf(self->mine, sizeof(self->mine), "%.200s/mine.jsonl", self->s.e.dir);

@@ -7,10 +7,14 @@
  * shim falls back to its file with "collector unavailable" when nobody
  * listens; the seccomp allowlist kills the daemon on a forbidden call.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 FIXTURE(shimd) {
@@ -22,9 +26,7 @@ FIXTURE_SETUP(shimd)
 	char why[256];
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 }
 
 FIXTURE_TEARDOWN(shimd)

@@ -7,10 +7,14 @@
  * down waits in the backlog, and the restarted daemon answers it. The
  * daemon leaves the socket file alone when it stops (systemd owns it).
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 FIXTURE(activation) {
 	struct shimd_env s;
@@ -24,9 +28,7 @@ FIXTURE_SETUP(activation)
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
 	self->lfd = -1;
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", self->s.sock);
 	self->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, self->lfd);

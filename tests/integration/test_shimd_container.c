@@ -37,7 +37,8 @@
 #include "binfmt.h"
 #include "pinned.h"
 #include "procinfo.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
+#include "tcontainer.h"
 
 #define TOP "/tmp/t"
 #define PINNED TOP "/pinned"
@@ -55,24 +56,6 @@ FIXTURE(ctr) {
 	json_t *r[4096];
 	size_t n;
 };
-
-static int copy_file(const char *src, const char *dst, mode_t mode)
-{
-	char buf[1 << 16];
-	int in, out;
-	ssize_t k;
-
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (in < 0 || out < 0)
-		return -errno;
-	while ((k = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)k) != k)
-			return -EIO;
-	close(in);
-	close(out);
-	return k < 0 ? -errno : 0;
-}
 
 static int write_text(const char *path, const char *text)
 {
@@ -235,10 +218,10 @@ FIXTURE_SETUP(ctr)
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, setenv("BINFMT_SHIM_PINNED_DIR", PINNED, 1));
 	/* The container's root: busybox and the fixtures, nothing else. */
-	ASSERT_EQ(0, copy_file("/bin/busybox", ROOT "/bin/busybox", 0755));
+	ASSERT_EQ(0, tc_copy_in("", "/bin/busybox", ROOT "/bin/busybox", 0755));
 	ASSERT_EQ(0, symlink("busybox", ROOT "/bin/sh"));
 	tl_fixture("c/aarch64-linux-gnu-static", src, sizeof(src));
-	ASSERT_EQ(0, copy_file(src, ROOT "/fx/hello", 0755));
+	ASSERT_EQ(0, tc_copy_in("", src, ROOT "/fx/hello", 0755));
 	ASSERT_EQ(0, sd_write_tiny(ROOT "/fx/tiny"));
 	/* The shim with qemu pinned, registered with the default flags. */
 	tl_build("binfmt-shim", cli, sizeof(cli));
@@ -344,7 +327,7 @@ static int ctr_start(const char *cg, char *const argv[], struct ctr *c)
 		close(p[0]);
 		if (cg[0]) {
 			snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-			if (write_text(procs, "0"))
+			if (tc_write_str(procs, "0"))
 				_exit(119);
 		}
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0)
@@ -542,9 +525,7 @@ TEST_F_TIMEOUT(ctr, a_container_exec_has_its_exec_and_exit_records, 600)
 	size_t before;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, ctr_start(self->cg, cat, &c));
 	/* What the test made: the container's namespaces, read from its pid
 	 * 1 (the command shares them), and its cgroup. */
@@ -669,9 +650,7 @@ TEST_F_TIMEOUT(ctr, without_pidfd_exit_info_the_status_comes_from_the_connector,
 	int rc, st;
 
 	rc = start(self, old_kernel, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* Exits 7. */
 	before = n_connector(self, NULL) + 1;
 	ASSERT_EQ(0, ctr_start(self->cg, seven, &c));
@@ -756,9 +735,7 @@ TEST_F_TIMEOUT(ctr, without_the_collector_nothing_is_written_and_status_says_so,
 				    "UNRECORDED until the collector (binfmt-shimd) runs"))
 		TH_LOG("%s", self->out);
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ws = tl_run(status, NULL, 0, self->out, sizeof(self->out), self->err, sizeof(self->err));
 	EXPECT_NE(NULL, strstr(self->out, "containers:  execs inside containers and chroots are "
 				    "recorded by the collector")) TH_LOG("%s", self->out);
@@ -799,9 +776,7 @@ TEST_F_TIMEOUT(ctr, an_exec_storm_is_recorded_or_counted, 600)
 	int rc;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	storm(_metadata, self, STORM);
 	ASSERT_TRUE(wait_log(self, storm_done, &want))
 		TH_LOG("%zu records, %llu lost, %llu unidentified", n_connector(self, "/fx/tiny"),
@@ -841,9 +816,7 @@ TEST_F_TIMEOUT(ctr, a_storm_while_the_collector_is_stopped_is_counted_as_unident
 	int rc;
 
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGSTOP));
 	storm(_metadata, self, STORM);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGCONT));
@@ -866,9 +839,7 @@ TEST_F_TIMEOUT(ctr, a_storm_while_the_collector_is_stopped_is_counted, 600)
 	int rc;
 
 	rc = start(self, small, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGSTOP));
 	storm(_metadata, self, STORM);
 	ASSERT_EQ(0, kill(self->s.dpid, SIGCONT));
@@ -898,7 +869,7 @@ TEST_F_TIMEOUT(ctr, a_forged_pinned_file_is_not_recorded, 600)
 	int fd, n, rc, ws, ifd;
 
 	/* The copy: named after another arch, its trailer saying so. */
-	ASSERT_EQ(0, copy_file(PINNED "/aarch64", PINNED "/s390x", 0755));
+	ASSERT_EQ(0, tc_copy_in("", PINNED "/aarch64", PINNED "/s390x", 0755));
 	fd = open(PINNED "/s390x", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
@@ -915,9 +886,7 @@ TEST_F_TIMEOUT(ctr, a_forged_pinned_file_is_not_recorded, 600)
 	ASSERT_LE(0, binfmt_format_register(&ent[0], line, sizeof(line)));
 	ASSERT_EQ(0, tl_register(line));
 	rc = start(self, NULL, why, sizeof(why));
-	if (rc == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	/* The forged run must still be there when the collector looks (a
 	 * shim that refuses ends in a millisecond): its output starts full,
 	 * so it waits in its diagnostic's write until the test reads. It has

@@ -13,6 +13,8 @@
  *     time bound, and at most half of the slots per uid while another
  *     uid's file waits.
  */
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 

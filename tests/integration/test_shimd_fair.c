@@ -19,13 +19,15 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
 #include "arch.h"
 #include "binfmt.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define FLOOD_UID 2001
 #define FAIR_UID 2002
@@ -35,7 +37,7 @@
 #define FAIR_RUNS 20
 #define MAX_RECS 8192
 
-/* sd_setup_ex (tests/integration/test_shimd.h) with 65536 uids: the
+/* sd_setup_ex (tests/lib/shimdenv.c) with 65536 uids: the
  * directory, log and config open to every uid. 0, 1 (SKIP) or -errno. */
 static int two_uid_setup(struct shimd_env *s, char *why, size_t whylen)
 {

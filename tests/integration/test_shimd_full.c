@@ -9,12 +9,13 @@
  * SIGTERM on a full disk does not wait for space.
  */
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/times.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 #define MAX_RECS 1024
@@ -33,9 +34,7 @@ FIXTURE_SETUP(full)
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
 	self->mnt[0] = '\0';
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	snprintf(self->mnt, sizeof(self->mnt), "%.150s/full", self->s.e.dir);
 	ASSERT_EQ(0, mkdir(self->mnt, 0755));
 	if (mount("tmpfs", self->mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755"))

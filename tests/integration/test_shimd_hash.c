@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * binfmt-shimd --sha256 with real shims in a private binfmt_misc and real
- * qemu (tests/integration/test_shimd.h):
+ * qemu (tests/lib/shimdenv.c):
  *   - each exec record is followed by a "hash" record with its id whose
  *     sha256 and size are sha256sum(1)'s and stat(2)'s of the binary;
  *   - without --sha256 there is no hash record;
@@ -19,10 +19,13 @@
  * The hash and exit records follow the exec records on the collector's
  * own time: each test waits for those it counts before it stops it.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 #define MAX_RECS 4096
@@ -41,9 +44,7 @@ FIXTURE_SETUP(hash)
 	int rc = sd_setup_ex(&self->s, 1, why, sizeof(why));
 
 	self->r = NULL;
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	if (system("command -v sha256sum >/dev/null 2>&1"))
 		SKIP(return, "sha256sum missing (coreutils)");
 	self->r = calloc(MAX_RECS, sizeof(json_t *));

@@ -9,10 +9,13 @@
  * /proc/PID/fd is counted before and after), counted in a "rejected"
  * record, and a real shim still gets through afterwards.
  */
+#include <fcntl.h>
+#include <sys/un.h>
+
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 #define VALID "{\"v\":1,\"event\":\"deny\",\"path\":\"/x\"}"
@@ -91,9 +94,7 @@ FIXTURE_SETUP(hostile)
 	char why[256];
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 	ASSERT_EQ(0, sd_start(&self->s));
 }
 

@@ -9,13 +9,14 @@
  */
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"
 
 #include "stallfs.h"
-#include "test_shimd.h"
+#include "shimdenv.h"
 #include "test_shimd_wait.h"
 
 FIXTURE(slow) {
@@ -27,9 +28,7 @@ FIXTURE_SETUP(slow)
 	char why[256];
 	int rc = sd_setup(&self->s, why, sizeof(why));
 
-	if (rc > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, rc) TH_LOG("%s", why);
+	SETUP_OR_SKIP(rc, why);
 }
 
 FIXTURE_TEARDOWN(slow)

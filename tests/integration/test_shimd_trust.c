@@ -16,7 +16,9 @@
  *     bytes) is written whole with what the collector adds, and one that
  *     would outgrow the output record is refused as "record too large".
  */
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "harness_timeout.h"

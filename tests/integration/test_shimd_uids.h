@@ -5,7 +5,7 @@
  * mount namespace with the test's directory on a tmpfs of its own (so
  * sparse 1 TiB files cost nothing, and nothing is left on the host), and
  * build/binfmt-shimd started on a socket there. Children become() the
- * uids and talk to the socket with the raw client of test_shimd.h. No
+ * uids and talk to the socket with the raw client of shimdenv.h. No
  * binfmt_misc is needed: the messages are crafted, not a shim's.
  */
 #ifndef BSHIM_TEST_SHIMD_UIDS_H
@@ -15,7 +15,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 #define UID_A 2001	/* the attacker */
 #define UID_B 2002	/* everyone else */
@@ -23,7 +23,6 @@
 /* 0, 1 (SKIP: why says so) or -errno. */
 static inline int su_setup(struct shimd_env *s, char *why, size_t whylen)
 {
-	char bin[512];
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -31,16 +30,8 @@ static inline int su_setup(struct shimd_env *s, char *why, size_t whylen)
 		snprintf(why, whylen, "needs real root to map a second uid");
 		return 1;
 	}
-	tl_build("binfmt-shimd", bin, sizeof(bin));
-	if (!tl_have(bin)) {
-		snprintf(why, whylen, "%.200s is missing: run make", bin);
-		return -ENOENT;
-	}
-	tl_fixture("c/aarch64-linux-gnu-static", s->hello, sizeof(s->hello));
-	if (!tl_have(s->hello)) {
-		snprintf(why, whylen, "%.200s missing: run make fixtures", s->hello);
-		return -ENOENT;
-	}
+	if ((rc = sd_need_built(s, why, whylen)))
+		return rc;
 	snprintf(s->e.dir, sizeof(s->e.dir), "/tmp/bshim-uids.XXXXXX");
 	if (!mkdtemp(s->e.dir))
 		return -errno;

@@ -6,7 +6,7 @@
  * after its last exec and then counts them races the stop. It waits for
  * them instead: woken by inotify each time the log's directory changes
  * (a write, a rename by a SIGHUP test), the deadline only guards against
- * a hang. Include after test_shimd.h.
+ * a hang. Include after shimdenv.h.
  */
 #ifndef BSHIM_TEST_SHIMD_WAIT_H
 #define BSHIM_TEST_SHIMD_WAIT_H
@@ -15,7 +15,7 @@
 #include <poll.h>
 #include <sys/inotify.h>
 
-#include "test_shimd.h"
+#include "shimdenv.h"
 
 /* Until pred holds for the records in path (parsed whole each time);
  * 1 when it did, 0 after deadline_ms. */

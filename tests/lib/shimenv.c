@@ -5,11 +5,54 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "binfmt.h"
 #include "shimenv.h"
 #include "testlib.h"
+
+/*
+ * Remove dir (made by this process) once this process has ended, however
+ * it ended: the harness runs no teardown after a setup that failed or
+ * skipped, nor after a test it killed, and its test processes leave by
+ * _exit (no atexit). A grandchild forked here, still in the host's
+ * namespaces (no wait() of the test ever meets it), waits for the end of
+ * a pipe whose write end only this process holds (O_CLOEXEC: no exec'd
+ * program keeps it), then removes dir unless it is already gone or is no
+ * longer the directory made here (a later test's of the same name).
+ */
+static void remove_at_exit(const char *dir)
+{
+	struct stat made, now;
+	int p[2], null;
+	pid_t pid;
+
+	if (stat(dir, &made) < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		close(p[1]);
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		while (read(p[0], &(char){ 0 }, 1) != 0 && errno == EINTR)
+			;
+		if (stat(dir, &now) == 0 && now.st_dev == made.st_dev &&
+		    now.st_ino == made.st_ino)
+			execl("/bin/rm", "rm", "-rf", "--one-file-system", dir, (char *)NULL);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	else
+		close(p[1]);
+	/* p[1] stays open until this process ends. */
+}
 
 int se_setup(struct shimenv *e, const char *flags, const char *const *arches,
 	     char *why, size_t whylen)
@@ -34,6 +77,7 @@ int se_setup(struct shimenv *e, const char *flags, const char *const *arches,
 		snprintf(why, whylen, "mkdtemp: %s", strerror(errno));
 		return -errno;
 	}
+	remove_at_exit(e->dir);
 	snprintf(e->log, sizeof(e->log), "%s/log/exec.jsonl", e->dir);
 	snprintf(e->conf, sizeof(e->conf), "%s/shim.conf", e->dir);
 	setenv("BINFMT_SHIM_LOG", e->log, 1);

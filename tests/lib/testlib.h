@@ -51,6 +51,19 @@ int tl_system_config(const char *text);
  */
 int tl_full_userns(char *why, size_t whylen);
 
+/*
+ * In a fixture's setup or a test (kselftest_harness.h), after a set-up
+ * that returns 0, 1 with why[] for a SKIP (no namespaces, a missing
+ * tool), or -errno with why[] on a real failure: SKIP or fail with why,
+ * as CLI_OR_SKIP (tests/integration/test_loader.h) does for the CLI.
+ */
+#define SETUP_OR_SKIP(rc, why)						\
+	do {								\
+		if ((rc) > 0)						\
+			SKIP(return, "%s", why);			\
+		ASSERT_EQ(0, rc) TH_LOG("%s", why);			\
+	} while (0)
+
 /* Write a registration string to BINFMT_MNT/register. 0 or -errno. */
 int tl_register(const char *line);
 

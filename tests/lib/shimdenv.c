@@ -1,15 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Helpers for the collector tests: a private binfmt_misc with the shim
- * registered for aarch64 (tests/lib/shimenv.h), the shim configured to
- * send to a socket in the test's directory, the real build/binfmt-shimd
- * started on it, its output read back with jansson, a raw client that can
- * send anything (lies, wrong fds, floods), and a tiny static aarch64
- * program for the storms (qemu starts it in a few ms).
- */
-#ifndef BSHIM_TEST_SHIMD_H
-#define BSHIM_TEST_SHIMD_H
-
+// SPDX-License-Identifier: GPL-2.0
+/* The collector tests' helpers (shimdenv.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,30 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shimenv.h"
-#include "shimmsg.h"
-#include "testlib.h"
+#include "shimdenv.h"
 
-struct shimd_env {
-	struct shimenv e;
-	char sock[160];		/* the collector's socket */
-	char out[160];		/* its JSON Lines output */
-	char err[160];		/* its stderr */
-	char tiny[160];		/* the tiny aarch64 program */
-	char hello[512];	/* the hello fixture (exit N, signal N) */
-	pid_t dpid;
-	int dstatus;		/* wait status when it died during start */
-	/* Launchers forked before the test entered its user namespace: they
-	 * exec the daemon at nice -10 in the host's namespace, as a
-	 * service manager would (dist/binfmt-shimd.service: Nice=-10). */
-	pid_t launcher[2];
-	int launch_fd[2];
-	/* When set: the daemon's RLIMIT_NOFILE, soft and hard (not through
-	 * a launcher). */
-	rlim_t nofile;
-};
-
-static inline double sd_now(void)
+double sd_now(void)
 {
 	struct timespec t;
 
@@ -61,7 +30,7 @@ static inline double sd_now(void)
 
 /* ELF64 LSB AArch64 ET_EXEC, one PT_LOAD at 0x400000, code at 0x78:
  * mov x0, #0; mov x8, #93 (exit); svc #0. */
-static inline int sd_write_tiny(const char *path)
+int sd_write_tiny(const char *path)
 {
 	unsigned char b[0x78 + 12] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 	static const uint32_t code[3] = { 0xd2800000, 0xd2800ba8, 0xd4000001 };
@@ -101,7 +70,7 @@ static inline int sd_write_tiny(const char *path)
 }
 
 /* A process that waits for an argv on a pipe, renices and execs it. */
-static inline int sd_prelaunch(struct shimd_env *s, int k)
+int sd_prelaunch(struct shimd_env *s, int k)
 {
 	int p[2];
 
@@ -146,7 +115,7 @@ static inline int sd_prelaunch(struct shimd_env *s, int k)
 }
 
 /* Start the daemon with extra arguments (NULL-terminated list). */
-static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
+int sd_start_args(struct shimd_env *s, const char *const *extra)
 {
 	long from;
 	char bin[512];
@@ -221,13 +190,13 @@ static inline int sd_start_args(struct shimd_env *s, const char *const *extra)
 	return -ETIMEDOUT;
 }
 
-static inline int sd_start(struct shimd_env *s)
+int sd_start(struct shimd_env *s)
 {
 	return sd_start_args(s, NULL);
 }
 
 /* Signal the daemon and reap it: its wait status. */
-static inline int sd_stop(struct shimd_env *s, int sig)
+int sd_stop(struct shimd_env *s, int sig)
 {
 	int st = -1;
 
@@ -239,21 +208,10 @@ static inline int sd_stop(struct shimd_env *s, int sig)
 	return st;
 }
 
-/* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
- * (twice at most) through launchers at nice -10, for the storms. */
-static inline int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
+int sd_need_built(struct shimd_env *s, char *why, size_t whylen)
 {
-	static const char *const arches[] = { "aarch64", "riscv64", NULL };
-	char conf[1024], bin[512];
-	int rc, k;
+	char bin[512];
 
-	memset(s, 0, sizeof(*s));
-	for (k = 0; boost && k < 2; k++)
-		if ((rc = sd_prelaunch(s, k)) < 0)
-			return rc;
-	rc = se_setup(&s->e, "FP", arches, why, whylen);
-	if (rc)
-		return rc;
 	tl_build("binfmt-shimd", bin, sizeof(bin));
 	if (!tl_have(bin)) {
 		snprintf(why, whylen, "%.200s is missing: run make", bin);
@@ -264,6 +222,26 @@ static inline int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t 
 		snprintf(why, whylen, "%.200s missing: run make fixtures", s->hello);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+/* Setup: 0, 1 (SKIP, why says so) or -errno. boost: start the daemon
+ * (twice at most) through launchers at nice -10, for the storms. */
+int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t whylen)
+{
+	static const char *const arches[] = { "aarch64", "riscv64", NULL };
+	char conf[1024];
+	int rc, k;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 0; boost && k < 2; k++)
+		if ((rc = sd_prelaunch(s, k)) < 0)
+			return rc;
+	rc = se_setup(&s->e, "FP", arches, why, whylen);
+	if (rc)
+		return rc;
+	if ((rc = sd_need_built(s, why, whylen)))
+		return rc;
 	snprintf(s->sock, sizeof(s->sock), "%.128s/shimd.sock", s->e.dir);
 	snprintf(s->out, sizeof(s->out), "%.128s/collector.jsonl", s->e.dir);
 	snprintf(s->err, sizeof(s->err), "%.128s/shimd.err", s->e.dir);
@@ -276,12 +254,12 @@ static inline int sd_setup_ex(struct shimd_env *s, int boost, char *why, size_t 
 	return se_config(&s->e, conf);
 }
 
-static inline int sd_setup(struct shimd_env *s, char *why, size_t whylen)
+int sd_setup(struct shimd_env *s, char *why, size_t whylen)
 {
 	return sd_setup_ex(s, 0, why, whylen);
 }
 
-static inline void sd_teardown(struct shimd_env *s)
+void sd_teardown(struct shimd_env *s)
 {
 	int k;
 
@@ -297,7 +275,7 @@ static inline void sd_teardown(struct shimd_env *s)
 }
 
 /* Parse every line of path; returns the count (unparseable lines are NULL). */
-static inline size_t sd_read(const char *path, json_t **recs, size_t max)
+size_t sd_read(const char *path, json_t **recs, size_t max)
 {
 	return se_read_jsonl(path, recs, max);
 }
@@ -308,7 +286,7 @@ static inline size_t sd_read(const char *path, json_t **recs, size_t max)
  * means the collector refused or failed. Returns how many fell back for
  * another reason than lateness, and logs the late ones.
  */
-static inline size_t sd_fallbacks_not_late(const char *shim_log)
+size_t sd_fallbacks_not_late(const char *shim_log)
 {
 	static json_t *r[4096];
 	size_t n = sd_read(shim_log, r, sizeof(r) / sizeof(r[0])), i, bad = 0;
@@ -324,7 +302,7 @@ static inline size_t sd_fallbacks_not_late(const char *shim_log)
 }
 
 /* Count the records of an event in recs (NULL lines count as "bad"). */
-static inline size_t sd_count(json_t **recs, size_t n, const char *event)
+size_t sd_count(json_t **recs, size_t n, const char *event)
 {
 	size_t i, k = 0;
 
@@ -334,7 +312,7 @@ static inline size_t sd_count(json_t **recs, size_t n, const char *event)
 }
 
 /* The exit record of an exec id, NULL when none. */
-static inline json_t *sd_exit_of(json_t **recs, size_t n, const char *id)
+json_t *sd_exit_of(json_t **recs, size_t n, const char *id)
 {
 	size_t i;
 
@@ -348,7 +326,7 @@ static inline json_t *sd_exit_of(json_t **recs, size_t n, const char *id)
 /* Run prog with args through binfmt_misc: its wait status. posix_spawn
  * (vfork underneath): a fork of the ASan-built test costs more than the
  * exec being measured. */
-static inline int sd_exec(const char *prog, const char *a1, const char *a2)
+int sd_exec(const char *prog, const char *a1, const char *a2)
 {
 	char *argv[] = { (char *)prog, (char *)a1, (char *)a2, NULL };
 	posix_spawn_file_actions_t fa;
@@ -367,7 +345,7 @@ static inline int sd_exec(const char *prog, const char *a1, const char *a2)
 
 /* callers processes each exec prog n times (exit 0 expected); returns
  * the number of runs that did not exit 0. */
-static inline int sd_storm(const char *prog, int callers, int total)
+int sd_storm(const char *prog, int callers, int total)
 {
 	int c, bad = 0, st;
 	pid_t *pids = calloc((size_t)callers, sizeof(pid_t));
@@ -402,7 +380,7 @@ static inline int sd_storm(const char *prog, int callers, int total)
  * first, so the record does not depend on how fast a cold disk is.
  * Returns fd.
  */
-static inline int sd_warm_fd(int fd)
+int sd_warm_fd(int fd)
 {
 	char head[4096];
 
@@ -411,36 +389,8 @@ static inline int sd_warm_fd(int fd)
 	return fd;
 }
 
-/*
- * The arch the collector vouches for (key "arch" or "verified.arch" of an
- * exec or deny record): want, or, when it could not read the head within
- * its probe budget (2 ms: a cold disk, a saturated CPU), no arch at all
- * and a probe_error saying why. Never another arch, never the claim.
- */
-#define SD_EXPECT_VERIFIED_ARCH(rec, key, want)						\
-	do {										\
-		if (json_object_get(json_object_get(rec, "verified"), "probe_error")) {	\
-			TH_LOG("not verified: %s", se_str(rec, "verified.probe_error"));	\
-			EXPECT_STREQ("", se_str(rec, key));				\
-		} else {								\
-			EXPECT_STREQ(want, se_str(rec, key));				\
-		}									\
-	} while (0)
-
-/* The same for the arch and the e_machine together. */
-#define SD_EXPECT_VERIFIED(rec, want_arch, want_machine)					\
-	do {										\
-		if (json_object_get(json_object_get(rec, "verified"), "probe_error")) {	\
-			TH_LOG("not verified: %s", se_str(rec, "verified.probe_error"));	\
-			EXPECT_STREQ("", se_str(rec, "verified.arch"));			\
-		} else {								\
-			EXPECT_STREQ(want_arch, se_str(rec, "verified.arch"));		\
-			EXPECT_EQ(want_machine, se_int(rec, "verified.machine"));	\
-		}									\
-	} while (0)
-
 /* Open fds of a process. */
-static inline int sd_fd_count(pid_t pid)
+int sd_fd_count(pid_t pid)
 {
 	char path[64];
 	struct dirent *de;
@@ -461,7 +411,7 @@ static inline int sd_fd_count(pid_t pid)
  * completion, an exit record): wait until pid holds at most n, polling
  * /proc every 5 ms; the deadline only guards against a hang (a leak).
  * Returns the last count. */
-static inline int sd_fd_wait_le(pid_t pid, int n, int deadline_ms)
+int sd_fd_wait_le(pid_t pid, int n, int deadline_ms)
 {
 	double end = sd_now() + deadline_ms / 1000.0;
 	int c;
@@ -476,8 +426,8 @@ static inline int sd_fd_wait_le(pid_t pid, int n, int deadline_ms)
  * non-NULL) explicit credentials, wait up to 2 s for the answer. Returns
  * the answer byte, 0 on EOF, or -errno.
  */
-static inline int sd_send_raw(const char *sock, const void *msg, size_t len,
-			      const int *fds, int nfds, const struct ucred *cred)
+int sd_send_raw(const char *sock, const void *msg, size_t len,
+		const int *fds, int nfds, const struct ucred *cred)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char ctl[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(253 * sizeof(int))];
@@ -539,7 +489,7 @@ static inline int sd_send_raw(const char *sock, const void *msg, size_t len,
 }
 
 /* A message: header with flags, then the body text. */
-static inline size_t sd_msg(char *buf, size_t cap, uint16_t flags, const char *body)
+size_t sd_msg(char *buf, size_t cap, uint16_t flags, const char *body)
 {
 	size_t n = strlen(body);
 
@@ -550,7 +500,7 @@ static inline size_t sd_msg(char *buf, size_t cap, uint16_t flags, const char *b
 	return SHIMMSG_HDR_SIZE + n;
 }
 
-static inline int sd_pidfd_self(void)
+int sd_pidfd_self(void)
 {
 	return (int)syscall(434 /* pidfd_open */, getpid(), 0);
 }
@@ -560,8 +510,7 @@ static inline int sd_pidfd_self(void)
  * pidfd of the sender after them (the collector refuses a message
  * without one); SHIMMSG_F_PIDFD is set in msg's header here.
  */
-static inline int sd_send_pidfd(const char *sock, void *msg, size_t len, const int *fds,
-				int nfds)
+int sd_send_pidfd(const char *sock, void *msg, size_t len, const int *fds, int nfds)
 {
 	struct shimmsg_hdr h;
 	int all[8], k, a;
@@ -579,5 +528,3 @@ static inline int sd_send_pidfd(const char *sock, void *msg, size_t len, const i
 	close(all[nfds]);
 	return a;
 }
-
-#endif
