@@ -109,6 +109,8 @@ TESTLIB_H   := $(wildcard tests/lib/*.h)
 # The cause of a refused namespace (the tests' SKIP reason) is the one
 # binfmt-shim exec gives: its I/O half is linked in, not written twice.
 TESTLIB_OBJ += $(BUILD)/loader/nsprobe.o
+# Likewise the CLI's small-file reader (tl_read_file: testlib.h).
+TESTLIB_OBJ += $(BUILD)/loader/files.o
 # test_json checks the CLI's writer of jansson documents (loader/jout.c)
 # against jansson's own dump.
 TEST_EXTRA_test_json := $(BUILD)/loader/jout.o

@@ -355,18 +355,3 @@ int tl_runv(const char *path, char *const argv[], const char *in, size_t inlen,
 		return -errno;
 	return status;
 }
-
-long tl_read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t used = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
-		used += (size_t)n;
-	buf[used] = '\0';
-	close(fd);
-	return (long)used;
-}

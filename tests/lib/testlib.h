@@ -90,7 +90,12 @@ int tl_run(char *const argv[], const char *in, size_t inlen,
 int tl_runv(const char *path, char *const argv[], const char *in, size_t inlen,
 	    char *out, size_t outlen, char *err, size_t errlen);
 
-/* Read a whole (small) file into buf, NUL-terminated; length or -errno. */
-long tl_read_file(const char *path, char *buf, size_t len);
+/* Read a whole (small) file into buf, NUL-terminated; length or -errno:
+ * the CLI's own reader (loader/files.c, linked into every test). */
+long read_small(const char *path, char *buf, size_t len);
+static inline long tl_read_file(const char *path, char *buf, size_t len)
+{
+	return read_small(path, buf, len);
+}
 
 #endif
