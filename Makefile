@@ -35,8 +35,8 @@ override CFLAGS += $(WARN_CFLAGS) -MMD -MP -DSYSCONFDIR='"$(SYSCONFDIR)"'
 # PACKAGE_VERSION): compiled into the two programs that print it with
 # --version, which rebuild when it changes.
 VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)
-$(BUILD)/loader/main.o $(BUILD)/logd/main.o: override CFLAGS += -DBSHIM_VERSION='"$(VERSION)"'
-$(BUILD)/loader/main.o $(BUILD)/logd/main.o: VERSION
+$(BUILD)/loader/main.o $(BUILD)/shimd/main.o: override CFLAGS += -DBSHIM_VERSION='"$(VERSION)"'
+$(BUILD)/loader/main.o $(BUILD)/shimd/main.o: VERSION
 
 ifeq ($(SAN),1)
 override CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -81,8 +81,8 @@ LIB_A     := $(BUILD)/libbshim.a
 SHIM_SRC  := $(wildcard shim/*.c)
 LOADER_SRC := $(wildcard loader/*.c)
 LOADER_OBJ := $(LOADER_SRC:%.c=$(BUILD)/%.o)
-LOGD_SRC  := $(wildcard logd/*.c)
-LOGD_OBJ  := $(LOGD_SRC:%.c=$(BUILD)/%.o)
+SHIMD_SRC  := $(wildcard shimd/*.c)
+SHIMD_OBJ  := $(SHIMD_SRC:%.c=$(BUILD)/%.o)
 
 PROGS :=
 ifneq ($(SHIM_SRC),)
@@ -91,7 +91,7 @@ endif
 ifneq ($(LOADER_SRC),)
 PROGS += $(BUILD)/binfmt-shim
 endif
-ifneq ($(LOGD_SRC),)
+ifneq ($(SHIMD_SRC),)
 PROGS += $(BUILD)/binfmt-shimd
 endif
 
@@ -164,7 +164,7 @@ LOADER_LIBS ?= -ljansson
 $(BUILD)/binfmt-shim: $(LOADER_OBJ) $(LIB_A)
 	$(call qp,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LOADER_LIBS)
 
-$(BUILD)/binfmt-shimd: $(LOGD_OBJ) $(LIB_A)
+$(BUILD)/binfmt-shimd: $(SHIMD_OBJ) $(LIB_A)
 	$(call qp,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -luring -lseccomp
 
 # The kselftest harness comes from Debian's linux-source-6.1 tarball,
@@ -361,7 +361,7 @@ uninstall:
 	for d in $$(echo "$$dirs" | sort -ru); do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 clean:
-	rm -rf $(TOP)/asan $(TOP)/lib $(TOP)/loader $(TOP)/logd $(TOP)/tests \
+	rm -rf $(TOP)/asan $(TOP)/lib $(TOP)/loader $(TOP)/shimd $(TOP)/tests \
 		$(TOP)/shim $(TOP)/binfmt-shim $(TOP)/binfmt-shimd $(TOP)/libbshim.a $(TOP)/go-exec \
 		$(TOP)/fuzz $(FIXDIR)
 	$(if $(wildcard kernel/Makefile),$(MAKE) -C kernel clean)

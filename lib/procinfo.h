@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the collector reads of a process in a container, from the text of
- * its /proc files (logd/procwatch.c reads them; the unit test and the
+ * its /proc files (shimd/procwatch.c reads them; the unit test and the
  * fuzzer pass bytes). Pure: no I/O (lib/ convention). The bytes are the
  * kernel's, but a process chooses some of them (its command line, a
  * cgroup's name): nothing here trusts a length, a terminator or a digit.

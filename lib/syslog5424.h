@@ -4,7 +4,7 @@
 
 /*
  * One RFC 5424 syslog message, built into a buffer (binfmt-shimd's
- * --sink syslog, logd/sink_net.c). Pure: no I/O, no clock, no allocation;
+ * --sink syslog, shimd/sink_net.c). Pure: no I/O, no clock, no allocation;
  * unit-tested (tests/unit/test_syslog5424.c) and fuzzed
  * (tests/fuzz/fuzz_syslog5424.c), because several of its strings come
  * from a client: an event name, an architecture a shim claimed.

@@ -36,7 +36,7 @@ static int probe_socket(const char *path, int type)
 		return -errno;
 	/* Non-blocking: a full backlog says EAGAIN, and a listener it is.
 	 * Closing at once leaves the collector an empty connection, which
-	 * it frees without a record (logd/conn.c). */
+	 * it frees without a record (shimd/conn.c). */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
 	    errno != EAGAIN && errno != EINPROGRESS)
 		err = -errno;

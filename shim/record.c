@@ -417,7 +417,7 @@ static void system_record(struct shim *s, char *rec, size_t cap)
 	/* The collector first: it vouches for the record and tracks the run.
 	 * Not from a chroot or container (a foreign root, shim/mapped.c): the
 	 * socket there is the container's, and the host's collector records
-	 * this exec from the kernel's process events (logd/procwatch.c);
+	 * this exec from the kernel's process events (shimd/procwatch.c);
 	 * sending too would record it twice. */
 	if (s->cfg.socket[0] && !s->emu.foreign_root) {
 		len = build(s, "collector", unrecorded, rec, cap);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The collector's records of foreign execs in containers (logd/procwatch.c).
+ * The collector's records of foreign execs in containers (shimd/procwatch.c).
  * A shim in a container reaches no host file and no host socket; the
  * collector learns of its execs from the kernel's process-event connector,
  * which needs CAP_NET_ADMIN in the host's user namespace and a listener

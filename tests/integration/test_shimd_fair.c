@@ -2,7 +2,7 @@
 /*
  * Per-uid fairness of binfmt-shimd: one user cannot starve the others.
  * The collector holds at most 64 of its 256 connections per uid
- * (logd/conn.c, SHIMD_CONNS_PER_UID); beyond that a connection is closed
+ * (shimd/conn.c, SHIMD_CONNS_PER_UID); beyond that a connection is closed
  * at once and that shim logs by itself.
  *
  * Two users need a user namespace with more than one uid, which only real

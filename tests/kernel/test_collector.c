@@ -6,7 +6,7 @@
  * (Linux 6.15). The collector must start there (seccomp, the restricted
  * ring), take the shim's records, and write each run's exit record with
  * its end time and its exit status from the kernel's process events
- * (PROC_EVENT_EXIT, logd/exitwatch.c); with the connector off,
+ * (PROC_EVENT_EXIT, shimd/exitwatch.c); with the connector off,
  * "status":"unknown", the exit status left null (docs/log-format.md).
  *
  * Static, run as root by tests/kernel/init. Files it needs:

@@ -709,7 +709,7 @@ static int start_collector(struct __test_metadata *_metadata, FIXTURE_DATA(pinne
  * not its race with a quick exit. Its exit record has its exit status
  * (and a second run's, killed by SIGTERM, its signal): a kernel before
  * 6.15 has no PIDFD_INFO_EXIT, the status comes from the connector's
- * PROC_EVENT_EXIT (logd/exitwatch.c).
+ * PROC_EVENT_EXIT (shimd/exitwatch.c).
  */
 /* The text after "key": in a JSON line, a string's without its quotes
  * (into buf), "" when the key is not there. */
