@@ -232,7 +232,7 @@ void shim_probe(struct shim *s)
 	}
 }
 
-static enum route_stat fs_stat(void *ctx, const char *path)
+enum route_stat shim_fs_stat(void *ctx, const char *path)
 {
 	struct stat st;
 
@@ -318,7 +318,7 @@ void shim_route(struct shim *s)
 		fail(s, WHY_HOST_ARCH, 0);
 		return;
 	}
-	rc = route_emulator(s->arch, &s->cfg, pinned_here(s) ? no_search : fs_stat, NULL,
+	rc = route_emulator(s->arch, &s->cfg, pinned_here(s) ? no_search : shim_fs_stat, NULL,
 			    &s->route);
 	if (s->route.denied) {
 		fail(s, WHY_DENIED, 0);
@@ -356,6 +356,6 @@ void shim_route(struct shim *s)
 		}
 		return;
 	}
-	if (route_sysroot(s->arch, &s->elf, &s->cfg, fs_stat, NULL, &s->route) < 0)
+	if (route_sysroot(s->arch, &s->elf, &s->cfg, shim_fs_stat, NULL, &s->route) < 0)
 		fail(s, WHY_NO_SYSROOT, ENOENT);
 }

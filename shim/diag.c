@@ -31,19 +31,6 @@ say(struct shim *s, enum sentence which, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* What the host has, for the fixes (lib/hostfix.h); decide.c's fs_stat. */
-static enum route_stat host_stat(void *ctx, const char *path)
-{
-	struct stat st;
-
-	(void)ctx;
-	if (stat(path, &st) < 0)
-		return ROUTE_MISSING;
-	if (!S_ISREG(st.st_mode))
-		return ROUTE_OTHER;
-	return access(path, X_OK) == 0 ? ROUTE_EXECUTABLE : ROUTE_FILE;
-}
-
 /* The config file a fix names: the system's, or the caller's where the
  * system lets it replace the settings ([users] override). */
 static const char *fix_file(const struct shim *s)
@@ -171,7 +158,7 @@ static void compat_off(struct shim *s)
 		say(s, FIX, "use a kernel with CONFIG_COMPAT=y on a CPU with 32-bit support, or ");
 	}
 	n = strlen(s->fix);
-	hostfix_no_emulator(s->arch, &s->route, emulator_file(s), host_stat, NULL,
+	hostfix_no_emulator(s->arch, &s->route, emulator_file(s), shim_fs_stat, NULL,
 			    s->fix + n, sizeof(s->fix) - n);
 }
 
@@ -196,7 +183,7 @@ static void no_emulator(struct shim *s)
 	else
 		say(s, REASON, "no qemu-%s emulator is installed (looked for %s)", arch_name(s),
 		    s->route.searched);
-	hostfix_no_emulator(s->arch, &s->route, emulator_file(s), host_stat,
+	hostfix_no_emulator(s->arch, &s->route, emulator_file(s), shim_fs_stat,
 			    NULL, s->fix, sizeof(s->fix));
 	go_hint(s);
 }
@@ -237,7 +224,7 @@ static void no_sysroot(struct shim *s)
 	/* The full path is in the record; 512 bytes say enough here. */
 	say(s, REASON, "dynamically linked: its loader %.512s is neither on this host nor "
 	    "in a sysroot (looked in %s)", s->elf.interp, s->route.sysroot_searched);
-	hostfix_no_sysroot(s->arch, &s->elf, fix_file(s), host_stat, NULL, s->fix,
+	hostfix_no_sysroot(s->arch, &s->elf, fix_file(s), shim_fs_stat, NULL, s->fix,
 			   sizeof(s->fix));
 	go_hint(s);
 }

@@ -157,6 +157,9 @@ int shim_open(const char *path, int flags, unsigned mode);
 void shim_load_config(struct shim *s);
 void shim_probe(struct shim *s);
 void shim_route(struct shim *s);
+/* What the file system has at path, for lib/route.h and lib/hostfix.h:
+ * stat and access, as the kernel's exec would see it. */
+enum route_stat shim_fs_stat(void *ctx, const char *path);
 
 /* shim/mapped.c: find the emulator pinned with this shim (before
  * routing), choose the hand-off (after it), and carry out a mapped one:
