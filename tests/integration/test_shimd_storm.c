@@ -193,9 +193,13 @@ TEST_F(storm, sighup_rotation_under_load_loses_nothing)
 	tally(&self->s, self->r, ROTATIONS, &execs, &exits, &fallback, &bad);
 	TH_LOG("%zu exec + %zu exit records over %d files, %zu fallbacks",
 	       execs, exits, ROTATIONS + 1, fallback);
-	EXPECT_EQ(TOTAL, execs);
+	/* Every run recorded: by the collector, or (a shim refused at
+	 * connect while the machine is busy) in the file by the shim; a
+	 * shim whose answer came late logs a duplicate, never a loss. */
+	EXPECT_LE(execs, TOTAL);
+	EXPECT_LE(TOTAL, execs + fallback);
 	EXPECT_EQ(execs, exits);
-	EXPECT_LE(fallback * 20, TOTAL);	/* duplicates after a timeout */
+	EXPECT_LE(fallback * 20, TOTAL);
 	EXPECT_EQ(0, bad);
 	/* Each rotated file got records: the reopen really happened. */
 	for (k = 0; k < ROTATIONS; k++) {
