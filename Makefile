@@ -155,7 +155,12 @@ $(LIB_A): $(LIB_OBJ)
 # The static shim, linked whole: $(call shim_link,EXTRA_CFLAGS).
 shim_link = $(call qp,SHIMCC,$@)$(SHIMCC) $(SHIM_CFLAGS) $(1) $(SHIM_LDFLAGS) -o $@ \
 	$(SHIM_CRT0) $(SHIM_SRC) $(LIB_SRC) $(SHIM_CRT1)
-$(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
+# Which compiler built the shim: a tree built before musl-tools was
+# installed would otherwise keep its glibc shim until make clean.
+SHIMCC_STAMP := $(BUILD)/shimcc.stamp
+$(shell mkdir -p $(BUILD); [ "$$(cat $(SHIMCC_STAMP) 2>/dev/null)" = "$(SHIMCC)" ] || \
+	echo "$(SHIMCC)" >$(SHIMCC_STAMP))
+$(BUILD)/shim: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h) $(SHIMCC_STAMP)
 	@mkdir -p $(@D)
 	$(call shim_link)
 
@@ -269,7 +274,7 @@ $(TOP)/bench/%: tests/bench/%.c $(TESTLIB_H) $(LIB_A) $(TESTLIB_OBJ)
 	@mkdir -p $(@D)
 	$(call qp,CC,$@)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TESTLIB_OBJ) $(LIB_A) $(TEST_LIBS)
-$(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h)
+$(TOP)/bench/shim-noexec: $(SHIM_SRC) $(LIB_SRC) $(wildcard lib/*.h shim/*.h) $(SHIMCC_STAMP)
 	@mkdir -p $(@D)
 	$(call shim_link,-DSHIM_BENCH_NOEXEC)
 
