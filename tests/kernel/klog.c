@@ -132,21 +132,6 @@ int kl_parse(const char *line, struct kl_fields *f)
 	return 0;
 }
 
-long kl_read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
-}
-
 int kl_write_file(const char *path, const char *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;

@@ -34,8 +34,14 @@ int kl_collect(int fd, const char *prefix, char lines[][KL_LINE_MAX], int max);
 /* Split one "exec failed" line into its fields: 0, or -1 if malformed. */
 int kl_parse(const char *line, struct kl_fields *f);
 
-/* Small file helpers: length read (NUL-terminated) / 0 written, or -errno. */
-long kl_read_file(const char *path, char *buf, size_t len);
+/* Small file helpers: length read (NUL-terminated) / 0 written, or -errno.
+ * The reader is the CLI's own (loader/files.c, built in by scripts/vmtest
+ * as the Makefile links it into the host's tests). */
+long read_small(const char *path, char *buf, size_t len);
+static inline long kl_read_file(const char *path, char *buf, size_t len)
+{
+	return read_small(path, buf, len);
+}
 int kl_write_file(const char *path, const char *buf, size_t len);
 
 #endif
